@@ -1,0 +1,66 @@
+/**
+ * The environment, read once into a frozen, typed object. Nothing else reads process.env.
+ */
+import { LumenError } from './errors.ts';
+
+export interface Config {
+  /** IANA time zone that naive timestamps are in and that event dates are taken in. */
+  readonly tz: string;
+  /** Days without activity after which a learner who has not completed counts as dropped. */
+  readonly dropoutDays: number;
+  /** Fewer learners than this in either class marks the model unreliable. */
+  readonly minClass: number;
+  /** CV ROC AUC below this marks the model unreliable. */
+  readonly minAuc: number;
+  /** Overrides the stored at-risk threshold when set. */
+  readonly riskThreshold: number | null;
+  readonly riskHigh: number;
+  readonly riskMedium: number;
+  /** DuckDB threads; null lets DuckDB use every core. */
+  readonly duckdbThreads: number | null;
+  /** DuckDB memory limit, e.g. "4GB"; null keeps DuckDB's default (80% of RAM). */
+  readonly duckdbMemory: string | null;
+}
+
+type Env = Record<string, string | undefined>;
+
+function num(env: Env, name: string, fallback: number, check: (n: number) => boolean): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || !check(n)) {
+    throw new LumenError('BAD_CONFIG', `${name}=${raw} is not valid`);
+  }
+  return n;
+}
+
+function optionalNum(env: Env, name: string, check: (n: number) => boolean): number | null {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return null;
+  return num(env, name, 0, check);
+}
+
+function timeZone(env: Env): string {
+  const tz = env.LUMEN_TZ?.trim() || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch (cause) {
+    throw new LumenError('BAD_CONFIG', `LUMEN_TZ=${tz} is not a known IANA time zone`, { cause });
+  }
+  return tz;
+}
+
+export function readConfig(env: Env = process.env): Config {
+  const probability = (n: number) => n >= 0 && n <= 1;
+  return Object.freeze({
+    tz: timeZone(env),
+    dropoutDays: num(env, 'LUMEN_DROPOUT_DAYS', 21, (n) => Number.isInteger(n) && n > 0),
+    minClass: num(env, 'LUMEN_MIN_CLASS', 10, (n) => Number.isInteger(n) && n >= 1),
+    minAuc: num(env, 'LUMEN_MIN_AUC', 0.6, probability),
+    riskThreshold: optionalNum(env, 'LUMEN_RISK_THRESHOLD', probability),
+    riskHigh: num(env, 'LUMEN_RISK_HIGH', 0.6, probability),
+    riskMedium: num(env, 'LUMEN_RISK_MEDIUM', 0.4, probability),
+    duckdbThreads: optionalNum(env, 'LUMEN_DUCKDB_THREADS', (n) => Number.isInteger(n) && n >= 1),
+    duckdbMemory: env.LUMEN_DUCKDB_MEMORY?.trim() || null,
+  });
+}
