@@ -5,6 +5,7 @@
 export type LumenErrorCode =
   | 'MISSING_FILE'
   | 'MISSING_COLUMN'
+  | 'BAD_HEADER'
   | 'NOT_CSV'
   | 'EMPTY_FILE'
   | 'BAD_ENCODING'

@@ -1,0 +1,26 @@
+-- int_events: every kept learner event (lesson activity and quiz attempts) on or before as-of.
+-- Grain: one row per kept lesson activity row or quiz attempt row.
+-- Columns: user_id, source ('lesson' | 'quiz'), module_id, event_ts (TIMESTAMPTZ), event_date (DATE in
+--   LUMEN_TZ), status (lesson rows), progress (lesson rows), score (quiz rows)
+-- Parameters: $as_of (DATE)
+with
+
+lessons as (
+    select user_id, 'lesson' as source, module_id, event_ts, event_date, status, progress, null::double as score
+    from int_lesson_activity_checked
+    where exclusion_reason is null and event_date <= $as_of
+),
+
+quizzes as (
+    select user_id, 'quiz' as source, module_id, attempt_ts, attempt_date, null, null, score
+    from int_quiz_attempts_checked
+    where exclusion_reason is null and attempt_date <= $as_of
+),
+
+final as (
+    select * from lessons
+    union all
+    select * from quizzes
+)
+
+select * from final

@@ -1,0 +1,45 @@
+-- int_quiz_attempts_checked: every quiz attempt row with the reason it is excluded (NULL = kept),
+-- before the as-of cut (see int_quiz_attempts_validated).
+-- Grain: one row per data row of lms_quiz_attempts.csv.
+-- Columns: stg_quiz_attempts.*, exclusion_reason, exclusion_column
+with
+
+attempts as (
+    select * from stg_quiz_attempts
+),
+
+kept_modules as (
+    select module_id from int_modules_checked where exclusion_reason is null
+),
+
+repeated_ids as (
+    select attempt_id, min(line_no) as first_line from attempts group by attempt_id having count(*) > 1
+),
+
+checked as (
+    select
+        attempts.*,
+        case
+            when roles.is_learner = false then 'staff_account'
+            when roles.is_kept is not true then 'unknown_user'
+            when kept_modules.module_id is null then 'unknown_module'
+            when attempts.attempt_id = '' or attempts.attempt_ts is null or attempts.score is null
+                then 'unparseable_value'
+            when attempts.score < 0 or attempts.score > 100 then 'out_of_range'
+            when attempts.line_no > repeated_ids.first_line then 'duplicate_id'
+        end as exclusion_reason,
+        case
+            when roles.is_learner = false or roles.is_kept is not true then 'user_id'
+            when kept_modules.module_id is null then 'module_id'
+            when attempts.attempt_id = '' then 'attempt_id'
+            when attempts.attempt_ts is null then 'attempt_date'
+            when attempts.score is null or attempts.score < 0 or attempts.score > 100 then 'score'
+            when attempts.line_no > repeated_ids.first_line then 'attempt_id'
+        end as exclusion_column
+    from attempts
+    left join int_learner_roles as roles on attempts.user_id = roles.user_id
+    left join kept_modules on attempts.module_id = kept_modules.module_id
+    left join repeated_ids on attempts.attempt_id = repeated_ids.attempt_id
+)
+
+select * from checked

@@ -1,0 +1,46 @@
+-- Purpose: scalar macros shared by the staging models. Loaded once per connection.
+-- lumen_parse_ts(text) -> TIMESTAMPTZ (NULL when unparseable). Accepts
+--   M/D/YYYY (the LMS export), YYYY-MM-DD, and ISO-8601 date-times with 'T' or a space,
+--   optional seconds and fraction, optional offset Z, +HH, +HHMM or +HH:MM.
+--   Naive values are wall-clock times in the session TimeZone (LUMEN_TZ); date-only values
+--   mean local midnight.
+-- lumen_parse_number(text) -> DOUBLE (NULL when not a finite number).
+CREATE OR REPLACE MACRO lumen_parse_number(s) AS (
+  CASE WHEN isfinite(try_cast(trim(s) AS DOUBLE)) THEN try_cast(trim(s) AS DOUBLE) END
+);
+
+CREATE OR REPLACE MACRO lumen_iso_parts(s) AS regexp_extract(
+  s,
+  '^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$',
+  ['day', 'hh', 'mi', 'ss', 'frac', 'offset']
+);
+
+CREATE OR REPLACE MACRO lumen_offset_minutes(o) AS (
+  CASE
+    WHEN o = 'Z' THEN 0
+    ELSE (CASE WHEN o[1] = '-' THEN -1 ELSE 1 END)
+      * (try_cast(o[2:3] AS INTEGER) * 60 + coalesce(try_cast(nullif(replace(o[4:], ':', ''), '') AS INTEGER), 0))
+  END
+);
+
+CREATE OR REPLACE MACRO lumen_parse_iso(p) AS (
+  CASE
+    WHEN p.day = '' THEN NULL
+    WHEN p.offset = '' THEN
+      try_cast(p.day || ' ' || coalesce(nullif(p.hh, ''), '00') || ':' || coalesce(nullif(p.mi, ''), '00') || ':'
+        || coalesce(nullif(p.ss, ''), '00') || p.frac AS TIMESTAMP)::TIMESTAMPTZ
+    ELSE timezone('UTC',
+      try_cast(p.day || ' ' || p.hh || ':' || p.mi || ':' || coalesce(nullif(p.ss, ''), '00') || p.frac AS TIMESTAMP)
+        - to_minutes(lumen_offset_minutes(p.offset)))
+  END
+);
+
+CREATE OR REPLACE MACRO lumen_parse_ts(s) AS (
+  CASE
+    WHEN s IS NULL OR trim(s) = '' THEN NULL
+    WHEN contains(s, '/') THEN
+      CASE WHEN regexp_full_match(trim(s), '\d{1,2}/\d{1,2}/\d{4}')
+        THEN try_strptime(trim(s), '%m/%d/%Y')::TIMESTAMPTZ END
+    ELSE lumen_parse_iso(lumen_iso_parts(trim(s)))
+  END
+);

@@ -1,0 +1,39 @@
+-- dq_exclusions: excluded rows counted by file, reason and column, with the first offending lines.
+-- Grain: one row per file x exclusion reason x column.
+-- Columns: file, reason, column_name, rows (BIGINT), first_lines (INTEGER[] of up to 5 line numbers)
+-- Parameters: $as_of (DATE): kept events dated after it are excluded as 'after_as_of'.
+with
+
+all_rows as (
+    select 'lms_users.csv' as file, line_no, exclusion_reason, exclusion_column from int_users_checked
+    union all
+    select 'lms_courses.csv', line_no, exclusion_reason, exclusion_column from int_courses_checked
+    union all
+    select 'lms_modules.csv', line_no, exclusion_reason, exclusion_column from int_modules_checked
+    union all
+    select
+        'lms_lesson_activity.csv', line_no,
+        coalesce(exclusion_reason, case when event_date > $as_of then 'after_as_of' end),
+        coalesce(exclusion_column, case when event_date > $as_of then 'event_time' end)
+    from int_lesson_activity_checked
+    union all
+    select
+        'lms_quiz_attempts.csv', line_no,
+        coalesce(exclusion_reason, case when attempt_date > $as_of then 'after_as_of' end),
+        coalesce(exclusion_column, case when attempt_date > $as_of then 'attempt_date' end)
+    from int_quiz_attempts_checked
+),
+
+final as (
+    select
+        file,
+        exclusion_reason as reason,
+        exclusion_column as column_name,
+        count(*) as rows,
+        list(line_no order by line_no)[1:5] as first_lines
+    from all_rows
+    where exclusion_reason is not null
+    group by all
+)
+
+select * from final order by file, reason, column_name

@@ -1,0 +1,16 @@
+-- dq_file_rows: rows read and kept per input file.
+-- Grain: one row per input file.
+-- Columns: file, rows_read (BIGINT), rows_kept (BIGINT)
+-- Parameters: $as_of (DATE)
+select 'lms_users.csv' as file, count(*) as rows_read, count(*) filter (exclusion_reason is null) as rows_kept
+from int_users_checked
+union all
+select 'lms_courses.csv', count(*), count(*) filter (exclusion_reason is null) from int_courses_checked
+union all
+select 'lms_modules.csv', count(*), count(*) filter (exclusion_reason is null) from int_modules_checked
+union all
+select 'lms_lesson_activity.csv', count(*), count(*) filter (exclusion_reason is null and event_date <= $as_of)
+from int_lesson_activity_checked
+union all
+select 'lms_quiz_attempts.csv', count(*), count(*) filter (exclusion_reason is null and attempt_date <= $as_of)
+from int_quiz_attempts_checked

@@ -1,0 +1,21 @@
+-- stg_courses: lms_courses.csv renamed, trimmed and typed. No joins, nothing dropped.
+-- Grain: one row per data row of lms_courses.csv.
+-- Columns: line_no, course_id, course_name, category, created_at (TIMESTAMPTZ or NULL), created_at_text
+with
+
+source as (
+    select rowid as row_index, * from raw_courses
+),
+
+renamed as (
+    select
+        row_index + 2 as line_no,
+        trim(course_id) as course_id,
+        trim(course_name) as course_name,
+        trim(category) as category,
+        lumen_parse_ts(created_at) as created_at,
+        trim(created_at) as created_at_text
+    from source
+)
+
+select * from renamed

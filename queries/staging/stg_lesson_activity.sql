@@ -1,0 +1,36 @@
+-- stg_lesson_activity: lms_lesson_activity.csv renamed, trimmed and typed. No joins, nothing dropped.
+-- Grain: one row per data row of lms_lesson_activity.csv.
+-- Columns: line_no, activity_id, user_id, module_id,
+--   status (trimmed, lower-cased; 'in progress' / 'in-progress' -> 'in_progress'),
+--   progress (DOUBLE or NULL when not a finite number), event_ts (TIMESTAMPTZ or NULL),
+--   event_date (DATE in LUMEN_TZ), progress_text, event_time_text
+with
+
+source as (
+    select rowid as row_index, * from raw_lesson_activity
+),
+
+renamed as (
+    select
+        -- ids
+        row_index + 2 as line_no,
+        trim(activity_id) as activity_id,
+        trim(user_id) as user_id,
+        trim(module_id) as module_id,
+
+        -- enums and numerics
+        regexp_replace(lower(trim(status)), '[\s-]+', '_', 'g') as status,
+        lumen_parse_number(progress) as progress,
+        trim(progress) as progress_text,
+
+        -- timestamps
+        lumen_parse_ts(event_time) as event_ts,
+        trim(event_time) as event_time_text
+    from source
+),
+
+final as (
+    select *, event_ts::date as event_date from renamed
+)
+
+select * from final

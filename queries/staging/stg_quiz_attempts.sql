@@ -1,0 +1,28 @@
+-- stg_quiz_attempts: lms_quiz_attempts.csv renamed, trimmed and typed. No joins, nothing dropped.
+-- Grain: one row per data row of lms_quiz_attempts.csv.
+-- Columns: line_no, attempt_id, user_id, module_id, score (DOUBLE or NULL when not a finite number),
+--   attempt_ts (TIMESTAMPTZ or NULL), attempt_date (DATE in LUMEN_TZ), score_text, attempt_date_text
+with
+
+source as (
+    select rowid as row_index, * from raw_quiz_attempts
+),
+
+renamed as (
+    select
+        row_index + 2 as line_no,
+        trim(attempt_id) as attempt_id,
+        trim(user_id) as user_id,
+        trim(module_id) as module_id,
+        lumen_parse_number(score) as score,
+        trim(score) as score_text,
+        lumen_parse_ts(attempt_date) as attempt_ts,
+        trim(attempt_date) as attempt_date_text
+    from source
+),
+
+final as (
+    select *, attempt_ts::date as attempt_date from renamed
+)
+
+select * from final

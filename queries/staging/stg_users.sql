@@ -1,0 +1,33 @@
+-- stg_users: lms_users.csv renamed, trimmed and typed. No joins, nothing dropped.
+-- Grain: one row per data row of lms_users.csv.
+-- Columns: line_no, user_id, first_name, last_name, email, department, role, is_learner,
+--   created_at (TIMESTAMPTZ, NULL when blank or unparseable), updated_at, created_at_text, updated_at_text
+with
+
+source as (
+    select rowid as row_index, * from raw_users
+),
+
+renamed as (
+    select
+        -- ids
+        row_index + 2 as line_no,
+        trim(user_id) as user_id,
+
+        -- text
+        trim(first_name) as first_name,
+        trim(last_name) as last_name,
+        trim(email) as email,
+        trim(department) as department,
+        lower(trim(role)) as role,
+        lower(trim(role)) in ('learner', 'student') as is_learner,
+
+        -- timestamps
+        lumen_parse_ts(created_at) as created_at,
+        lumen_parse_ts(updated_at) as updated_at,
+        trim(created_at) as created_at_text,
+        trim(updated_at) as updated_at_text
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,115 @@
+/**
+ * The only module in src/analytics that touches DuckDB. Everything else asks it to run named
+ * queries from queries/ with bound parameters, and gets plain rows back.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, listValue } from '@duckdb/node-api';
+
+export type Params = Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+export const QUERIES_DIR = fileURLToPath(new URL('../../queries/', import.meta.url));
+
+export interface DbOptions {
+  /** IANA zone; naive timestamps are read in it and event dates are taken in it. */
+  readonly tz: string;
+  readonly threads?: number | null;
+  readonly memoryLimit?: string | null;
+}
+
+const queryPaths = new Map<string, string>();
+const queryText = new Map<string, string>();
+
+function indexQueries(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) indexQueries(path);
+    else if (entry.name.endsWith('.sql')) {
+      const name = entry.name.slice(0, -4);
+      if (queryPaths.has(name)) throw new Error(`two query files are named ${name}.sql`);
+      queryPaths.set(name, path);
+    }
+  }
+}
+
+/** The text of queries/<any layer>/<name>.sql, read once. */
+export function loadQuery(name: string): string {
+  if (queryPaths.size === 0) indexQueries(QUERIES_DIR);
+  let sql = queryText.get(name);
+  if (sql === undefined) {
+    const path = queryPaths.get(name);
+    if (!path) throw new Error(`no query named ${name} under ${QUERIES_DIR}`);
+    sql = readFileSync(path, 'utf8').trim().replace(/;\s*$/, '');
+    queryText.set(name, sql);
+  }
+  return sql;
+}
+
+/** Parameters a statement does not mention are dropped: DuckDB rejects unused named parameters. */
+function paramsUsedBy(sql: string, params: Params | undefined): Params | undefined {
+  if (!params) return undefined;
+  const used: Params = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (new RegExp(`\\$${key}\\b`).test(sql)) used[key] = value;
+  }
+  return Object.keys(used).length > 0 ? used : undefined;
+}
+
+export class Db {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(options: DbOptions): Promise<Db> {
+    const config: Record<string, string> = {};
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const connection = await instance.connect();
+    const db = new Db(instance, connection);
+    // ICU is loaded by the first statement, so the zone cannot go in the instance config. The
+    // zone was checked against Intl's IANA list by config.ts; the pattern keeps quotes out.
+    if (!/^[A-Za-z0-9_+\-/]+$/.test(options.tz)) throw new Error(`unsafe time zone name ${options.tz}`);
+    await connection.run(`SET TimeZone = '${options.tz}'`);
+    await connection.run(loadQuery('lumen_macros'));
+    return db;
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(sql, paramsUsedBy(sql, params));
+  }
+
+  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, paramsUsedBy(sql, params));
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  /** Runs queries/<name>.sql (a SELECT) and keeps its result as the table <name>. */
+  async materialize(name: string, params?: Params): Promise<void> {
+    const sql = loadQuery(name);
+    await this.run(`CREATE OR REPLACE TABLE ${name} AS\n${sql}`, params);
+  }
+
+  /** Rows of queries/<name>.sql. */
+  async query<T extends Row = Row>(name: string, params?: Params): Promise<T[]> {
+    return this.all<T>(loadQuery(name), params);
+  }
+
+  /** Writes the result of a SELECT to a CSV file with a header row. */
+  async copyToCsv(selectSql: string, path: string, params?: Params): Promise<void> {
+    await this.run(`COPY (${selectSql}) TO $lumen_copy_path (HEADER, DELIMITER ',')`, {
+      ...params,
+      lumen_copy_path: path,
+    });
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+export { listValue };

@@ -1,0 +1,44 @@
+/**
+ * Weekly behavioural features per learner, from the validated tables.
+ */
+import type { Db } from './db.ts';
+
+export const FEATURE_COLUMNS = [
+  'user_id',
+  'week_start',
+  'week_index',
+  'sessions',
+  'avg_progress',
+  'modules_completed',
+  'avg_quiz_score',
+  'active_days',
+  'inactivity_days',
+  'week_end',
+  'lesson_events',
+  'quiz_attempts',
+  'cum_sessions',
+  'cum_active_days',
+  'cum_modules_completed',
+  'cum_lesson_events',
+  'cum_quiz_attempts',
+  'cum_avg_progress',
+  'cum_avg_quiz_score',
+] as const;
+
+/** Builds int_events and weekly_behavioral_features for the given as-of date. */
+export async function buildWeeklyFeatures(db: Db, asOf: string): Promise<{ rows: number; learners: number }> {
+  await db.materialize('int_events', { as_of: asOf });
+  await db.materialize('weekly_behavioral_features', { as_of: asOf });
+  const [row] = await db.all<{ rows: bigint; learners: bigint }>(
+    'SELECT count(*) AS rows, count(DISTINCT user_id) AS learners FROM weekly_behavioral_features',
+  );
+  return { rows: Number(row?.rows ?? 0), learners: Number(row?.learners ?? 0) };
+}
+
+/** Writes the feature table as CSV, ordered by learner and week. */
+export async function writeWeeklyFeaturesCsv(db: Db, path: string): Promise<void> {
+  await db.copyToCsv(
+    `SELECT ${FEATURE_COLUMNS.join(', ')} FROM weekly_behavioral_features ORDER BY user_id, week_start`,
+    path,
+  );
+}

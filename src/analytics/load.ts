@@ -1,0 +1,173 @@
+/**
+ * Reads the five LMS files into DuckDB as text tables raw_<source>, one column per contract
+ * column plus nothing else. Every fatal problem (missing file or column, not a CSV, empty,
+ * bad encoding, ragged row) becomes one InputError line naming the file, column or line.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { InputError } from '../errors.ts';
+import type { Db } from './db.ts';
+import { SOURCES, type SourceSpec } from './schema.ts';
+
+const HEAD_BYTES = 256 * 1024;
+
+export interface LoadedSource {
+  readonly spec: SourceSpec;
+  readonly path: string;
+  readonly rowsRead: number;
+}
+
+function readHead(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const bytes = readSync(fd, buffer, 0, HEAD_BYTES, 0);
+    return buffer.subarray(0, bytes);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function lineOfOffset(bytes: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
+
+/** Checks the first bytes: present, not empty, not binary, valid UTF-8 (an optional BOM is fine). */
+function checkHead(spec: SourceSpec, path: string): string {
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw new InputError('NOT_CSV', `${spec.file}: is a directory, not a CSV file`);
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError('MISSING_FILE', `${spec.file}: file not found in ${join(path, '..')}`, { cause: error });
+  }
+  if (size === 0) throw new InputError('EMPTY_FILE', `${spec.file}: file is empty`);
+  const head = readHead(path);
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    throw new InputError('BAD_ENCODING', `${spec.file}: encoded as UTF-16; export it as UTF-8`);
+  }
+  const nul = head.indexOf(0);
+  if (nul >= 0) {
+    throw new InputError('NOT_CSV', `${spec.file}: not a CSV file (binary content at line ${lineOfOffset(head, nul)})`);
+  }
+  // A multi-byte character may be cut at the end of the head; `stream` keeps it pending.
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length === HEAD_BYTES });
+  } catch {
+    throw new InputError('BAD_ENCODING', `${spec.file}: line ${firstInvalidUtf8Line(head)}: not valid UTF-8`);
+  }
+}
+
+function firstInvalidUtf8Line(bytes: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let start = 0;
+  let line = 1;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0x0a) {
+      try {
+        decoder.decode(bytes.subarray(start, i));
+      } catch {
+        return line;
+      }
+      line++;
+      start = i + 1;
+    }
+  }
+  return line;
+}
+
+export function normalizeHeaderName(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/** Parses the header record and maps each contract column to its position in the file. */
+function readHeader(spec: SourceSpec, head: string): { width: number; positions: Map<string, number> } {
+  const text = head.replace(/^\uFEFF/, '');
+  let header: string[];
+  try {
+    const records = parse(text, { to_line: 1, relax_column_count: true }) as string[][];
+    header = records[0] ?? [];
+  } catch (error) {
+    throw new InputError('NOT_CSV', `${spec.file}: line 1: the header is not valid CSV`, { cause: error });
+  }
+  if (header.length <= 1 && spec.required.length > 1) {
+    throw new InputError('NOT_CSV', `${spec.file}: not a CSV file (line 1 has no comma-separated header)`);
+  }
+  const positions = new Map<string, number>();
+  header.forEach((raw, index) => {
+    const name = normalizeHeaderName(raw);
+    if (name === '') return;
+    if (positions.has(name)) {
+      throw new InputError('BAD_HEADER', `${spec.file}: column "${name}" appears twice in the header`);
+    }
+    positions.set(name, index);
+  });
+  for (const column of spec.required) {
+    if (!positions.has(column)) {
+      throw new InputError('MISSING_COLUMN', `${spec.file}: missing required column "${column}"`);
+    }
+  }
+  return { width: header.length, positions };
+}
+
+/** Turns DuckDB's multi-line CSV error into one line that names the file and the line. */
+function csvReadError(spec: SourceSpec, error: unknown): InputError {
+  const message = error instanceof Error ? error.message : String(error);
+  const line = /Line: (\d+)/.exec(message)?.[1];
+  const where = line ? `${spec.file}: line ${line}` : spec.file;
+  if (/unicode|utf-?8|byte sequence/i.test(message)) {
+    return new InputError('BAD_ENCODING', `${where}: not valid UTF-8`, { cause: error });
+  }
+  const found = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
+  if (found) {
+    return new InputError('BAD_VALUE', `${where}: expected ${found[1]} fields, found ${found[2]}`, {
+      cause: error,
+    });
+  }
+  if (/unterminated quote|quote/i.test(message)) {
+    return new InputError('BAD_VALUE', `${where}: unterminated quoted field`, { cause: error });
+  }
+  const firstLine = message.split('\n')[0] ?? message;
+  return new InputError('NOT_CSV', `${where}: cannot be read as CSV (${firstLine})`, { cause: error });
+}
+
+async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<LoadedSource> {
+  const path = join(dir, spec.file);
+  const head = checkHead(spec, path);
+  const { width, positions } = readHeader(spec, head);
+  // Positional names keep odd header text (spaces, quotes, case) out of SQL entirely.
+  const names = Array.from({ length: width }, (_, i) => `c${i}`);
+  const select = [...spec.required, ...spec.optional]
+    .map((column) => {
+      const position = positions.get(column);
+      return position === undefined ? `NULL::VARCHAR AS ${column}` : `c${position} AS ${column}`;
+    })
+    .join(', ');
+  try {
+    await db.run(
+      `CREATE OR REPLACE TABLE raw_${spec.name} AS SELECT ${select} FROM read_csv($path,
+        header = true, all_varchar = true, delim = ',', quote = '"', escape = '"',
+        strict_mode = true, null_padding = false, auto_detect = false,
+        columns = {${names.map((n) => `'${n}': 'VARCHAR'`).join(', ')}})`,
+      { path },
+    );
+  } catch (error) {
+    throw csvReadError(spec, error);
+  }
+  const [count] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM raw_${spec.name}`);
+  const rowsRead = Number(count?.n ?? 0);
+  if (rowsRead === 0) throw new InputError('EMPTY_FILE', `${spec.file}: has a header but no data rows`);
+  return { spec, path, rowsRead };
+}
+
+/** Loads all five files, in contract order; the first fatal problem stops the load. */
+export async function loadSources(db: Db, dir: string): Promise<LoadedSource[]> {
+  const loaded: LoadedSource[] = [];
+  for (const spec of SOURCES) loaded.push(await loadSource(db, spec, dir));
+  return loaded;
+}

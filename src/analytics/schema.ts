@@ -1,0 +1,64 @@
+/**
+ * The input contract: five CSV files in one folder, with the columns each must have.
+ * Header names are matched after trimming and lower-casing; order and extra columns do not matter.
+ */
+export type SourceName = 'users' | 'courses' | 'modules' | 'lesson_activity' | 'quiz_attempts';
+
+export interface SourceSpec {
+  readonly name: SourceName;
+  readonly file: string;
+  readonly required: readonly string[];
+  readonly optional: readonly string[];
+}
+
+export const SOURCES: readonly SourceSpec[] = [
+  {
+    name: 'users',
+    file: 'lms_users.csv',
+    required: ['user_id', 'first_name', 'last_name', 'email', 'department', 'role', 'created_at', 'updated_at'],
+    optional: [],
+  },
+  { name: 'courses', file: 'lms_courses.csv', required: ['course_id', 'course_name', 'category', 'created_at'], optional: [] },
+  {
+    name: 'modules',
+    file: 'lms_modules.csv',
+    required: ['module_id', 'course_id', 'module_name', 'sequence_no'],
+    optional: ['content_type'],
+  },
+  {
+    name: 'lesson_activity',
+    file: 'lms_lesson_activity.csv',
+    required: ['activity_id', 'user_id', 'module_id', 'status', 'progress', 'event_time'],
+    optional: [],
+  },
+  {
+    name: 'quiz_attempts',
+    file: 'lms_quiz_attempts.csv',
+    required: ['attempt_id', 'user_id', 'module_id', 'score', 'attempt_date'],
+    optional: [],
+  },
+];
+
+/** Why a row was left out, in the order a row with several problems is counted. */
+export const EXCLUSION_REASONS = [
+  'staff_account',
+  'unknown_user',
+  'unknown_course',
+  'unknown_module',
+  'unparseable_value',
+  'out_of_range',
+  'duplicate_id',
+  'after_as_of',
+] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+export const REASON_LABELS: Record<ExclusionReason, string> = {
+  staff_account: 'staff account',
+  unknown_user: 'unknown user',
+  unknown_course: 'unknown course',
+  unknown_module: 'unknown module',
+  unparseable_value: 'unparseable value',
+  out_of_range: 'value outside 0-100',
+  duplicate_id: 'duplicate id',
+  after_as_of: 'event after the as-of date',
+};

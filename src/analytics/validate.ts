@@ -1,0 +1,186 @@
+/**
+ * Validation: sorts every row of the five files into kept or excluded-with-a-reason, settles the
+ * as-of date, and builds the data-quality report. Nothing is dropped without being counted here.
+ */
+import { InputError } from '../errors.ts';
+import type { Db } from './db.ts';
+import { type LoadedSource, loadSources } from './load.ts';
+import { type ExclusionReason, REASON_LABELS, SOURCES } from './schema.ts';
+
+export interface ExclusionCount {
+  readonly reason: ExclusionReason;
+  readonly label: string;
+  readonly column: string;
+  readonly rows: number;
+  readonly firstLines: number[];
+}
+
+export interface FileQuality {
+  readonly file: string;
+  readonly rowsRead: number;
+  readonly rowsKept: number;
+  readonly rowsExcluded: number;
+  readonly excluded: ExclusionCount[];
+}
+
+export interface QualityWarning {
+  readonly file: string;
+  readonly check: string;
+  readonly rows: number;
+  readonly firstLines: number[];
+}
+
+export interface DataQualityReport {
+  readonly dataDir: string;
+  readonly asOf: string;
+  readonly asOfSource: 'argument' | 'latest event';
+  readonly timeZone: string;
+  readonly learners: { readonly kept: number; readonly staffExcluded: number; readonly active: number };
+  readonly files: FileQuality[];
+  readonly warnings: QualityWarning[];
+}
+
+export interface ValidateOptions {
+  readonly dataDir: string;
+  readonly tz: string;
+  /** YYYY-MM-DD; defaults to the latest kept event date. */
+  readonly asOf?: string | null;
+}
+
+const CHECKED_MODELS = [
+  'stg_users',
+  'stg_courses',
+  'stg_modules',
+  'stg_lesson_activity',
+  'stg_quiz_attempts',
+  'int_users_checked',
+  'int_courses_checked',
+  'int_modules_checked',
+  'int_learner_roles',
+  'int_lesson_activity_checked',
+  'int_quiz_attempts_checked',
+] as const;
+
+export function parseAsOfArgument(value: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  const date = match ? new Date(`${value.trim()}T00:00:00Z`) : null;
+  if (!match || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value.trim()) {
+    throw new InputError('BAD_ARGUMENT', `--as-of ${value}: expected a date as YYYY-MM-DD`);
+  }
+  return value.trim();
+}
+
+function isoDate(value: unknown): string {
+  // DuckDB DATE values arrive as JS Dates at UTC midnight.
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return String(value);
+}
+
+function lines(value: unknown): number[] {
+  return Array.isArray(value) ? value.map(Number) : [];
+}
+
+/** Loads the files, classifies every row and returns the report; leaves the checked tables in db. */
+export async function validateData(db: Db, options: ValidateOptions): Promise<DataQualityReport> {
+  const requestedAsOf = options.asOf ? parseAsOfArgument(options.asOf) : null;
+  const loaded: LoadedSource[] = await loadSources(db, options.dataDir);
+  for (const model of CHECKED_MODELS) await db.materialize(model);
+  for (const source of loaded) await db.run(`DROP TABLE raw_${source.spec.name}`);
+
+  let asOf = requestedAsOf;
+  if (!asOf) {
+    const [row] = await db.query<{ as_of: unknown }>('as_of_default');
+    if (row?.as_of == null) {
+      throw new InputError(
+        'BAD_VALUE',
+        'lms_lesson_activity.csv, lms_quiz_attempts.csv: no learner event left after validation',
+      );
+    }
+    asOf = isoDate(row.as_of);
+  }
+  const params = { as_of: asOf };
+
+  const exclusions = await db.query<{
+    file: string;
+    reason: ExclusionReason;
+    column_name: string;
+    rows: bigint;
+    first_lines: unknown;
+  }>('dq_exclusions', params);
+  const fileRows = await db.query<{ file: string; rows_read: bigint; rows_kept: bigint }>('dq_file_rows', params);
+  const warnings = await db.query<{ file: string; check_name: string; rows: bigint; first_lines: unknown }>(
+    'dq_warnings',
+    params,
+  );
+  const [learners] = await db.all<{ kept: bigint; staff: bigint }>(
+    `SELECT count(*) FILTER (exclusion_reason IS NULL) AS kept,
+            count(*) FILTER (exclusion_reason = 'staff_account') AS staff
+     FROM int_users_checked`,
+  );
+  const [active] = await db.all<{ n: bigint }>(
+    `SELECT count(DISTINCT user_id) AS n FROM (
+       SELECT user_id FROM int_lesson_activity_checked WHERE exclusion_reason IS NULL AND event_date <= $as_of
+       UNION ALL
+       SELECT user_id FROM int_quiz_attempts_checked WHERE exclusion_reason IS NULL AND attempt_date <= $as_of)`,
+    params,
+  );
+
+  const files: FileQuality[] = SOURCES.map((spec) => {
+    const counts = fileRows.find((r) => r.file === spec.file);
+    const excluded = exclusions
+      .filter((r) => r.file === spec.file)
+      .map((r) => ({
+        reason: r.reason,
+        label: REASON_LABELS[r.reason],
+        column: r.column_name,
+        rows: Number(r.rows),
+        firstLines: lines(r.first_lines),
+      }));
+    const rowsRead = Number(counts?.rows_read ?? 0);
+    const rowsKept = Number(counts?.rows_kept ?? 0);
+    return { file: spec.file, rowsRead, rowsKept, rowsExcluded: rowsRead - rowsKept, excluded };
+  });
+
+  return {
+    dataDir: options.dataDir,
+    asOf,
+    asOfSource: requestedAsOf ? 'argument' : 'latest event',
+    timeZone: options.tz,
+    learners: { kept: Number(learners?.kept ?? 0), staffExcluded: Number(learners?.staff ?? 0), active: Number(active?.n ?? 0) },
+    files,
+    warnings: warnings.map((w) => ({
+      file: w.file,
+      check: w.check_name,
+      rows: Number(w.rows),
+      firstLines: lines(w.first_lines),
+    })),
+  };
+}
+
+/** The report as a terminal table. */
+export function formatQualityReport(report: DataQualityReport): string {
+  const out: string[] = [];
+  out.push(`Data quality: ${report.dataDir} (as of ${report.asOf}, ${report.asOfSource}; time zone ${report.timeZone})`);
+  out.push(
+    `Learners kept: ${report.learners.kept} (${report.learners.active} with activity); staff accounts excluded: ${report.learners.staffExcluded}`,
+  );
+  out.push('');
+  const width = Math.max(...report.files.map((f) => f.file.length));
+  out.push(`${'file'.padEnd(width)}  ${'read'.padStart(9)}  ${'kept'.padStart(9)}  ${'excluded'.padStart(9)}`);
+  for (const f of report.files) {
+    out.push(
+      `${f.file.padEnd(width)}  ${String(f.rowsRead).padStart(9)}  ${String(f.rowsKept).padStart(9)}  ${String(f.rowsExcluded).padStart(9)}`,
+    );
+    for (const e of f.excluded) {
+      out.push(`    - ${e.label} (${e.column}): ${e.rows} rows, lines ${e.firstLines.join(', ')}${e.rows > e.firstLines.length ? ', ...' : ''}`);
+    }
+  }
+  if (report.warnings.length > 0) {
+    out.push('');
+    out.push('Warnings (rows kept):');
+    for (const w of report.warnings) {
+      out.push(`    - ${w.file}: ${w.check}: ${w.rows} rows, lines ${w.firstLines.join(', ')}${w.rows > w.firstLines.length ? ', ...' : ''}`);
+    }
+  }
+  return out.join('\n');
+}
