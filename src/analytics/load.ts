@@ -3,7 +3,7 @@
  * column plus nothing else. Every fatal problem (missing file or column, not a CSV, empty,
  * bad encoding, ragged row) becomes one InputError line naming the file, column or line.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
@@ -88,15 +88,16 @@ export function normalizeHeaderName(name: string): string {
 /** Parses the header record and maps each contract column to its position in the file. */
 function readHeader(spec: SourceSpec, head: string): { width: number; positions: Map<string, number> } {
   const text = head.replace(/^\uFEFF/, '');
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  if (!firstLine.includes(',') && spec.required.length > 1) {
+    throw new InputError('NOT_CSV', `${spec.file}: not a CSV file (line 1 has no comma-separated header)`);
+  }
   let header: string[];
   try {
     const records = parse(text, { to_line: 1, relax_column_count: true }) as string[][];
     header = records[0] ?? [];
   } catch (error) {
-    throw new InputError('NOT_CSV', `${spec.file}: line 1: the header is not valid CSV`, { cause: error });
-  }
-  if (header.length <= 1 && spec.required.length > 1) {
-    throw new InputError('NOT_CSV', `${spec.file}: not a CSV file (line 1 has no comma-separated header)`);
+    throw new InputError('NOT_CSV', `${spec.file}: not a CSV file (line 1 is not a valid CSV header)`, { cause: error });
   }
   const positions = new Map<string, number>();
   header.forEach((raw, index) => {
@@ -161,12 +162,15 @@ async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded
   }
   const [count] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM raw_${spec.name}`);
   const rowsRead = Number(count?.n ?? 0);
-  if (rowsRead === 0) throw new InputError('EMPTY_FILE', `${spec.file}: has a header but no data rows`);
+  if (rowsRead === 0 && !spec.mayBeEmpty) throw new InputError('EMPTY_FILE', `${spec.file}: has a header but no data rows`);
   return { spec, path, rowsRead };
 }
 
 /** Loads all five files, in contract order; the first fatal problem stops the load. */
 export async function loadSources(db: Db, dir: string): Promise<LoadedSource[]> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new InputError('MISSING_FILE', `${dir}: data folder not found`);
+  }
   const loaded: LoadedSource[] = [];
   for (const spec of SOURCES) loaded.push(await loadSource(db, spec, dir));
   return loaded;

@@ -9,6 +9,8 @@ export interface SourceSpec {
   readonly file: string;
   readonly required: readonly string[];
   readonly optional: readonly string[];
+  /** Event files may hold a header only (no quizzes yet); the reference files may not. */
+  readonly mayBeEmpty?: boolean;
 }
 
 export const SOURCES: readonly SourceSpec[] = [
@@ -30,12 +32,14 @@ export const SOURCES: readonly SourceSpec[] = [
     file: 'lms_lesson_activity.csv',
     required: ['activity_id', 'user_id', 'module_id', 'status', 'progress', 'event_time'],
     optional: [],
+    mayBeEmpty: true,
   },
   {
     name: 'quiz_attempts',
     file: 'lms_quiz_attempts.csv',
     required: ['attempt_id', 'user_id', 'module_id', 'score', 'attempt_date'],
     optional: [],
+    mayBeEmpty: true,
   },
 ];
 

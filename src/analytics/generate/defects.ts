@@ -12,7 +12,12 @@ export type LessonDefect =
   | 'unknown-user'
   | 'duplicate-id';
 
-export type QuizDefect = 'unparseable-date' | 'score-over-100' | 'unknown-module' | 'unknown-user' | 'duplicate-id';
+export type QuizDefect =
+  | 'unparseable-date'
+  | 'score-over-100'
+  | 'unknown-module'
+  | 'unknown-user'
+  | 'duplicate-id';
 
 export const LESSON_DEFECTS: readonly LessonDefect[] = [
   'unparseable-date',
@@ -32,7 +37,13 @@ export const QUIZ_DEFECTS: readonly QuizDefect[] = [
 ];
 
 /** Date texts no date parser should accept. */
-export const UNPARSEABLE_DATES: readonly string[] = ['2/30/2026', '13/45/2026', 'not a date', '0000-00-00', '#N/A'];
+export const UNPARSEABLE_DATES: readonly string[] = [
+  '2/30/2026',
+  '13/45/2026',
+  'not a date',
+  '0000-00-00',
+  '#N/A',
+];
 
 /** Aim: about 1 dirty row in 2000 (0.05%), but at least `minimum` in an export of the expected size. */
 export function meanDefectGap(expectedRows: number, minimum: number): number {

@@ -20,7 +20,11 @@ export type TimestampStyle =
 export function offsetStyle(minutes: number): TimestampStyle {
   const sign = minutes < 0 ? '-' : '+';
   const abs = Math.abs(minutes);
-  return { kind: 'offset', minutes, suffix: `${sign}${twoDigits(Math.floor(abs / 60))}:${twoDigits(abs % 60)}` };
+  return {
+    kind: 'offset',
+    minutes,
+    suffix: `${sign}${twoDigits(Math.floor(abs / 60))}:${twoDigits(abs % 60)}`,
+  };
 }
 
 export const UTC_STYLE: TimestampStyle = { kind: 'utc' };

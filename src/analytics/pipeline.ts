@@ -1,0 +1,62 @@
+/**
+ * The analytics pipeline as plain functions: data folder in, output files out. Used by the CLI
+ * and, later, by the job processors.
+ */
+import type { Config } from '../config.ts';
+import { Db } from './db.ts';
+import { buildWeeklyFeatures, writeWeeklyFeaturesCsv } from './features.ts';
+import { OutputStage } from './output.ts';
+import { type DataQualityReport, validateData } from './validate.ts';
+
+export type StageReporter = (stage: string, detail?: string) => void;
+
+export interface PipelineOptions {
+  readonly dataDir: string;
+  readonly asOf?: string | null;
+  readonly onStage?: StageReporter;
+}
+
+export function openDb(config: Config): Promise<Db> {
+  return Db.open({ tz: config.tz, threads: config.duckdbThreads, memoryLimit: config.duckdbMemory });
+}
+
+export async function runValidate(config: Config, options: PipelineOptions): Promise<DataQualityReport> {
+  const db = await openDb(config);
+  try {
+    options.onStage?.('load+validate');
+    return await validateData(db, { dataDir: options.dataDir, tz: config.tz, asOf: options.asOf });
+  } finally {
+    db.close();
+  }
+}
+
+export interface FeaturesResult {
+  readonly report: DataQualityReport;
+  readonly featureRows: number;
+  readonly learners: number;
+  readonly files: string[];
+}
+
+/** validate -> features; writes data_quality.json and weekly_behavioral_features.csv into outDir. */
+export async function runFeatures(
+  config: Config,
+  options: PipelineOptions & { readonly outDir: string },
+): Promise<FeaturesResult> {
+  const db = await openDb(config);
+  let stage: OutputStage | null = null;
+  try {
+    options.onStage?.('load+validate');
+    const report = await validateData(db, { dataDir: options.dataDir, tz: config.tz, asOf: options.asOf });
+    options.onStage?.('features');
+    const { rows, learners } = await buildWeeklyFeatures(db, report.asOf);
+    options.onStage?.('write');
+    stage = new OutputStage(options.outDir);
+    stage.writeJson('data_quality.json', report);
+    await writeWeeklyFeaturesCsv(db, stage.path('weekly_behavioral_features.csv'));
+    const files = stage.commit();
+    return { report, featureRows: rows, learners, files };
+  } finally {
+    stage?.discard();
+    db.close();
+  }
+}
