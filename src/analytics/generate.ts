@@ -60,8 +60,8 @@ type FileName = keyof typeof LMS_HEADERS;
 type Outputs = Record<FileName, CsvFile>;
 
 /** Rough averages, used only to size the dirty-row schedule before any row exists. */
-const EXPECTED_LESSON_ROWS_PER_LEARNER = 88;
-const EXPECTED_QUIZ_ROWS_PER_LEARNER = 10;
+const EXPECTED_LESSON_ROWS_PER_LEARNER = 95;
+const EXPECTED_QUIZ_ROWS_PER_LEARNER = 5.5;
 const PROGRESS_EVERY = 1000;
 
 /** Independent random streams derived from the seed. */

@@ -15,11 +15,14 @@ const HOUR = 3600;
 const WEEK = 7 * SECONDS_PER_DAY;
 
 /** Index of each course's first module in the catalogue-wide module list. */
-const FIRST_MODULE: readonly number[] = COURSES.reduce<number[]>((firsts, _course, i) => {
-  const previous = COURSES[i - 1];
-  firsts.push(i === 0 || previous === undefined ? 0 : (firsts[i - 1] ?? 0) + previous.modules.length);
-  return firsts;
-}, []);
+const FIRST_MODULE: readonly number[] = (() => {
+  let next = 0;
+  return COURSES.map((course) => {
+    const first = next;
+    next += course.modules.length;
+    return first;
+  });
+})();
 
 interface Enrolment {
   readonly course: CourseSpec;
@@ -109,9 +112,11 @@ class LearnerRun {
       this.out.lesson(module, 'started', enrolment.progress, this.at);
       return;
     }
+    const before = enrolment.progress;
     enrolment.progress += this.progressIncrement(spec);
     if (enrolment.progress < 100) {
       this.out.lesson(module, this.inProgressStatus(), enrolment.progress, this.at);
+      if (before < 50 && enrolment.progress >= 50) this.knowledgeCheck(module, spec);
       return;
     }
     // Some LMS clients mark completion before the last progress ping lands.
@@ -150,6 +155,15 @@ class LearnerRun {
     this.failedQuizzes = score < PASS_SCORE ? this.failedQuizzes + 1 : Math.max(0, this.failedQuizzes - 1);
   }
 
+  /** An optional mid-module practice attempt; keener learners take it more often. */
+  private knowledgeCheck(module: number, spec: ModuleSpec): void {
+    const engagement = this.learner.engagement;
+    if (!this.rng.chance(0.3 + 0.5 * engagement)) return;
+    this.at += 60 + Math.floor(this.rng.next() * 240);
+    if (this.at >= this.endAt) return;
+    this.out.quiz(module, clampScore(25 + 55 * engagement + spec.quizEase + 14 * this.rng.normal()), this.at);
+  }
+
   private wantsRetake(score: number): boolean {
     if (score >= PASS_SCORE) return this.rng.chance(0.03);
     return this.rng.chance(0.25 + 0.5 * this.learner.engagement);
@@ -177,10 +191,10 @@ class LearnerRun {
 
   private nextSessionAt(): number {
     const engagement = this.learner.engagement;
-    const day = Math.floor(this.at / SECONDS_PER_DAY);
+    const day = this.localDay(this.at);
     if (this.rng.chance(0.12 + 0.3 * engagement)) {
       const later = this.at + Math.floor((1.5 + 4 * this.rng.next()) * HOUR);
-      if (later < (day + 1) * SECONDS_PER_DAY - HOUR) return later;
+      if (this.localDay(later + HOUR) === day) return later;
     }
     const sessionsPerWeek = 0.5 + 3.5 * engagement;
     let days = Math.max(1, Math.round(this.rng.exponential(7 / sessionsPerWeek)));
@@ -193,9 +207,14 @@ class LearnerRun {
     return 0.01 + 0.14 * disengagement * disengagement + 0.05 * Math.min(this.failedQuizzes, 2);
   }
 
-  private sessionStartOn(day: number): number {
+  /** Sessions follow the learner's own clock, so days and hours are in their time zone. */
+  private sessionStartOn(localDay: number): number {
     const hour = Math.min(23, Math.max(6, this.learner.preferredHour + 1.5 * this.rng.normal()));
-    return day * SECONDS_PER_DAY + Math.floor(hour * HOUR);
+    return localDay * SECONDS_PER_DAY + Math.floor(hour * HOUR) - this.learner.utcOffsetMinutes * 60;
+  }
+
+  private localDay(at: number): number {
+    return Math.floor((at + this.learner.utcOffsetMinutes * 60) / SECONDS_PER_DAY);
   }
 }
 

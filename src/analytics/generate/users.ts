@@ -45,9 +45,11 @@ export interface Learner {
   /** Registered but never opens a module. */
   readonly neverActive: boolean;
   readonly startDay: number;
-  /** Hour of day the learner's sessions cluster around. */
+  /** Local hour of day the learner's sessions cluster around. */
   readonly preferredHour: number;
   readonly timestampStyle: TimestampStyle;
+  /** The learner's time zone; only learners whose times are written with an offset are not on UTC. */
+  readonly utcOffsetMinutes: number;
 }
 
 /**
@@ -68,6 +70,7 @@ export function drawLearner(
   const staff = isStaffIndex(index, staffPhase);
   const department = DEPARTMENTS[rng.weightedIndex(DEPARTMENT_WEIGHTS)] ?? DEPARTMENTS[0];
   if (department === undefined) throw new Error('no departments');
+  const timestampStyle = drawTimestampStyle(rng);
   const base = rng.beta(2, 2.2) + department.engagementShift + (staff ? 0.1 : 0);
   return {
     index,
@@ -78,7 +81,8 @@ export function drawLearner(
     neverActive: !staff && rng.chance(NEVER_ACTIVE_SHARE),
     startDay: endDay - Math.floor(rng.next() * START_WINDOW_DAYS),
     preferredHour: rng.uniform(7, 21),
-    timestampStyle: drawTimestampStyle(rng),
+    timestampStyle,
+    utcOffsetMinutes: timestampStyle.kind === 'offset' ? timestampStyle.minutes : 0,
   };
 }
 
