@@ -3,11 +3,14 @@
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { stageLogger } from './cli/progress.ts';
-import { type Config, readConfig } from './config.ts';
-import { LumenError } from './errors.ts';
+import { generateLmsData } from './analytics/generate.ts';
 import { runFeatures, runValidate } from './analytics/pipeline.ts';
 import { formatQualityReport, parseAsOfArgument } from './analytics/validate.ts';
+import { benchStep, runBench } from './cli/bench.ts';
+import { runDemo } from './cli/demo.ts';
+import { progressBar, stageLogger } from './cli/progress.ts';
+import { type Config, readConfig } from './config.ts';
+import { LumenError } from './errors.ts';
 
 function asOfOption(value: string): string {
   try {
@@ -19,7 +22,8 @@ function asOfOption(value: string): string {
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive whole number, got ${value}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`expected a positive whole number, got ${value}`);
   return n;
 }
 
@@ -36,7 +40,9 @@ function buildProgram(config: Config): Command {
     .option('--json', 'print the report as JSON')
     .action(async (opts: { data: string; asOf?: string; json?: boolean }) => {
       const report = await runValidate(config, { dataDir: resolve(opts.data), asOf: opts.asOf });
-      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatQualityReport(report)}\n`);
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatQualityReport(report)}\n`,
+      );
     });
 
   program
@@ -59,6 +65,66 @@ function buildProgram(config: Config): Command {
       );
     });
 
+  program
+    .command('generate')
+    .description('write a synthetic LMS export (the five files, in the export format)')
+    .requiredOption('--learners <n>', 'number of learners', positiveInt)
+    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--timestamps', 'ISO-8601 date-times with times of day instead of M/D/YYYY')
+    .option('--end-date <date>', 'last day of the export (YYYY-MM-DD)', asOfOption)
+    .action(
+      async (opts: {
+        learners: number;
+        seed: number;
+        out: string;
+        timestamps?: boolean;
+        endDate?: string;
+      }) => {
+        const bar = progressBar('generate', opts.learners);
+        const result = await generateLmsData({
+          learners: opts.learners,
+          seed: opts.seed,
+          outDir: resolve(opts.out),
+          timestamps: opts.timestamps,
+          endDate: opts.endDate,
+          onProgress: (n) => bar.update(n),
+        });
+        bar.stop();
+        for (const [name, file] of Object.entries(result.files)) {
+          process.stdout.write(`${name}: ${file.rows} rows\n`);
+        }
+      },
+    );
+
+  program
+    .command('demo')
+    .description('generate 2,000 learners and run the pipeline on them (demo/data -> demo/out)')
+    .option('--dir <dir>', 'where to put data/ and out/', 'demo')
+    .option('--learners <n>', 'number of learners', positiveInt, 2000)
+    .action(async (opts: { dir: string; learners: number }) => {
+      await runDemo(config, { dir: resolve(opts.dir), learners: opts.learners });
+    });
+
+  program
+    .command('bench')
+    .description('time load+validate and features on generated data (docs/BENCHMARKS.md)')
+    .option('--learners <n>', 'number of learners', positiveInt, 10_000)
+    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 7)
+    .option('--dir <dir>', 'where generated data is kept between runs', '.lumen/bench')
+    .option('--no-reuse', 'generate again even when data for these settings exists')
+    .action(async (opts: { learners: number; seed: number; dir: string; reuse: boolean }) => {
+      await runBench({ learners: opts.learners, seed: opts.seed, dir: resolve(opts.dir), reuse: opts.reuse });
+    });
+
+  program
+    .command('bench-step', { hidden: true })
+    .requiredOption('--data <dir>')
+    .requiredOption('--out <dir>')
+    .action(async (opts: { data: string; out: string }) => {
+      process.stdout.write(`${JSON.stringify(await benchStep(config, opts.data, opts.out))}\n`);
+    });
+
   return program;
 }
 
@@ -76,7 +142,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`lumen: ${error.message}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`lumen: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `lumen: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 1;
   }
 }

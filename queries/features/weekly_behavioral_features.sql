@@ -19,15 +19,16 @@ events as (
 ),
 
 session_starts as (
+    -- Gaps in microseconds: comparing INTERVALs measured 8x slower on 10M events.
     select user_id, date_trunc('week', event_date)::date as week_start
     from (
         select
             user_id,
             event_date,
-            event_ts - lag(event_ts) over (partition by user_id order by event_ts) as gap
+            epoch_us(event_ts) - lag(epoch_us(event_ts)) over (partition by user_id order by event_ts) as gap_us
         from events
     )
-    where gap is null or gap > interval 30 minute
+    where gap_us is null or gap_us > 30 * 60 * 1000000
 ),
 
 first_completions as (

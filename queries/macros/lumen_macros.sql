@@ -1,5 +1,5 @@
 -- Purpose: scalar macros shared by the staging models. Loaded once per connection.
--- lumen_parse_ts(text) -> TIMESTAMPTZ (NULL when unparseable). Accepts
+-- lumen_parse_ts(trimmed text) -> TIMESTAMPTZ (NULL when unparseable). Accepts
 --   M/D/YYYY (the LMS export), YYYY-MM-DD, and ISO-8601 date-times with 'T' or a space,
 --   optional seconds and fraction, optional offset Z, +HH, +HHMM or +HH:MM.
 --   Naive values are wall-clock times in the session TimeZone (LUMEN_TZ); date-only values
@@ -35,12 +35,13 @@ CREATE OR REPLACE MACRO lumen_parse_iso(p) AS (
   END
 );
 
+-- Fast paths first: DuckDB's own cast reads most ISO forms; the regular expression only sees the
+-- rest (offsets without seconds, +HH offsets). The shape check keeps words like 'infinity' out.
 CREATE OR REPLACE MACRO lumen_parse_ts(s) AS (
   CASE
-    WHEN s IS NULL OR trim(s) = '' THEN NULL
     WHEN contains(s, '/') THEN
-      CASE WHEN regexp_full_match(trim(s), '\d{1,2}/\d{1,2}/\d{4}')
-        THEN try_strptime(trim(s), '%m/%d/%Y')::TIMESTAMPTZ END
-    ELSE lumen_parse_iso(lumen_iso_parts(trim(s)))
+      CASE WHEN length(s) BETWEEN 8 AND 10 AND s[-5] = '/' THEN try_strptime(s, '%m/%d/%Y')::TIMESTAMPTZ END
+    WHEN length(s) >= 10 AND s[5] = '-' AND s[8] = '-' THEN
+      coalesce(try_cast(s AS TIMESTAMPTZ), lumen_parse_iso(lumen_iso_parts(s)))
   END
 );

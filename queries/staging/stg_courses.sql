@@ -13,7 +13,7 @@ renamed as (
         trim(course_id) as course_id,
         trim(course_name) as course_name,
         trim(category) as category,
-        lumen_parse_ts(created_at) as created_at,
+        lumen_parse_ts(trim(created_at)) as created_at,
         trim(created_at) as created_at_text
     from source
 )

@@ -1,7 +1,7 @@
 -- stg_quiz_attempts: lms_quiz_attempts.csv renamed, trimmed and typed. No joins, nothing dropped.
 -- Grain: one row per data row of lms_quiz_attempts.csv.
 -- Columns: line_no, attempt_id, user_id, module_id, score (DOUBLE or NULL when not a finite number),
---   attempt_ts (TIMESTAMPTZ or NULL), attempt_date (DATE in LUMEN_TZ), score_text, attempt_date_text
+--   attempt_ts (TIMESTAMPTZ or NULL), attempt_date (DATE in LUMEN_TZ)
 with
 
 source as (
@@ -15,9 +15,7 @@ renamed as (
         trim(user_id) as user_id,
         trim(module_id) as module_id,
         lumen_parse_number(score) as score,
-        trim(score) as score_text,
-        lumen_parse_ts(attempt_date) as attempt_ts,
-        trim(attempt_date) as attempt_date_text
+        lumen_parse_ts(trim(attempt_date)) as attempt_ts
     from source
 ),
 

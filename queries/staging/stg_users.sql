@@ -23,8 +23,8 @@ renamed as (
         lower(trim(role)) in ('learner', 'student') as is_learner,
 
         -- timestamps
-        lumen_parse_ts(created_at) as created_at,
-        lumen_parse_ts(updated_at) as updated_at,
+        lumen_parse_ts(trim(created_at)) as created_at,
+        lumen_parse_ts(trim(updated_at)) as updated_at,
         trim(created_at) as created_at_text,
         trim(updated_at) as updated_at_text
     from source

@@ -44,7 +44,9 @@ function checkHead(spec: SourceSpec, path: string): string {
     size = stat.size;
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError('MISSING_FILE', `${spec.file}: file not found in ${join(path, '..')}`, { cause: error });
+    throw new InputError('MISSING_FILE', `${spec.file}: file not found in ${join(path, '..')}`, {
+      cause: error,
+    });
   }
   if (size === 0) throw new InputError('EMPTY_FILE', `${spec.file}: file is empty`);
   const head = readHead(path);
@@ -53,7 +55,10 @@ function checkHead(spec: SourceSpec, path: string): string {
   }
   const nul = head.indexOf(0);
   if (nul >= 0) {
-    throw new InputError('NOT_CSV', `${spec.file}: not a CSV file (binary content at line ${lineOfOffset(head, nul)})`);
+    throw new InputError(
+      'NOT_CSV',
+      `${spec.file}: not a CSV file (binary content at line ${lineOfOffset(head, nul)})`,
+    );
   }
   // A multi-byte character may be cut at the end of the head; `stream` keeps it pending.
   try {
@@ -97,7 +102,9 @@ function readHeader(spec: SourceSpec, head: string): { width: number; positions:
     const records = parse(text, { to_line: 1, relax_column_count: true }) as string[][];
     header = records[0] ?? [];
   } catch (error) {
-    throw new InputError('NOT_CSV', `${spec.file}: not a CSV file (line 1 is not a valid CSV header)`, { cause: error });
+    throw new InputError('NOT_CSV', `${spec.file}: not a CSV file (line 1 is not a valid CSV header)`, {
+      cause: error,
+    });
   }
   const positions = new Map<string, number>();
   header.forEach((raw, index) => {
@@ -162,7 +169,8 @@ async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded
   }
   const [count] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM raw_${spec.name}`);
   const rowsRead = Number(count?.n ?? 0);
-  if (rowsRead === 0 && !spec.mayBeEmpty) throw new InputError('EMPTY_FILE', `${spec.file}: has a header but no data rows`);
+  if (rowsRead === 0 && !spec.mayBeEmpty)
+    throw new InputError('EMPTY_FILE', `${spec.file}: has a header but no data rows`);
   return { spec, path, rowsRead };
 }
 

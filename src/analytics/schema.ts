@@ -17,10 +17,24 @@ export const SOURCES: readonly SourceSpec[] = [
   {
     name: 'users',
     file: 'lms_users.csv',
-    required: ['user_id', 'first_name', 'last_name', 'email', 'department', 'role', 'created_at', 'updated_at'],
+    required: [
+      'user_id',
+      'first_name',
+      'last_name',
+      'email',
+      'department',
+      'role',
+      'created_at',
+      'updated_at',
+    ],
     optional: [],
   },
-  { name: 'courses', file: 'lms_courses.csv', required: ['course_id', 'course_name', 'category', 'created_at'], optional: [] },
+  {
+    name: 'courses',
+    file: 'lms_courses.csv',
+    required: ['course_id', 'course_name', 'category', 'created_at'],
+    optional: [],
+  },
   {
     name: 'modules',
     file: 'lms_modules.csv',

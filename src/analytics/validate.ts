@@ -107,7 +107,10 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
     rows: bigint;
     first_lines: unknown;
   }>('dq_exclusions', params);
-  const fileRows = await db.query<{ file: string; rows_read: bigint; rows_kept: bigint }>('dq_file_rows', params);
+  const fileRows = await db.query<{ file: string; rows_read: bigint; rows_kept: bigint }>(
+    'dq_file_rows',
+    params,
+  );
   const warnings = await db.query<{ file: string; check_name: string; rows: bigint; first_lines: unknown }>(
     'dq_warnings',
     params,
@@ -146,7 +149,11 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
     asOf,
     asOfSource: requestedAsOf ? 'argument' : 'latest event',
     timeZone: options.tz,
-    learners: { kept: Number(learners?.kept ?? 0), staffExcluded: Number(learners?.staff ?? 0), active: Number(active?.n ?? 0) },
+    learners: {
+      kept: Number(learners?.kept ?? 0),
+      staffExcluded: Number(learners?.staff ?? 0),
+      active: Number(active?.n ?? 0),
+    },
     files,
     warnings: warnings.map((w) => ({
       file: w.file,
@@ -160,26 +167,34 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
 /** The report as a terminal table. */
 export function formatQualityReport(report: DataQualityReport): string {
   const out: string[] = [];
-  out.push(`Data quality: ${report.dataDir} (as of ${report.asOf}, ${report.asOfSource}; time zone ${report.timeZone})`);
+  out.push(
+    `Data quality: ${report.dataDir} (as of ${report.asOf}, ${report.asOfSource}; time zone ${report.timeZone})`,
+  );
   out.push(
     `Learners kept: ${report.learners.kept} (${report.learners.active} with activity); staff accounts excluded: ${report.learners.staffExcluded}`,
   );
   out.push('');
   const width = Math.max(...report.files.map((f) => f.file.length));
-  out.push(`${'file'.padEnd(width)}  ${'read'.padStart(9)}  ${'kept'.padStart(9)}  ${'excluded'.padStart(9)}`);
+  out.push(
+    `${'file'.padEnd(width)}  ${'read'.padStart(9)}  ${'kept'.padStart(9)}  ${'excluded'.padStart(9)}`,
+  );
   for (const f of report.files) {
     out.push(
       `${f.file.padEnd(width)}  ${String(f.rowsRead).padStart(9)}  ${String(f.rowsKept).padStart(9)}  ${String(f.rowsExcluded).padStart(9)}`,
     );
     for (const e of f.excluded) {
-      out.push(`    - ${e.label} (${e.column}): ${e.rows} rows, lines ${e.firstLines.join(', ')}${e.rows > e.firstLines.length ? ', ...' : ''}`);
+      out.push(
+        `    - ${e.label} (${e.column}): ${e.rows} rows, lines ${e.firstLines.join(', ')}${e.rows > e.firstLines.length ? ', ...' : ''}`,
+      );
     }
   }
   if (report.warnings.length > 0) {
     out.push('');
     out.push('Warnings (rows kept):');
     for (const w of report.warnings) {
-      out.push(`    - ${w.file}: ${w.check}: ${w.rows} rows, lines ${w.firstLines.join(', ')}${w.rows > w.firstLines.length ? ', ...' : ''}`);
+      out.push(
+        `    - ${w.file}: ${w.check}: ${w.rows} rows, lines ${w.firstLines.join(', ')}${w.rows > w.firstLines.length ? ', ...' : ''}`,
+      );
     }
   }
   return out.join('\n');

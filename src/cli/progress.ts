@@ -10,7 +10,8 @@ export function stageLogger(stream: NodeJS.WriteStream = process.stderr): {
 } {
   let current: { name: string; started: number } | null = null;
   const finish = () => {
-    if (current) stream.write(`  ${current.name} ${((performance.now() - current.started) / 1000).toFixed(2)} s\n`);
+    if (current)
+      stream.write(`  ${current.name} ${((performance.now() - current.started) / 1000).toFixed(2)} s\n`);
   };
   return {
     stage(name: string) {
@@ -28,7 +29,10 @@ export function stageLogger(stream: NodeJS.WriteStream = process.stderr): {
 export function progressBar(label: string, total: number): { update: (n: number) => void; stop: () => void } {
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
   const bar = new SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`, stream: process.stderr },
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`,
+      stream: process.stderr,
+    },
     Presets.shades_classic,
   );
   bar.start(total, 0);

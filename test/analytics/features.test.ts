@@ -185,7 +185,10 @@ describe('sessions, active days and time zones with times of day', () => {
       ['2026-03-09', '2', '1', '2'],
     ]);
     expect(result.report.warnings).toContainEqual(
-      expect.objectContaining({ check: 'unknown status (counted as activity, never as a completion)', rows: 1 }),
+      expect.objectContaining({
+        check: 'unknown status (counted as activity, never as a completion)',
+        rows: 1,
+      }),
     );
   });
 });
@@ -205,7 +208,10 @@ describe('the as-of date', () => {
       ['A6', 'U2', 'M1', 'started', '5', '3/20/2026'],
     ];
     const after = await features(
-      writeDataset(tempDir(), { lessons: [...base, ...later], quizzes: [['Q1', 'U2', 'M1', '90', '3/19/2026']] }),
+      writeDataset(tempDir(), {
+        lessons: [...base, ...later],
+        quizzes: [['Q1', 'U2', 'M1', '90', '3/19/2026']],
+      }),
       {},
       '2026-04-30',
     );
@@ -224,7 +230,13 @@ describe('the as-of date', () => {
     ]);
     const activity = result.report.files.find((f) => f.file === 'lms_lesson_activity.csv');
     expect(activity?.excluded).toEqual([
-      { reason: 'after_as_of', label: 'event after the as-of date', column: 'event_time', rows: 1, firstLines: [3] },
+      {
+        reason: 'after_as_of',
+        label: 'event after the as-of date',
+        column: 'event_time',
+        rows: 1,
+        firstLines: [3],
+      },
     ]);
   });
 });

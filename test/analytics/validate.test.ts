@@ -98,7 +98,9 @@ describe('file quirks', () => {
       .split('\n')
       .map((line) => line.split(','));
     const out = rows.map((cells, i) => {
-      const reversed = [...cells].reverse().map((c) => (i === 0 ? ` ${c.toUpperCase()} ` : `"${c.replace(/"/g, '""')}"`));
+      const reversed = [...cells]
+        .reverse()
+        .map((c) => (i === 0 ? ` ${c.toUpperCase()} ` : `"${c.replace(/"/g, '""')}"`));
       return [...reversed, i === 0 ? 'Export Note' : '"ignored, really"'].join(',');
     });
     writeFileSync(path, `\uFEFF${out.join('\r\n')}\r\n`);
@@ -108,7 +110,13 @@ describe('file quirks', () => {
     const plain = tempDir();
     const plainResult = await runFeatures(config, { dataDir: SAMPLE_DIR, outDir: plain });
     const quirky = copySample();
-    for (const file of ['lms_users.csv', 'lms_courses.csv', 'lms_modules.csv', 'lms_lesson_activity.csv', 'lms_quiz_attempts.csv']) {
+    for (const file of [
+      'lms_users.csv',
+      'lms_courses.csv',
+      'lms_modules.csv',
+      'lms_lesson_activity.csv',
+      'lms_quiz_attempts.csv',
+    ]) {
       rewrite(join(quirky, file));
     }
     const out = tempDir();
@@ -120,7 +128,9 @@ describe('file quirks', () => {
 
   test('names with commas and quotes survive RFC-4180 quoting', async () => {
     const dir = writeDataset(tempDir(), {
-      users: [['U1', '"Mary, Jr."', '"O""Neil"', 'm@example.org', 'Research', 'learner', '1/5/2026', '1/6/2026']],
+      users: [
+        ['U1', '"Mary, Jr."', '"O""Neil"', 'm@example.org', 'Research', 'learner', '1/5/2026', '1/6/2026'],
+      ],
       lessons: [['A1', 'U1', 'M1', 'started', '10', '3/2/2026']],
       quizzes: [],
     });

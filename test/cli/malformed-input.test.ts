@@ -19,7 +19,8 @@ interface Case {
 }
 
 const lines = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8').split('\n');
-const writeLines = (dir: string, file: string, rows: string[]) => writeFileSync(join(dir, file), rows.join('\n'));
+const writeLines = (dir: string, file: string, rows: string[]) =>
+  writeFileSync(join(dir, file), rows.join('\n'));
 
 /** Repeats the activity rows so the file is larger than the loader's 256 KB header probe. */
 function bigActivity(dir: string): string[] {
@@ -83,7 +84,10 @@ const cases: Case[] = [
   {
     name: 'a binary file in place of a CSV',
     breakData: (dir) => {
-      writeFileSync(join(dir, 'lms_modules.csv'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0]));
+      writeFileSync(
+        join(dir, 'lms_modules.csv'),
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0]),
+      );
       return undefined;
     },
     message: () => 'lms_modules.csv: not a CSV file (binary content at line 3)',
@@ -109,7 +113,10 @@ const cases: Case[] = [
     name: 'UTF-16 encoding',
     breakData: (dir) => {
       const text = readFileSync(join(dir, 'lms_users.csv'), 'utf8');
-      writeFileSync(join(dir, 'lms_users.csv'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+      writeFileSync(
+        join(dir, 'lms_users.csv'),
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+      );
       return undefined;
     },
     message: () => 'lms_users.csv: encoded as UTF-16; export it as UTF-8',
@@ -169,7 +176,8 @@ const cases: Case[] = [
   {
     name: 'an impossible --as-of date',
     breakData: () => ['--as-of', '2026-02-30'],
-    message: () => "option '--as-of <date>' argument '2026-02-30' is invalid. --as-of 2026-02-30: expected a date as YYYY-MM-DD",
+    message: () =>
+      "option '--as-of <date>' argument '2026-02-30' is invalid. --as-of 2026-02-30: expected a date as YYYY-MM-DD",
   },
   {
     name: 'no learner event survives validation',

@@ -21,7 +21,10 @@ export interface ReferenceRow {
 type Rec = Record<string, string>;
 
 function readCsv(path: string): Rec[] {
-  const records = parse(readFileSync(path), { bom: true, columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()) });
+  const records = parse(readFileSync(path), {
+    bom: true,
+    columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()),
+  });
   return records as Rec[];
 }
 
@@ -61,7 +64,9 @@ export function parseInstant(text: string, tz: string): number | null {
     if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
     return wallToInstant(tz, wall);
   }
-  m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/.exec(s);
+  m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/.exec(
+    s,
+  );
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const [h, mi, se] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
@@ -109,7 +114,11 @@ interface Event {
   score?: number;
 }
 
-export function referenceFeatures(dir: string, tz: string, asOfArg?: string): { asOf: string; rows: ReferenceRow[] } {
+export function referenceFeatures(
+  dir: string,
+  tz: string,
+  asOfArg?: string,
+): { asOf: string; rows: ReferenceRow[] } {
   const users = readCsv(join(dir, 'lms_users.csv'));
   const courses = readCsv(join(dir, 'lms_courses.csv'));
   const modules = readCsv(join(dir, 'lms_modules.csv'));
@@ -125,7 +134,8 @@ export function referenceFeatures(dir: string, tz: string, asOfArg?: string): { 
   const courseIds = new Set(courses.map((c) => (c.course_id ?? '').trim()));
   const moduleIds = new Set<string>();
   for (const m of modules) {
-    if (courseIds.has((m.course_id ?? '').trim()) && number(m.sequence_no) !== null) moduleIds.add((m.module_id ?? '').trim());
+    if (courseIds.has((m.course_id ?? '').trim()) && number(m.sequence_no) !== null)
+      moduleIds.add((m.module_id ?? '').trim());
   }
 
   const events: Event[] = [];
@@ -141,12 +151,15 @@ export function referenceFeatures(dir: string, tz: string, asOfArg?: string): { 
       if (role !== undefined && role !== 'learner' && role !== 'student') continue;
       if (!learners.has(user) || !moduleIds.has(module)) continue;
       const instant = parseInstant((kind === 'lesson' ? r.event_time : r.attempt_date) ?? '', tz);
-      const value = number(kind === 'lesson' ? r['progress'] : r.score);
+      const value = number(kind === 'lesson' ? r.progress : r.score);
       if (id === '' || instant === null || value === null) continue;
       if (value < 0 || value > 100 || !first) continue;
       const event: Event = { user, instant, day: localDay(instant, tz), kind, module };
       if (kind === 'lesson') {
-        event.status = (r.status ?? '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+        event.status = (r.status ?? '')
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, '_');
         event.progress = value;
       } else event.score = value;
       events.push(event);

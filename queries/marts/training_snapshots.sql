@@ -1,0 +1,12 @@
+-- training_snapshots: the learner-weeks the model learns from: learners whose outcome is known,
+-- in weeks that ended before the outcome became known.
+-- Grain: one row per learner per week, restricted as below.
+-- Columns: learner_week_snapshots.*, label (1 = completed, 0 = dropped)
+-- Parameters: $dropout_days (INTEGER)
+-- Completed learners: weeks with week_end < completed_at. Dropped learners: weeks with
+-- week_end < last_event + dropout_days (the day the drop became visible).
+select *, case when outcome = 'completed' then 1 else 0 end as label
+from learner_week_snapshots
+where (outcome = 'completed' and week_end < completed_at)
+   or (outcome = 'dropped' and week_end < last_event + $dropout_days::integer)
+order by user_id, week_start
