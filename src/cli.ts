@@ -3,12 +3,14 @@
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { runAnalysis } from './analytics/analysis.ts';
 import { generateLmsData } from './analytics/generate.ts';
 import { runFeatures, runValidate } from './analytics/pipeline.ts';
 import { formatQualityReport, parseAsOfArgument } from './analytics/validate.ts';
 import { benchStep, runBench } from './cli/bench.ts';
 import { runDemo } from './cli/demo.ts';
 import { progressBar, stageLogger } from './cli/progress.ts';
+import { formatRunSummary } from './cli/summary.ts';
 import { type Config, readConfig } from './config.ts';
 import { LumenError } from './errors.ts';
 
@@ -64,6 +66,41 @@ function buildProgram(config: Config): Command {
         `${result.featureRows} learner-weeks for ${result.learners} learners, as of ${result.report.asOf}\n${result.files.join('\n')}\n`,
       );
     });
+
+  const analysis = (name: string, description: string, flags: { train: boolean; score: boolean }) => {
+    const command = program
+      .command(name)
+      .description(description)
+      .requiredOption('--data <dir>', 'folder with the five lms_*.csv files')
+      .requiredOption('--out <dir>', 'output folder')
+      .option('--as-of <date>', 'ignore events after this date (YYYY-MM-DD)', asOfOption);
+    if (!flags.train) command.option('--model <file>', 'saved model (default OUT/models/latest.json)');
+    command.action(async (opts: { data: string; out: string; asOf?: string; model?: string }) => {
+      const log = stageLogger();
+      const result = await runAnalysis(config, {
+        dataDir: resolve(opts.data),
+        outDir: resolve(opts.out),
+        asOf: opts.asOf,
+        onStage: log.stage,
+        modelPath: opts.model ? resolve(opts.model) : null,
+        ...flags,
+      });
+      log.done();
+      process.stdout.write(formatRunSummary(result));
+    });
+  };
+  analysis('run', 'validate, features, outcomes, train, score and stats: every output', {
+    train: true,
+    score: true,
+  });
+  analysis('train', 'fit the completion model; writes the model card, stats and OUT/models/', {
+    train: true,
+    score: false,
+  });
+  analysis('score', 'score open learners with a saved model; writes ML_Prediction.csv', {
+    train: false,
+    score: true,
+  });
 
   program
     .command('generate')

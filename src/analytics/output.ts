@@ -3,21 +3,44 @@
  * place only when every one of them is complete, so readers never see a half-written file and a
  * failed command leaves OUT as it was.
  */
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Moves files from `from` into `to`, merging folders (so OUT/models keeps its older versions). */
+function moveInto(from: string, to: string, moved: string[]): void {
+  for (const name of readdirSync(from)) {
+    const source = join(from, name);
+    const target = join(to, name);
+    if (statSync(source).isDirectory()) {
+      mkdirSync(target, { recursive: true });
+      moveInto(source, target, moved);
+    } else {
+      renameSync(source, target);
+      moved.push(target);
+    }
+  }
+}
 
 export class OutputStage {
   readonly dir: string;
   private done = false;
+  private readonly removals: string[] = [];
 
   constructor(readonly outDir: string) {
     mkdirSync(outDir, { recursive: true });
     this.dir = mkdtempSync(join(outDir, '.staging-'));
   }
 
-  /** Path of a file inside the staging folder. */
+  /** Path of a file inside the staging folder (its folder is created). */
   path(name: string): string {
-    return join(this.dir, name);
+    const path = join(this.dir, name);
+    mkdirSync(dirname(path), { recursive: true });
+    return path;
+  }
+
+  /** Removes OUT/<name> at commit: an output this run decided not to produce must not linger. */
+  remove(name: string): void {
+    this.removals.push(name);
   }
 
   writeJson(name: string, value: unknown): void {
@@ -28,16 +51,13 @@ export class OutputStage {
     writeFileSync(this.path(name), text);
   }
 
-  /** Moves every staged entry into OUT (each rename is atomic) and removes the staging folder. */
+  /** Moves every staged file into OUT (each rename is atomic) and removes the staging folder. */
   commit(): string[] {
-    const names = readdirSync(this.dir);
-    for (const name of names) {
-      const target = join(this.outDir, name);
-      rmSync(target, { recursive: true, force: true });
-      renameSync(join(this.dir, name), target);
-    }
+    for (const name of this.removals) rmSync(join(this.outDir, name), { force: true });
+    const moved: string[] = [];
+    moveInto(this.dir, this.outDir, moved);
     this.discard();
-    return names.map((name) => join(this.outDir, name));
+    return moved;
   }
 
   discard(): void {

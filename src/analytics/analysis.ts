@@ -1,0 +1,314 @@
+/**
+ * validate -> features -> outcomes -> snapshots -> train -> forecast -> score -> stats, as one run
+ * over one DuckDB database, with every output staged and moved into OUT only when the run succeeds.
+ */
+import type { Config } from '../config.ts';
+import type { Db } from './db.ts';
+import { buildWeeklyFeatures, writeWeeklyFeaturesCsv } from './features.ts';
+import { FORECAST_FEATURES, type ForecastResult, predictForecast, trainQuizForecast } from './forecast.ts';
+import { buildArtifact, type ModelArtifact, readArtifact } from './model/artifact.ts';
+import { buildModelCard, type ModelCard, renderModelCard } from './model/card.ts';
+import { allRows, COMPLETION_FEATURES, MODEL_FEATURES, type SnapshotColumns } from './model/features.ts';
+import { type LearnerScore, scoreSnapshots } from './model/score.ts';
+import { type TrainingData, type TrainResult, trainCompletionModel } from './model/train.ts';
+import { OutputStage } from './output.ts';
+import { openDb, type StageReporter } from './pipeline.ts';
+import { type LearnerInfo, predictionCsv } from './prediction-csv.ts';
+import { buildStatsReport, type StatsReport, WEEKLY_FEATURES } from './stats-report.ts';
+import { type DataQualityReport, validateData } from './validate.ts';
+
+export interface AnalysisOptions {
+  readonly dataDir: string;
+  readonly outDir: string;
+  readonly asOf?: string | null;
+  readonly onStage?: StageReporter;
+  /** Fit a new model (train, run). */
+  readonly train: boolean;
+  /** Score open learners (score, run). */
+  readonly score: boolean;
+  /** Model to score with when not training; default OUT/models/latest.json. */
+  readonly modelPath?: string | null;
+}
+
+export interface AnalysisResult {
+  readonly report: DataQualityReport;
+  readonly featureRows: number;
+  readonly outcomes: Record<string, number>;
+  readonly train: TrainResult | null;
+  readonly card: ModelCard | null;
+  readonly artifact: ModelArtifact | null;
+  readonly scores: LearnerScore[] | null;
+  /** Why no at-risk list was published, when none was. */
+  readonly noListReason: string | null;
+  readonly learnerInfo: Map<string, LearnerInfo>;
+  readonly files: string[];
+}
+
+const CV = { folds: 5, seed: 20261124 };
+
+function numbers(values: unknown[] | undefined): (number | null)[] {
+  return (values ?? []).map((v) => (v === null || v === undefined ? null : Number(v)));
+}
+
+async function readSnapshotColumns(db: Db, table: string, extra: string[] = []) {
+  const select = [
+    'user_id',
+    'week_index::DOUBLE AS week_index',
+    ...extra,
+    ...COMPLETION_FEATURES.columns.map((c) => `${c}::DOUBLE AS ${c}`),
+  ];
+  const raw = await db.columns(`SELECT ${select.join(', ')} FROM ${table}`);
+  const columns: SnapshotColumns = {};
+  for (const name of COMPLETION_FEATURES.columns) columns[name] = numbers(raw[name]);
+  return {
+    userIds: (raw.user_id ?? []).map(String),
+    weekIndex: numbers(raw.week_index).map((v) => v ?? 0),
+    columns,
+    raw,
+  };
+}
+
+async function readTrainingData(db: Db): Promise<TrainingData> {
+  const { userIds, weekIndex, columns, raw } = await readSnapshotColumns(db, 'training_snapshots', [
+    'label::DOUBLE AS label',
+  ]);
+  return { userIds, weekIndex, labels: numbers(raw.label).map((v) => v ?? 0), columns };
+}
+
+/** The training matrix exactly as it enters the model, before standardisation, as CSV. */
+async function writeTrainingSnapshotsCsv(
+  db: Db,
+  path: string,
+  imputation: Record<string, number>,
+): Promise<void> {
+  const params: Record<string, number> = {};
+  const select = ['user_id', 'week_index', 'label'];
+  for (const column of COMPLETION_FEATURES.columns) {
+    if (COMPLETION_FEATURES.imputed.includes(column)) {
+      params[`fill_${column}`] = imputation[column] ?? 0;
+      select.push(`coalesce(${column}::DOUBLE, $fill_${column}::DOUBLE) AS ${column}`);
+    } else select.push(`${column}::DOUBLE AS ${column}`);
+  }
+  for (const column of COMPLETION_FEATURES.imputed)
+    select.push(`(${column} IS NULL)::INTEGER AS ${column}_missing`);
+  await db.copyToCsv(`SELECT ${select.join(', ')} FROM training_snapshots`, path, params);
+}
+
+async function trainForecast(
+  db: Db,
+  minLearners: number,
+): Promise<{ result: ForecastResult; open: Map<string, number> }> {
+  const raw = await db.columns(
+    `SELECT user_id, outcome, final_avg_quiz, ${FORECAST_FEATURES.columns.map((c) => `${c}::DOUBLE AS ${c}`).join(', ')} FROM quiz_forecast_dataset`,
+  );
+  const userIds = (raw.user_id ?? []).map(String);
+  const outcome = (raw.outcome ?? []).map(String);
+  const target = numbers(raw.final_avg_quiz);
+  const columns: SnapshotColumns = {};
+  for (const name of FORECAST_FEATURES.columns) columns[name] = numbers(raw[name]);
+  const known = userIds.map((_, i) => i).filter((i) => outcome[i] !== 'open' && target[i] !== null);
+  const subsetColumns: SnapshotColumns = {};
+  for (const name of FORECAST_FEATURES.columns)
+    subsetColumns[name] = known.map((i) => columns[name]?.[i] ?? null);
+  const result = trainQuizForecast(
+    known.map((i) => userIds[i] as string),
+    subsetColumns,
+    known.map((i) => target[i] as number),
+    { ...CV, minLearners: minLearners * 2 },
+  );
+  const open = new Map<string, number>();
+  if (result.model) {
+    const openRows = userIds.map((_, i) => i).filter((i) => outcome[i] === 'open');
+    predictForecast(result.model, columns, openRows).forEach((p, k) => {
+      open.set(userIds[openRows[k] as number] as string, p);
+    });
+  }
+  return { result, open };
+}
+
+async function buildStats(db: Db): Promise<StatsReport> {
+  const means = await db.all<Record<string, unknown>>('SELECT * FROM learner_feature_means');
+  const departments = await db.query<{ department: string; outcome: string; learners: bigint }>(
+    'department_outcomes',
+  );
+  return buildStatsReport(
+    means.map((row) => ({
+      outcome: String(row.outcome),
+      values: Object.fromEntries(WEEKLY_FEATURES.map((f) => [f, row[f] === null ? null : Number(row[f])])),
+    })),
+    departments.map((d) => ({ department: d.department, outcome: d.outcome, learners: Number(d.learners) })),
+  );
+}
+
+async function learnerInfo(db: Db): Promise<Map<string, LearnerInfo>> {
+  const rows = await db.all<{
+    user_id: string;
+    first_name: string;
+    last_name: string;
+    department: string;
+    courses: string;
+  }>(
+    `SELECT user_id, first_name, last_name, department, courses FROM learner_outcomes WHERE outcome = 'open'`,
+  );
+  return new Map(
+    rows.map((r) => [
+      r.user_id,
+      {
+        firstName: r.first_name ?? '',
+        lastName: r.last_name ?? '',
+        department: r.department ?? '',
+        courses: r.courses ?? '',
+      },
+    ]),
+  );
+}
+
+export async function runAnalysis(config: Config, options: AnalysisOptions): Promise<AnalysisResult> {
+  const stageName = options.onStage ?? (() => {});
+  // Read the saved model first: a mismatching model must stop the run before any work.
+  const savedModel =
+    !options.train && options.score
+      ? readArtifact(options.modelPath ?? `${options.outDir}/models/latest.json`)
+      : null;
+  const db = await openDb(config);
+  let stage: OutputStage | null = null;
+  try {
+    stageName('load+validate');
+    const report = await validateData(db, { dataDir: options.dataDir, tz: config.tz, asOf: options.asOf });
+    const asOf = report.asOf;
+    stageName('features');
+    const { rows: featureRows } = await buildWeeklyFeatures(db, asOf);
+
+    stageName('outcomes');
+    await db.materialize('learner_outcomes', { as_of: asOf, dropout_days: config.dropoutDays });
+    const outcomeRows = await db.all<{ outcome: string; n: bigint }>(
+      'SELECT outcome, count(*) AS n FROM learner_outcomes GROUP BY outcome',
+    );
+    const outcomes = Object.fromEntries(outcomeRows.map((r) => [r.outcome, Number(r.n)]));
+    await db.materialize('learner_week_snapshots');
+    await db.materialize('training_snapshots', { dropout_days: config.dropoutDays });
+
+    stage = new OutputStage(options.outDir);
+    let train: TrainResult | null = null;
+    let card: ModelCard | null = null;
+    let artifact: ModelArtifact | null = savedModel;
+    let forecasts = new Map<string, number>();
+    if (options.train) {
+      stageName('train');
+      const data = await readTrainingData(db);
+      const [span] = await db.all<{ days: number }>(
+        'SELECT ($as_of::DATE - min(event_date) + 1)::INTEGER AS days FROM int_events',
+        {
+          as_of: asOf,
+        },
+      );
+      train = trainCompletionModel(data, {
+        C: 1.0,
+        ...CV,
+        minClass: config.minClass,
+        minAuc: config.minAuc,
+        asOf,
+        dataSpanDays: Number(span?.days ?? 0),
+        dropoutDays: config.dropoutDays,
+      });
+      stageName('forecast');
+      await db.materialize('quiz_forecast_dataset');
+      const forecast = await trainForecast(db, config.minClass);
+      forecasts = forecast.open;
+      stageName('stats');
+      await db.materialize('learner_feature_means');
+      const stats = train.learners.completed > 1 && train.learners.dropped > 1 ? await buildStats(db) : null;
+      const trainedAt = new Date();
+      artifact = buildArtifact(train, forecast.result, { asOf, createdAt: trainedAt });
+      card = buildModelCard(train, forecast.result, stats, artifact, {
+        asOf,
+        trainedAt: trainedAt.toISOString(),
+        C: 1.0,
+        features: MODEL_FEATURES,
+      });
+      stage.writeJson('model_card.json', card);
+      stage.writeText('model_card.md', renderModelCard(card));
+      if (stats) stage.writeJson('stats.json', stats);
+      if (artifact) {
+        stage.writeJson(`models/${artifact.version}.json`, artifact);
+        stage.writeJson('models/latest.json', artifact);
+      }
+      await writeTrainingSnapshotsCsv(
+        db,
+        stage.path('training_snapshots.csv'),
+        train.model?.imputation ?? {},
+      );
+      if (train.evaluation) {
+        // Row-aligned with training_snapshots.csv: what the charts of the model's quality are drawn from.
+        const lines = ['user_id,week_index,label,oof_probability'];
+        train.evaluation.oofProbabilities.forEach((p, i) => {
+          lines.push(`${data.userIds[i]},${data.weekIndex[i]},${data.labels[i]},${p}`);
+        });
+        stage.writeText('oof_predictions.csv', `${lines.join('\n')}\n`);
+      }
+    }
+
+    let scores: LearnerScore[] | null = null;
+    let noListReason: string | null = null;
+    const info = options.score ? await learnerInfo(db) : new Map<string, LearnerInfo>();
+    if (options.score) {
+      stageName('score');
+      if (!artifact) {
+        noListReason = train?.gate.reasons.join(' ') || 'no model could be fitted';
+      } else if (!artifact.gate.reliable) {
+        noListReason = `the model is unreliable: ${artifact.gate.reasons.join(' ')}`;
+      } else {
+        await db.materialize('scoring_snapshots', { as_of: asOf });
+        const open = await readSnapshotColumns(db, 'scoring_snapshots');
+        scores = scoreSnapshots(artifact, open.userIds, open.weekIndex, open.columns, {
+          threshold: config.riskThreshold ?? artifact.threshold,
+          high: config.riskHigh,
+          medium: config.riskMedium,
+        });
+        if (!options.train && artifact.forecast) {
+          await db.materialize('quiz_forecast_dataset');
+          const raw = await db.columns(
+            `SELECT user_id, ${FORECAST_FEATURES.columns.map((c) => `${c}::DOUBLE AS ${c}`).join(', ')} FROM quiz_forecast_dataset WHERE outcome = 'open'`,
+          );
+          const columns: SnapshotColumns = {};
+          for (const name of FORECAST_FEATURES.columns) columns[name] = numbers(raw[name]);
+          const ids = (raw.user_id ?? []).map(String);
+          predictForecast(artifact.forecast, columns, allRows(ids.length)).forEach((p, i) => {
+            forecasts.set(ids[i] as string, p);
+          });
+        }
+        stage.writeText(
+          'ML_Prediction.csv',
+          predictionCsv(scores, info, forecasts, { asOf, modelVersion: artifact.version }),
+        );
+      }
+      if (!scores) stage.remove('ML_Prediction.csv');
+    }
+
+    stageName('write');
+    stage.writeJson('data_quality.json', report);
+    await writeWeeklyFeaturesCsv(db, stage.path('weekly_behavioral_features.csv'));
+    await db.copyToCsv(
+      `SELECT user_id, department, courses, required_modules, modules_completed, first_event, last_event,
+              completed_at, days_inactive, outcome
+       FROM learner_outcomes ORDER BY user_id`,
+      stage.path('learner_outcomes.csv'),
+    );
+    const files = stage.commit();
+    return {
+      report,
+      featureRows,
+      outcomes,
+      train,
+      card,
+      artifact,
+      scores,
+      noListReason,
+      learnerInfo: info,
+      files,
+    };
+  } finally {
+    stage?.discard();
+    db.close();
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The saved model: a versioned JSON file under OUT/models/ holding everything needed to score new
+ * data the same way (features, imputation, scaler, coefficients, threshold, gate, metrics).
+ */
+import { readFileSync } from 'node:fs';
+import { LumenError } from '../../errors.ts';
+import type { ForecastModel, ForecastResult } from '../forecast.ts';
+import { MODEL_FEATURES } from './features.ts';
+import type { FittedModel, Gate, TrainResult } from './train.ts';
+
+export const ARTIFACT_FORMAT = 'lumen-completion-model/1';
+
+export interface ModelArtifact extends FittedModel {
+  readonly format: typeof ARTIFACT_FORMAT;
+  readonly version: string;
+  readonly createdAt: string;
+  readonly dataAsOf: string;
+  readonly dataFingerprint: string;
+  readonly threshold: number;
+  readonly thresholdSource: string;
+  readonly gate: Gate;
+  readonly metrics: { cvAuc: number; prAuc: number; brier: number; logLoss: number } | null;
+  readonly training: { rows: number; completedLearners: number; droppedLearners: number };
+  readonly forecast: ForecastModel | null;
+}
+
+export function modelVersion(createdAt: Date, fingerprint: string): string {
+  const stamp = createdAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${fingerprint.slice(0, 8)}`;
+}
+
+export function buildArtifact(
+  train: TrainResult,
+  forecast: ForecastResult,
+  context: { asOf: string; createdAt: Date },
+): ModelArtifact | null {
+  const { model, evaluation } = train;
+  if (!model || !evaluation) return null;
+  return {
+    format: ARTIFACT_FORMAT,
+    version: modelVersion(context.createdAt, train.fingerprint),
+    createdAt: context.createdAt.toISOString(),
+    dataAsOf: context.asOf,
+    dataFingerprint: train.fingerprint,
+    ...model,
+    threshold: evaluation.threshold,
+    thresholdSource: 'maximises F1 of the at-risk (dropped) class on out-of-fold predictions',
+    gate: train.gate,
+    metrics: {
+      cvAuc: evaluation.cvAuc,
+      prAuc: evaluation.prAuc,
+      brier: evaluation.brier,
+      logLoss: evaluation.logLoss,
+    },
+    training: {
+      rows: train.rows,
+      completedLearners: train.learners.completed,
+      droppedLearners: train.learners.dropped,
+    },
+    forecast: forecast.model,
+  };
+}
+
+/** Reads a saved model and refuses one whose format or feature list differs from this version's. */
+export function readArtifact(path: string): ModelArtifact {
+  let artifact: Partial<ModelArtifact>;
+  try {
+    artifact = JSON.parse(readFileSync(path, 'utf8')) as Partial<ModelArtifact>;
+  } catch (cause) {
+    throw new LumenError('NOT_FOUND', `${path}: cannot read the model file`, { cause });
+  }
+  if (artifact.format !== ARTIFACT_FORMAT) {
+    throw new LumenError(
+      'MODEL_MISMATCH',
+      `${path}: not a ${ARTIFACT_FORMAT} model (format ${String(artifact.format)})`,
+    );
+  }
+  const expected = MODEL_FEATURES.join(',');
+  const got = (artifact.features ?? []).join(',');
+  if (got !== expected) {
+    const missing = MODEL_FEATURES.filter((f) => !artifact.features?.includes(f));
+    const extra = (artifact.features ?? []).filter((f) => !MODEL_FEATURES.includes(f));
+    const detail = [
+      missing.length ? `missing ${missing.join(', ')}` : '',
+      extra.length ? `unknown ${extra.join(', ')}` : '',
+      !missing.length && !extra.length ? 'same features in another order' : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    throw new LumenError(
+      'MODEL_MISMATCH',
+      `${path}: the model's feature list does not match this version of Lumen (${detail}); retrain with lumen train`,
+    );
+  }
+  return artifact as ModelArtifact;
+}

@@ -1,0 +1,187 @@
+/**
+ * The model card: OUT/model_card.json (everything the run measured) and OUT/model_card.md (the same,
+ * for people).
+ */
+import type { ForecastResult } from '../forecast.ts';
+import type { StatsReport } from '../stats-report.ts';
+import type { ModelArtifact } from './artifact.ts';
+import type { TrainResult } from './train.ts';
+
+export interface ModelCard {
+  readonly modelVersion: string | null;
+  readonly trainedAt: string;
+  readonly dataAsOf: string;
+  readonly dataFingerprint: string;
+  readonly reliable: boolean;
+  readonly gateReasons: string[];
+  readonly training: {
+    rows: number;
+    learners: { completed: number; dropped: number };
+    rowLabels: { completed: number; dropped: number };
+    baseRate: number;
+    C: number;
+    features: string[];
+  };
+  readonly evaluation: Omit<NonNullable<TrainResult['evaluation']>, 'oofProbabilities'> | null;
+  readonly coefficients: TrainResult['coefficients'];
+  readonly forecast: Omit<ForecastResult, 'model'>;
+  readonly stats: StatsReport | null;
+}
+
+export function buildModelCard(
+  train: TrainResult,
+  forecast: ForecastResult,
+  stats: StatsReport | null,
+  artifact: ModelArtifact | null,
+  context: { asOf: string; trainedAt: string; C: number; features: readonly string[] },
+): ModelCard {
+  const evaluation = train.evaluation
+    ? (({ oofProbabilities: _oof, ...rest }) => rest)(train.evaluation)
+    : null;
+  const { model: _model, ...forecastSummary } = forecast;
+  return {
+    modelVersion: artifact?.version ?? null,
+    trainedAt: context.trainedAt,
+    dataAsOf: context.asOf,
+    dataFingerprint: train.fingerprint,
+    reliable: train.gate.reliable,
+    gateReasons: train.gate.reasons,
+    training: {
+      rows: train.rows,
+      learners: train.learners,
+      rowLabels: train.rowLabels,
+      baseRate: train.baseRate,
+      C: context.C,
+      features: [...context.features],
+    },
+    evaluation,
+    coefficients: train.coefficients,
+    forecast: forecastSummary,
+    stats,
+  };
+}
+
+const f3 = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(3));
+const p = (v: number | null | undefined) =>
+  v === null || v === undefined ? '-' : v < 1e-4 ? v.toExponential(2) : v.toFixed(4);
+
+export function renderModelCard(card: ModelCard): string {
+  const out: string[] = [];
+  out.push('# Completion model card', '');
+  out.push(`- Model version: ${card.modelVersion ?? '(none: no model was fitted)'}`);
+  out.push(
+    `- Trained at: ${card.trainedAt}; data as of ${card.dataAsOf}; training data fingerprint ${card.dataFingerprint}`,
+  );
+  out.push(
+    `- Quality gate: ${card.reliable ? '**passed**: at-risk lists are published' : '**failed**: the model is unreliable and no at-risk list is published'}`,
+  );
+  for (const reason of card.gateReasons) out.push(`  - ${reason}`);
+  out.push('');
+  out.push('## Training data', '');
+  out.push(
+    'One row per learner-week of learners whose outcome is known, for weeks that ended before the outcome became known ' +
+      '(completed: before the completion date; dropped: before last activity + the dropout window). ' +
+      'Label 1 = completed, 0 = dropped. The exact matrix is in training_snapshots.csv.',
+    '',
+  );
+  const t = card.training;
+  out.push(`| | completed | dropped |`, `| --- | ---: | ---: |`);
+  out.push(`| learners | ${t.learners.completed} | ${t.learners.dropped} |`);
+  out.push(`| learner-weeks | ${t.rowLabels.completed} | ${t.rowLabels.dropped} |`);
+  out.push(
+    '',
+    `Base rate (share of completed rows): ${f3(t.baseRate)}. Features: ${t.features.length}. L2 penalty C = ${t.C}.`,
+    '',
+  );
+
+  const e = card.evaluation;
+  if (e) {
+    out.push('## Evaluation (5-fold cross-validation grouped by learner, out-of-fold predictions)', '');
+    out.push(`| metric | value |`, `| --- | ---: |`);
+    out.push(`| ROC AUC | ${f3(e.cvAuc)} |`);
+    out.push(`| ROC AUC per fold | ${e.foldAucs.map(f3).join(', ')} |`);
+    out.push(`| PR AUC (average precision, completed class) | ${f3(e.prAuc)} |`);
+    out.push(`| Brier score | ${f3(e.brier)} |`);
+    out.push(`| Log loss | ${f3(e.logLoss)} |`);
+    out.push('');
+    out.push(
+      `At-risk threshold: risk = 1 - P(completed) >= ${f3(e.threshold)} (maximises the at-risk class's F1 = ${f3(e.thresholdF1)} out of fold; LUMEN_RISK_THRESHOLD overrides it).`,
+      '',
+    );
+    out.push('Classification report at that threshold:', '', '```', e.reportText.trimEnd(), '```', '');
+    const [[tn, fp] = [], [fn, tp] = []] = e.confusion.matrix;
+    out.push('Confusion matrix (rows: actual, columns: predicted):', '');
+    out.push('| | predicted dropped | predicted completed |', '| --- | ---: | ---: |');
+    out.push(`| actual dropped | ${tn} | ${fp} |`, `| actual completed | ${fn} | ${tp} |`, '');
+    out.push('Calibration (10 equal-width bins of predicted P(completed)):', '');
+    out.push('| bin | rows | mean predicted | observed rate |', '| --- | ---: | ---: | ---: |');
+    for (const b of e.calibration) {
+      out.push(
+        `| ${b.lower.toFixed(1)}-${b.upper.toFixed(1)} | ${b.count} | ${f3(b.mean_predicted)} | ${f3(b.observed_rate)} |`,
+      );
+    }
+    out.push('', 'How early the model knows (ROC AUC by week of study):', '');
+    out.push('| week_index | rows | ROC AUC |', '| --- | ---: | ---: |');
+    for (const w of e.aucByWeek) out.push(`| ${w.weeks} | ${w.rows} | ${f3(w.auc)} |`);
+    out.push('');
+  }
+
+  if (card.coefficients.length > 0) {
+    out.push('## Coefficients (standardised features; odds ratio of completing per standard deviation)', '');
+    out.push(
+      '| feature | coefficient | odds ratio / SD | mean | SD |',
+      '| --- | ---: | ---: | ---: | ---: |',
+    );
+    for (const c of card.coefficients) {
+      out.push(
+        `| ${c.feature} | ${c.coef.toFixed(4)} | ${c.oddsRatioPerSd.toFixed(3)} | ${c.mean.toFixed(3)} | ${c.std.toFixed(3)} |`,
+      );
+    }
+    out.push('');
+  }
+
+  out.push('## Quiz-score forecast (final average quiz score from the first two weeks)', '');
+  const fc = card.forecast;
+  if (fc.cv && fc.baseline) {
+    out.push(
+      `Learners: ${fc.learners} (finished, with two weeks of data and a quiz score). Learner-grouped 5-fold CV:`,
+      '',
+    );
+    out.push('| | R2 | MAE | RMSE |', '| --- | ---: | ---: | ---: |');
+    out.push(`| linear regression | ${f3(fc.cv.r2)} | ${f3(fc.cv.mae)} | ${f3(fc.cv.rmse)} |`);
+    out.push(
+      `| predict the mean | ${f3(fc.baseline.r2)} | ${f3(fc.baseline.mae)} | ${f3(fc.baseline.rmse)} |`,
+      '',
+    );
+  }
+  out.push(
+    fc.usable
+      ? 'Used: predicted_final_quiz is filled in ML_Prediction.csv.'
+      : `Not used: ${fc.reason}. predicted_final_quiz is left empty.`,
+    '',
+  );
+
+  const s = card.stats;
+  if (s) {
+    out.push('## Statistical tests (learner-level means over the training weeks)', '');
+    out.push(`Completed learners: ${s.learners.completed}; dropped learners: ${s.learners.dropped}.`, '');
+    out.push(
+      '| feature | mean completed | mean dropped | Welch t | p | Cohen d | Mann-Whitney U | p | rank-biserial |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const c of s.features) {
+      out.push(
+        `| ${c.feature} | ${f3(c.completed.mean)} | ${f3(c.dropped.mean)} | ${f3(c.welch.t)} | ${p(c.welch.pValue)} | ${f3(c.welch.cohensD)} | ${c.mannWhitney.u ?? '-'} | ${p(c.mannWhitney.pValue)} | ${f3(c.mannWhitney.rankBiserial)} |`,
+      );
+    }
+    const chi = s.departmentOutcome.test;
+    out.push('');
+    out.push(
+      `Department x outcome (${s.departmentOutcome.departments.length} departments x ${s.departmentOutcome.outcomes.join('/')}): chi-square ${f3(chi.chi2)}, df ${chi.df ?? '-'}, p ${p(chi.pValue)}, Cramér's V ${f3(chi.cramersV)}${chi.reason ? ` (${chi.reason})` : ''}.`,
+      '',
+      `Pearson and Spearman correlation matrices of the six features (n = ${s.correlations.n} learners) are in stats.json.`,
+      '',
+    );
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,105 @@
+/**
+ * Feature lists and how snapshot rows become feature vectors. Missing averages are imputed with the
+ * training mean and flagged by a 0/1 `<name>_missing` indicator column, so every matrix is complete.
+ */
+
+export interface FeatureSpec {
+  /** Source columns, in matrix order. */
+  readonly columns: readonly string[];
+  /** Source columns that may be null; each gets an indicator after the source columns. */
+  readonly imputed: readonly string[];
+  /** Every matrix column: the source columns, then the indicators. */
+  readonly features: readonly string[];
+}
+
+export function featureSpec(sources: readonly { name: string; imputed?: boolean }[]): FeatureSpec {
+  const columns = sources.map((f) => f.name);
+  const imputed = sources.filter((f) => f.imputed).map((f) => f.name);
+  return Object.freeze({
+    columns,
+    imputed,
+    features: [...columns, ...imputed.map((name) => `${name}_missing`)],
+  });
+}
+
+/** The completion model's inputs: the six weekly features, then what is known to date. */
+export const COMPLETION_FEATURES = featureSpec([
+  { name: 'sessions' },
+  { name: 'avg_progress', imputed: true },
+  { name: 'modules_completed' },
+  { name: 'avg_quiz_score', imputed: true },
+  { name: 'active_days' },
+  { name: 'inactivity_days' },
+  { name: 'week_index' },
+  { name: 'cum_sessions' },
+  { name: 'cum_active_days' },
+  { name: 'cum_modules_completed' },
+  { name: 'share_required_completed' },
+  { name: 'cum_avg_progress', imputed: true },
+  { name: 'cum_avg_quiz_score', imputed: true },
+  { name: 'active_weeks_to_date' },
+  { name: 'courses_to_date' },
+]);
+
+export const MODEL_FEATURES: readonly string[] = COMPLETION_FEATURES.features;
+
+/** Raw columns as read from DuckDB: numbers, null where an average has no rows. */
+export type SnapshotColumns = Record<string, ArrayLike<number | null>>;
+
+/** Means of the imputed columns over the rows given (ignoring nulls); 0 when a column is all null. */
+export function imputationMeans(
+  columns: SnapshotColumns,
+  rows: ArrayLike<number>,
+  spec: FeatureSpec = COMPLETION_FEATURES,
+): Record<string, number> {
+  const means: Record<string, number> = {};
+  for (const name of spec.imputed) {
+    const values = columns[name];
+    let sum = 0;
+    let count = 0;
+    for (let k = 0; k < rows.length; k++) {
+      const v = values?.[rows[k] as number];
+      if (v !== null && v !== undefined) {
+        sum += v;
+        count++;
+      }
+    }
+    means[name] = count > 0 ? sum / count : 0;
+  }
+  return means;
+}
+
+/** Feature vectors (spec.features order) for the rows given, with missing averages imputed. */
+export function buildMatrix(
+  columns: SnapshotColumns,
+  rows: ArrayLike<number>,
+  means: Record<string, number>,
+  spec: FeatureSpec = COMPLETION_FEATURES,
+): Float64Array[] {
+  const p = spec.features.length;
+  const base = spec.columns.length;
+  const sources = spec.columns.map((name) => columns[name]);
+  const slots = spec.columns.map((name) => spec.imputed.indexOf(name));
+  const fills = spec.columns.map((name) => means[name] ?? 0);
+  const out: Float64Array[] = new Array(rows.length);
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k] as number;
+    const x = new Float64Array(p);
+    for (let j = 0; j < base; j++) {
+      const v = sources[j]?.[i];
+      if (v === null || v === undefined) {
+        x[j] = fills[j] as number;
+        const slot = slots[j] as number;
+        if (slot >= 0) x[base + slot] = 1;
+      } else x[j] = v;
+    }
+    out[k] = x;
+  }
+  return out;
+}
+
+export function allRows(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
