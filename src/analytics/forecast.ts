@@ -12,7 +12,7 @@ import {
   type SnapshotColumns,
 } from './model/features.ts';
 import { fitStandardScaler, type StandardScaler, standardize } from './model/logreg.ts';
-import { groupKFold } from './model/metrics.ts';
+import { groupKFold, splitFold } from './model/metrics.ts';
 
 const WEEKLY = [
   'sessions',
@@ -125,9 +125,7 @@ export function trainQuizForecast(
   const predicted = new Array<number>(n);
   const baseline = new Array<number>(n);
   for (let f = 0; f < options.folds; f++) {
-    const train: number[] = [];
-    const test: number[] = [];
-    folds.forEach((fold, i) => (fold === f ? test : train).push(i));
+    const { train, test } = splitFold(folds, f);
     const model = fitForecast(columns, train, target);
     const mean = train.reduce((sum, i) => sum + (target[i] as number), 0) / train.length;
     predictForecast(model, columns, test).forEach((p, k) => {

@@ -338,6 +338,17 @@ export function groupKFold(groups: readonly string[], k = 5, seed = 0): number[]
   return groups.map((g) => foldOf.get(g) as number);
 }
 
+/** Row indices outside and inside fold `f` of a fold assignment from groupKFold. */
+export function splitFold(folds: readonly number[], f: number): { train: number[]; test: number[] } {
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let i = 0; i < folds.length; i++) {
+    if (folds[i] === f) test.push(i);
+    else train.push(i);
+  }
+  return { train, test };
+}
+
 /** Small, fast, well-distributed 32-bit PRNG; returns floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;

@@ -28,6 +28,7 @@ import {
   prCurve,
   rocAuc,
   rocCurve,
+  splitFold,
 } from './metrics.ts';
 
 export interface TrainingData {
@@ -156,7 +157,9 @@ export function fingerprint(data: TrainingData): string {
 function countLearners(data: TrainingData): { completed: number; dropped: number } {
   const completed = new Set<string>();
   const dropped = new Set<string>();
-  data.labels.forEach((label, i) => (label === 1 ? completed : dropped).add(data.userIds[i] as string));
+  data.labels.forEach((label, i) => {
+    (label === 1 ? completed : dropped).add(data.userIds[i] as string);
+  });
   return { completed: completed.size, dropped: dropped.size };
 }
 
@@ -175,9 +178,7 @@ function evaluate(data: TrainingData, options: TrainOptions): Evaluation {
   const oof = new Array<number>(n).fill(Number.NaN);
   const foldAucs: number[] = [];
   for (let f = 0; f < options.folds; f++) {
-    const train: number[] = [];
-    const test: number[] = [];
-    folds.forEach((fold, i) => (fold === f ? test : train).push(i));
+    const { train, test } = splitFold(folds, f);
     const model = fitOnRows(data, train, options.C);
     const probabilities = predictRows(model, data.columns, test);
     test.forEach((i, k) => {
