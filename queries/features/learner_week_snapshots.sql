@@ -1,7 +1,7 @@
 -- learner_week_snapshots: everything the model may know about a learner at the end of a week,
 -- built only from events on or before that week's week_end (no look-ahead).
 -- Grain: one row per learner per week (the weekly_behavioral_features grid).
--- Columns: user_id, week_start, week_end, week_index, the six weekly features, cumulative-to-date
+-- Columns: user_id, week_start, week_end, week_index, study_week (= week_index, as a model feature), the six weekly features, cumulative-to-date
 --   counts and means (cum_*), courses_to_date, required_modules_to_date, share_required_completed,
 --   active_weeks_to_date, plus outcome, completed_at, last_event (of the
 --   learner at as-of; used only to label and to select rows, never as features)
@@ -46,6 +46,9 @@ final as (
         weeks.week_start,
         weeks.week_end,
         weeks.week_index,
+        -- The same number under a model-feature name: training_snapshots.csv starts with
+        -- user_id, week_index, label, and a feature named week_index would repeat that header.
+        weeks.week_index as study_week,
         weeks.sessions,
         weeks.avg_progress,
         weeks.modules_completed,

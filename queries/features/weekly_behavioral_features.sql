@@ -56,8 +56,8 @@ weekly_events as (
         date_trunc('week', event_date)::date as week_start,
         count(*) filter (source = 'lesson') as lesson_events,
         count(*) filter (source = 'quiz') as quiz_attempts,
-        sum(progress) as progress_sum,
-        sum(score) as score_sum,
+        fsum(progress) as progress_sum,
+        fsum(score) as score_sum,
         count(distinct event_date) as active_days,
         max(event_date) as last_event_date
     from events
@@ -125,9 +125,11 @@ final as (
 
         -- the six weekly features
         sessions,
-        case when lesson_events > 0 then progress_sum / lesson_events end as avg_progress,
+        -- Means are rounded to 10 decimals: parallel summation order otherwise changes the last bits
+        -- from run to run, and a snapshot must be reproducible exactly.
+        case when lesson_events > 0 then round(progress_sum / lesson_events, 10) end as avg_progress,
         modules_completed,
-        case when quiz_attempts > 0 then score_sum / quiz_attempts end as avg_quiz_score,
+        case when quiz_attempts > 0 then round(score_sum / quiz_attempts, 10) end as avg_quiz_score,
         active_days,
         week_end - latest_event_date as inactivity_days,
 
@@ -140,8 +142,8 @@ final as (
         cum_modules_completed,
         cum_lesson_events,
         cum_quiz_attempts,
-        case when cum_lesson_events > 0 then cum_progress_sum / cum_lesson_events end as cum_avg_progress,
-        case when cum_quiz_attempts > 0 then cum_score_sum / cum_quiz_attempts end as cum_avg_quiz_score,
+        case when cum_lesson_events > 0 then round(cum_progress_sum / cum_lesson_events, 10) end as cum_avg_progress,
+        case when cum_quiz_attempts > 0 then round(cum_score_sum / cum_quiz_attempts, 10) end as cum_avg_quiz_score,
         latest_event_date as last_event_date
     from to_date
 )

@@ -30,7 +30,7 @@ export const COMPLETION_FEATURES = featureSpec([
   { name: 'avg_quiz_score', imputed: true },
   { name: 'active_days' },
   { name: 'inactivity_days' },
-  { name: 'week_index' },
+  { name: 'study_week' },
   { name: 'cum_sessions' },
   { name: 'cum_active_days' },
   { name: 'cum_modules_completed' },

@@ -61,7 +61,7 @@ export function describeDriver(feature: string, value: number, typical: number):
       return `avg quiz ${round(value)} this week (typical ${round(typical)})`;
     case 'modules_completed':
       return `${round(value)} modules completed this week (typical ${round(typical, 1)})`;
-    case 'week_index':
+    case 'study_week':
       return `in week ${round(value)} of study (typical ${round(typical)})`;
     case 'cum_sessions':
       return `${round(value)} sessions so far (typical ${round(typical)})`;

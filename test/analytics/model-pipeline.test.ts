@@ -1,0 +1,261 @@
+/**
+ * The completion model end to end on generated data: outputs, leakage, honest evaluation, ranking,
+ * the quality gate on the real sample export, saved models and CSV safety.
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runAnalysis } from '../../src/analytics/analysis.ts';
+import { Db } from '../../src/analytics/db.ts';
+import { buildWeeklyFeatures } from '../../src/analytics/features.ts';
+import { generateLmsData } from '../../src/analytics/generate.ts';
+import { COMPLETION_FEATURES, MODEL_FEATURES } from '../../src/analytics/model/features.ts';
+import { fitLogisticRegression, fitStandardScaler, standardize } from '../../src/analytics/model/logreg.ts';
+import { rocAuc } from '../../src/analytics/model/metrics.ts';
+import { trainCompletionModel } from '../../src/analytics/model/train.ts';
+import { PREDICTION_COLUMNS } from '../../src/analytics/prediction-csv.ts';
+import { validateData } from '../../src/analytics/validate.ts';
+import { readConfig } from '../../src/config.ts';
+import { runCli } from '../helpers/cli.ts';
+import { removeTempDirs, SAMPLE_DIR, tempDir } from '../helpers/fs.ts';
+
+afterAll(removeTempDirs);
+
+const config = readConfig({});
+type Row = Record<string, string>;
+const readCsv = (path: string) => parse(readFileSync(path), { columns: true }) as Row[];
+
+let dataDir: string;
+let outDir: string;
+
+beforeAll(async () => {
+  dataDir = tempDir('lumen-model-data-');
+  outDir = tempDir('lumen-model-out-');
+  await generateLmsData({ learners: 1500, seed: 5, outDir: dataDir });
+  await runAnalysis(config, { dataDir, outDir, train: true, score: true });
+}, 120_000);
+
+describe('outputs of lumen run', () => {
+  test('ML_Prediction.csv: the contract columns, one row per open learner, highest risk first', () => {
+    const predictions = readCsv(join(outDir, 'ML_Prediction.csv'));
+    const outcomes = readCsv(join(outDir, 'learner_outcomes.csv'));
+    expect(Object.keys(predictions[0] ?? {})).toEqual([...PREDICTION_COLUMNS]);
+    const open = outcomes.filter((o) => o.outcome === 'open').map((o) => o.user_id);
+    expect(predictions.map((p) => p.user_id).sort()).toEqual(open.sort());
+    const model = JSON.parse(readFileSync(join(outDir, 'models', 'latest.json'), 'utf8'));
+    let previous = Number.POSITIVE_INFINITY;
+    for (const p of predictions) {
+      const probability = Number(p.completion_probability);
+      const risk = Number(p.risk_score);
+      expect(risk).toBeLessThanOrEqual(previous);
+      previous = risk;
+      expect(probability).toBeGreaterThanOrEqual(0);
+      expect(risk).toBeCloseTo(1 - probability, 5);
+      expect(p.risk_band).toBe(risk >= 0.6 ? 'high' : risk >= 0.4 ? 'medium' : 'low');
+      expect(p.at_risk).toBe(risk >= model.threshold ? 'true' : 'false');
+      expect(p.model_version).toBe(model.version);
+      if (p.at_risk === 'true') expect(p.top_drivers).not.toBe('');
+    }
+    expect(predictions.some((p) => p.predicted_final_quiz !== '')).toBe(true);
+  });
+
+  test('training_snapshots.csv is exactly the matrix the model was fitted on', () => {
+    const rows = readCsv(join(outDir, 'training_snapshots.csv'));
+    expect(Object.keys(rows[0] ?? {})).toEqual(['user_id', 'week_index', 'label', ...MODEL_FEATURES]);
+    const X = rows.map((r) => MODEL_FEATURES.map((f) => Number(r[f])));
+    const y = rows.map((r) => Number(r.label));
+    const scaler = fitStandardScaler(X);
+    const refit = fitLogisticRegression(standardize(X, scaler), y, { C: 1 });
+    const model = JSON.parse(readFileSync(join(outDir, 'models', 'latest.json'), 'utf8'));
+    expect(refit.intercept).toBeCloseTo(model.intercept, 6);
+    refit.coef.forEach((c, j) => {
+      expect(c).toBeCloseTo(model.coef[j], 6);
+    });
+    expect(model.features).toEqual(MODEL_FEATURES);
+  });
+
+  test('the model finds the signal, and the card says so', () => {
+    const card = JSON.parse(readFileSync(join(outDir, 'model_card.json'), 'utf8'));
+    expect(card.reliable).toBe(true);
+    expect(card.evaluation.cvAuc).toBeGreaterThan(0.7);
+    expect(card.evaluation.aucByWeek.map((w: { weeks: string }) => w.weeks)).toEqual(['1', '2', '3', '4+']);
+    expect(card.evaluation.calibration).toHaveLength(10);
+    expect(card.forecast.usable).toBe(true);
+    expect(card.forecast.cv.rmse).toBeLessThan(card.forecast.baseline.rmse);
+    const md = readFileSync(join(outDir, 'model_card.md'), 'utf8');
+    expect(md).toContain(`| ROC AUC | ${card.evaluation.cvAuc.toFixed(3)} |`);
+    const stats = JSON.parse(readFileSync(join(outDir, 'stats.json'), 'utf8'));
+    const sessions = stats.features.find((f: { feature: string }) => f.feature === 'sessions');
+    expect(sessions.welch.pValue).toBeLessThan(0.001);
+    expect(stats.correlations.pearson.names).toHaveLength(6);
+  });
+
+  test('shuffled labels give a cross-validated AUC near 0.5', () => {
+    const rows = readCsv(join(outDir, 'training_snapshots.csv'));
+    // Shuffle labels between learners (each learner keeps one label for all its weeks).
+    const learners = [...new Set(rows.map((r) => r.user_id ?? ''))];
+    const labelOf = new Map(rows.map((r) => [r.user_id, Number(r.label)]));
+    const shuffled = learners.map((u) => labelOf.get(u) ?? 0);
+    let seed = 7;
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const j = seed % (i + 1);
+      [shuffled[i], shuffled[j]] = [shuffled[j] as number, shuffled[i] as number];
+    }
+    const newLabel = new Map(learners.map((u, i) => [u, shuffled[i] as number]));
+    const columns = Object.fromEntries(
+      COMPLETION_FEATURES.columns.map((c) => [c, rows.map((r) => Number(r[c]))]),
+    );
+    const result = trainCompletionModel(
+      {
+        userIds: rows.map((r) => r.user_id ?? ''),
+        weekIndex: rows.map((r) => Number(r.week_index)),
+        labels: rows.map((r) => newLabel.get(r.user_id) ?? 0),
+        columns,
+      },
+      {
+        C: 1,
+        folds: 5,
+        seed: 1,
+        minClass: 10,
+        minAuc: 0.6,
+        asOf: '2026-06-28',
+        dataSpanDays: 200,
+        dropoutDays: 21,
+      },
+    );
+    expect(result.evaluation?.cvAuc).toBeGreaterThan(0.4);
+    expect(result.evaluation?.cvAuc).toBeLessThan(0.6);
+    expect(result.gate.reliable).toBe(false);
+    expect(result.gate.reasons.join(' ')).toMatch(/below 0.6/);
+  });
+});
+
+describe('what the model knows early', () => {
+  test('learners at risk eight weeks before the end dropped more often than they completed', async () => {
+    const early = tempDir('lumen-early-');
+    const result = await runAnalysis(config, {
+      dataDir,
+      outDir: early,
+      asOf: '2026-05-03',
+      train: true,
+      score: true,
+    });
+    expect(result.scores?.length).toBeGreaterThan(100);
+    const finalOutcome = new Map(
+      readCsv(join(outDir, 'learner_outcomes.csv')).map((o) => [o.user_id, o.outcome]),
+    );
+    const finished = (result.scores ?? []).filter((s) =>
+      ['completed', 'dropped'].includes(finalOutcome.get(s.userId) ?? ''),
+    );
+    const droppedLater = finished.map((s) => (finalOutcome.get(s.userId) === 'dropped' ? 1 : 0));
+    const auc = rocAuc(
+      droppedLater,
+      finished.map((s) => s.riskScore),
+    );
+    expect(finished.length).toBeGreaterThan(100);
+    expect(auc).toBeGreaterThan(0.7);
+  });
+
+  test('a learner-week snapshot does not change when later events are added', async () => {
+    const cut = '2026-04-15';
+    const cutDir = tempDir('lumen-cut-');
+    cpSync(dataDir, cutDir, { recursive: true });
+    // Drop every event on or after the cut date (dates are M/D/YYYY in this export).
+    for (const [file, column] of [
+      ['lms_lesson_activity.csv', 5],
+      ['lms_quiz_attempts.csv', 4],
+    ] as const) {
+      const [header, ...lines] = readFileSync(join(cutDir, file), 'utf8').trimEnd().split('\n');
+      const kept = lines.filter((line) => {
+        const [m, d, y] = (line.split(',')[column] ?? '').split('/').map(Number);
+        return !(y && m && d) || Date.UTC(y, m - 1, d) < Date.parse(`${cut}T00:00:00Z`);
+      });
+      writeFileSync(join(cutDir, file), `${[header, ...kept].join('\n')}\n`);
+    }
+    const snapshots = async (dir: string) => {
+      const db = await Db.open({ tz: 'UTC' });
+      try {
+        await validateData(db, { dataDir: dir, tz: 'UTC', asOf: '2026-06-28' });
+        await buildWeeklyFeatures(db, '2026-06-28');
+        await db.materialize('learner_outcomes', { as_of: '2026-06-28', dropout_days: 21 });
+        await db.materialize('learner_week_snapshots');
+        const columns = ['user_id', 'week_start', ...COMPLETION_FEATURES.columns].join(', ');
+        return await db.all(
+          `SELECT ${columns} FROM learner_week_snapshots WHERE week_end < $cut::DATE ORDER BY user_id, week_start`,
+          { cut },
+        );
+      } finally {
+        db.close();
+      }
+    };
+    const before = await snapshots(cutDir);
+    const after = await snapshots(dataDir);
+    expect(before.length).toBeGreaterThan(1000);
+    expect(after).toEqual(before);
+  });
+});
+
+describe('the quality gate on the real sample export', () => {
+  test('lumen run ends with a plain "not enough data" message and publishes no list', async () => {
+    const out = tempDir('lumen-sample-out-');
+    const result = await runCli(['run', '--data', SAMPLE_DIR, '--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('quality gate: FAILED');
+    expect(result.stdout).toContain(
+      'No at-risk list published: not enough data: 0 completed and 0 dropped learners; at least 10 of each are needed (LUMEN_MIN_CLASS).',
+    );
+    expect(result.stdout).toContain('The export spans 18 days up to 2026-02-18');
+    expect(() => readFileSync(join(out, 'ML_Prediction.csv'))).toThrow();
+    const card = JSON.parse(readFileSync(join(out, 'model_card.json'), 'utf8'));
+    expect(card.reliable).toBe(false);
+  });
+});
+
+describe('saved models', () => {
+  test('lumen score with the saved model reproduces the run; a mismatching model is refused', async () => {
+    const out = tempDir('lumen-score-');
+    const model = join(outDir, 'models', 'latest.json');
+    const scored = await runCli(['score', '--data', dataDir, '--out', out, '--model', model]);
+    expect(scored.code).toBe(0);
+    expect(readFileSync(join(out, 'ML_Prediction.csv'), 'utf8')).toBe(
+      readFileSync(join(outDir, 'ML_Prediction.csv'), 'utf8'),
+    );
+
+    const artifact = JSON.parse(readFileSync(model, 'utf8'));
+    artifact.features = artifact.features.filter((f: string) => f !== 'inactivity_days');
+    const bad = join(tempDir(), 'old-model.json');
+    writeFileSync(bad, JSON.stringify(artifact));
+    const refused = await runCli(['score', '--data', dataDir, '--out', tempDir(), '--model', bad]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      `lumen: ${bad}: the model's feature list does not match this version of Lumen (missing inactivity_days); retrain with lumen train`,
+    );
+  });
+
+  test('text cells that a spreadsheet would run are neutralised', async () => {
+    const dir = tempDir('lumen-unsafe-');
+    cpSync(dataDir, dir, { recursive: true });
+    const open = readCsv(join(outDir, 'ML_Prediction.csv'))
+      .slice(0, 3)
+      .map((p) => p.user_id);
+    const users = readFileSync(join(dir, 'lms_users.csv'), 'utf8').split('\n');
+    const evil = ['=HYPERLINK("http://x.example","hi")', '+1+2', '@SUM(A1)'];
+    const edited = users.map((line) => {
+      const at = open.indexOf(line.split(',')[0]);
+      if (at < 0) return line;
+      const cells = line.split(',');
+      cells[1] = `"${(evil[at] ?? '').replace(/"/g, '""')}"`;
+      return cells.join(',');
+    });
+    writeFileSync(join(dir, 'lms_users.csv'), edited.join('\n'));
+    const out = tempDir();
+    await runAnalysis(config, { dataDir: dir, outDir: out, train: true, score: true });
+    const names = readCsv(join(out, 'ML_Prediction.csv'))
+      .filter((p) => open.includes(p.user_id ?? ''))
+      .map((p) => p.first_name)
+      .sort();
+    expect(names).toEqual(evil.map((e) => `'${e}`).sort());
+  });
+});
