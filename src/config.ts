@@ -1,6 +1,8 @@
 /**
  * The environment, read once into a frozen, typed object. Nothing else reads process.env.
  */
+import { tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { LumenError } from './errors.ts';
 
 export interface Config {
@@ -18,8 +20,10 @@ export interface Config {
   readonly riskMedium: number;
   /** DuckDB threads; null lets DuckDB use every core. */
   readonly duckdbThreads: number | null;
-  /** DuckDB memory limit, e.g. "4GB"; null keeps DuckDB's default (80% of RAM). */
-  readonly duckdbMemory: string | null;
+  /** DuckDB memory limit, e.g. "4GB". Default: half of the machine's RAM, so Node and the OS keep room. */
+  readonly duckdbMemory: string;
+  /** Where DuckDB spills beyond its memory limit. */
+  readonly duckdbTempDir: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -61,6 +65,7 @@ export function readConfig(env: Env = process.env): Config {
     riskHigh: num(env, 'LUMEN_RISK_HIGH', 0.6, probability),
     riskMedium: num(env, 'LUMEN_RISK_MEDIUM', 0.4, probability),
     duckdbThreads: optionalNum(env, 'LUMEN_DUCKDB_THREADS', (n) => Number.isInteger(n) && n >= 1),
-    duckdbMemory: env.LUMEN_DUCKDB_MEMORY?.trim() || null,
+    duckdbMemory: env.LUMEN_DUCKDB_MEMORY?.trim() || `${Math.max(1, Math.floor(totalmem() / 2 ** 30 / 2))}GB`,
+    duckdbTempDir: env.LUMEN_DUCKDB_TEMP?.trim() || join(tmpdir(), 'lumen-duckdb'),
   });
 }

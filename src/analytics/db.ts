@@ -17,6 +17,8 @@ export interface DbOptions {
   readonly tz: string;
   readonly threads?: number | null;
   readonly memoryLimit?: string | null;
+  /** Where DuckDB spills when a query needs more than memoryLimit. */
+  readonly tempDirectory?: string | null;
 }
 
 const queryPaths = new Map<string, string>();
@@ -67,6 +69,7 @@ export class Db {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
     const instance = await DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
     const db = new Db(instance, connection);

@@ -17,7 +17,12 @@ export interface PipelineOptions {
 }
 
 export function openDb(config: Config): Promise<Db> {
-  return Db.open({ tz: config.tz, threads: config.duckdbThreads, memoryLimit: config.duckdbMemory });
+  return Db.open({
+    tz: config.tz,
+    threads: config.duckdbThreads,
+    memoryLimit: config.duckdbMemory,
+    tempDirectory: config.duckdbTempDir,
+  });
 }
 
 export async function runValidate(config: Config, options: PipelineOptions): Promise<DataQualityReport> {

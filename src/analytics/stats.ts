@@ -215,11 +215,18 @@ export function correlationMatrix(
   const lengths = new Set(names.map((name) => (columns[name] as Sample).length));
   if (lengths.size > 1)
     throw new RangeError(`columns must have equal lengths, got ${[...lengths].join(', ')}`);
-  const correlate = method === 'pearson' ? pearson : spearman;
+  // Spearman is Pearson on average ranks: rank each column once, not once per pair.
+  const prepared: Record<string, Sample> = {};
+  for (const name of names) {
+    const column = columns[name] as Sample;
+    prepared[name] =
+      method === 'spearman' && allFinite(column) ? ranks(column, { method: 'average' }) : column;
+  }
+  const correlate = method === 'spearman' ? (x: Sample, y: Sample) => rankedSpearman(x, y) : pearson;
   const matrix: CorrelationResult[][] = names.map(() => []);
   names.forEach((a, i) => {
     for (let j = i; j < names.length; j++) {
-      const result = correlate(columns[a] as Sample, columns[names[j] as string] as Sample);
+      const result = correlate(prepared[a] as Sample, prepared[names[j] as string] as Sample);
       (matrix[i] as CorrelationResult[])[j] = result;
       (matrix[j] as CorrelationResult[])[i] = result;
     }
@@ -229,6 +236,13 @@ export function correlationMatrix(
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
+
+/** spearman() for columns that are already ranks (non-finite input was left unranked and is reported). */
+function rankedSpearman(x: Sample, y: Sample): CorrelationResult {
+  const problem = pairedSampleProblem(x, y);
+  if (problem) return { r: null, pValue: null, n: x.length, reason: problem };
+  return pearson(x, y);
+}
 
 function pairedSampleProblem(x: Sample, y: Sample): string | null {
   if (x.length !== y.length) return `x has ${x.length} values but y has ${y.length}`;

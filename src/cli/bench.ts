@@ -8,8 +8,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runAnalysis } from '../analytics/analysis.ts';
 import { generateLmsData } from '../analytics/generate.ts';
-import { runFeatures } from '../analytics/pipeline.ts';
 import type { Config } from '../config.ts';
 import { progressBar, stageLogger } from './progress.ts';
 
@@ -25,13 +25,16 @@ export interface StageMeasure {
 export interface BenchStepReport {
   readonly stages: StageMeasure[];
   readonly featureRows: number;
+  readonly trainingRows: number;
+  readonly scored: number;
+  readonly cvAuc: number | null;
 }
 
 function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-/** Runs in the child: the pipeline with per-stage timings and RSS high-water marks. */
+/** Runs in the child: the whole pipeline (lumen run) with per-stage timings and RSS high-water marks. */
 export async function benchStep(config: Config, dataDir: string, outDir: string): Promise<BenchStepReport> {
   const stages: StageMeasure[] = [];
   let current: { stage: string; started: number } | null = null;
@@ -43,16 +46,24 @@ export async function benchStep(config: Config, dataDir: string, outDir: string)
         peakRssMb: peakRssMb(),
       });
   };
-  const result = await runFeatures(config, {
+  const result = await runAnalysis(config, {
     dataDir,
     outDir,
+    train: true,
+    score: true,
     onStage: (stage) => {
       close();
       current = { stage, started: performance.now() };
     },
   });
   close();
-  return { stages, featureRows: result.featureRows };
+  return {
+    stages,
+    featureRows: result.featureRows,
+    trainingRows: result.train?.rows ?? 0,
+    scored: result.scores?.length ?? 0,
+    cvAuc: result.train?.evaluation?.cvAuc ?? null,
+  };
 }
 
 function countLines(path: string): number {
@@ -129,6 +140,12 @@ export async function runBench(options: {
     `| total pipeline | ${total.toFixed(2)} | ${Math.max(...report.stages.map((s) => s.peakRssMb))} |`,
   );
   out.push('');
-  out.push(`Feature rows: ${report.featureRows.toLocaleString('en-US')}`);
+  const seconds = (names: string[]) =>
+    report.stages.filter((s) => names.includes(s.stage)).reduce((sum, s) => sum + s.seconds, 0);
+  out.push(`load+validate+features: ${seconds(['load+validate', 'features']).toFixed(2)} s`);
+  out.push(`train (CV included) + score: ${seconds(['train', 'score']).toFixed(2)} s`);
+  out.push(
+    `Feature rows: ${report.featureRows.toLocaleString('en-US')}; training rows: ${report.trainingRows.toLocaleString('en-US')}; open learners scored: ${report.scored.toLocaleString('en-US')}; CV AUC: ${report.cvAuc?.toFixed(3) ?? '-'}`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -111,7 +111,7 @@ describe('outputs of lumen run', () => {
       {
         userIds: rows.map((r) => r.user_id ?? ''),
         weekIndex: rows.map((r) => Number(r.week_index)),
-        labels: rows.map((r) => newLabel.get(r.user_id) ?? 0),
+        labels: rows.map((r) => newLabel.get(r.user_id ?? '') ?? 0),
         columns,
       },
       {
