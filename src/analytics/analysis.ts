@@ -1,3 +1,8 @@
+// Charts and dashboard (issue 4, in progress): the chart catalogue (chart ids such as
+// progress-distribution, module-completion, quiz-scores, weekly-engagement, status-funnel,
+// cohort-retention, department-completion, inactivity-vs-outcome, risk-distribution,
+// model-coefficients, roc-pr, calibration, auc-by-week, learner-profile) and every requirement are
+// in docs/issues/4-charts-dashboard.md.
 /**
  * validate -> features -> outcomes -> snapshots -> train -> forecast -> score -> stats, as one run
  * over one DuckDB database, with every output staged and moved into OUT only when the run succeeds.
@@ -8,7 +13,13 @@ import { buildWeeklyFeatures, writeWeeklyFeaturesCsv } from './features.ts';
 import { FORECAST_FEATURES, type ForecastResult, predictForecast, trainQuizForecast } from './forecast.ts';
 import { buildArtifact, type ModelArtifact, readArtifact } from './model/artifact.ts';
 import { buildModelCard, type ModelCard, renderModelCard } from './model/card.ts';
-import { allRows, COMPLETION_FEATURES, MODEL_FEATURES, type SnapshotColumns } from './model/features.ts';
+import {
+  allRows,
+  COMPLETION_FEATURES,
+  imputationMeans,
+  MODEL_FEATURES,
+  type SnapshotColumns,
+} from './model/features.ts';
 import { type LearnerScore, scoreSnapshots } from './model/score.ts';
 import { type TrainingData, type TrainResult, trainCompletionModel } from './model/train.ts';
 import { OutputStage } from './output.ts';
@@ -236,7 +247,8 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       await writeTrainingSnapshotsCsv(
         db,
         stage.path('training_snapshots.csv'),
-        train.model?.imputation ?? {},
+        // Without a fitted model, the matrix is still shown as it would have entered one.
+        train.model?.imputation ?? imputationMeans(data.columns, allRows(data.labels.length)),
       );
       if (train.evaluation) {
         // Row-aligned with training_snapshots.csv: what the charts of the model's quality are drawn from.

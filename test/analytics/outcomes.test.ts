@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runAnalysis } from '../../src/analytics/analysis.ts';
+import { readConfig } from '../../src/config.ts';
+import { writeDataset } from '../helpers/dataset.ts';
+import { readSimpleCsv, removeTempDirs, tempDir } from '../helpers/fs.ts';
+
+afterAll(removeTempDirs);
+
+describe('learner outcomes and training snapshots, worked out by hand', async () => {
+  // C1 has modules M1, M2; C2 has M3. As of Thursday 2026-04-30, dropout after 21 inactive days.
+  const dir = writeDataset(tempDir(), {
+    users: [
+      ['U1', 'Ada', 'Lovelace', 'ada@example.org', 'Research', 'learner', '1/5/2026', '1/6/2026'],
+      ['U2', 'Alan', 'Turing', 'alan@example.org', 'Research', 'learner', '1/5/2026', '1/6/2026'],
+      ['U3', 'Grace', 'Hopper', 'grace@example.org', 'IT', 'Student', '1/5/2026', '1/6/2026'],
+    ],
+    courses: [
+      ['C1', 'Course one', 'Cat', '1/1/2026'],
+      ['C2', 'Course two', 'Cat', '1/1/2026'],
+    ],
+    modules: [
+      ['M1', 'C1', 'One', '1'],
+      ['M2', 'C1', 'Two', '2'],
+      ['M3', 'C2', 'Three', '1'],
+    ],
+    lessons: [
+      ['A1', 'U1', 'M1', 'completed', '100', '3/2/2026'],
+      ['A2', 'U1', 'M2', 'in_progress', '50', '3/4/2026'],
+      ['A3', 'U1', 'M2', 'completed', '100', '3/10/2026'],
+      ['A4', 'U1', 'M2', 'completed', '100', '3/12/2026'], // a repeat: the first completion counts
+      ['A5', 'U2', 'M1', 'completed', '100', '3/2/2026'],
+      ['A6', 'U2', 'M3', 'started', '10', '3/3/2026'],
+      ['A7', 'U3', 'M3', 'started', '20', '4/20/2026'],
+    ],
+    quizzes: [['Q1', 'U1', 'M1', '80', '3/3/2026']],
+  });
+  const out = tempDir();
+  await runAnalysis(readConfig({}), {
+    dataDir: dir,
+    outDir: out,
+    asOf: '2026-04-30',
+    train: true,
+    score: true,
+  });
+  const outcomes = readSimpleCsv(join(out, 'learner_outcomes.csv'));
+  const snapshots = readSimpleCsv(join(out, 'training_snapshots.csv'));
+
+  test('completed when every module of every touched course has a completion; dropped after 21 idle days', () => {
+    expect(
+      outcomes.map((o) => [
+        o.user_id,
+        o.courses,
+        o.required_modules,
+        o.modules_completed,
+        o.completed_at,
+        o.outcome,
+      ]),
+    ).toEqual([
+      ['U1', 'C1', '2', '2', '2026-03-10', 'completed'],
+      ['U2', 'C1;C2', '3', '1', '', 'dropped'],
+      ['U3', 'C2', '1', '0', '', 'open'],
+    ]);
+    expect(outcomes.map((o) => [o.first_event, o.last_event, o.days_inactive])).toEqual([
+      ['2026-03-02', '2026-03-12', '49'],
+      ['2026-03-02', '2026-03-03', '58'],
+      ['2026-04-20', '2026-04-20', '10'],
+    ]);
+  });
+
+  test('training rows stop before the outcome was known', () => {
+    // U1: weeks ending before 3/10 -> the week of 3/2 only. U2: weeks ending before 3/3 + 21 = 3/24.
+    expect(snapshots.map((s) => [s.user_id, s.week_index, s.label])).toEqual([
+      ['U1', '1', '1'],
+      ['U2', '1', '0'],
+      ['U2', '2', '0'],
+      ['U2', '3', '0'],
+    ]);
+    // To date at the end of U2's first week: one of three required modules done, two courses started.
+    expect(snapshots[1]).toMatchObject({
+      share_required_completed: '0.3333333333333333',
+      courses_to_date: '2.0',
+    });
+    // No quiz in U2's weeks: the average is imputed with the training mean (80) and flagged.
+    expect(snapshots[1]).toMatchObject({ avg_quiz_score: '80.0', avg_quiz_score_missing: '1' });
+  });
+});
