@@ -8,6 +8,7 @@ import {
   sigmoid,
   standardize,
 } from '../../../src/analytics/model/logreg.ts';
+import { mulberry32 } from '../../../src/analytics/model/metrics.ts';
 
 const FIXTURES = new URL('../../fixtures/logreg/', import.meta.url);
 
@@ -61,17 +62,8 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   }
 }
 
-/** Deterministic PRNG (mulberry32) so synthetic data is the same on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so synthetic data is the same on every run. */
+const prng = mulberry32;
 
 const allFinite = (values: number[]) => values.every(Number.isFinite);
 
