@@ -105,6 +105,11 @@ export class Db {
     await this.run(`CREATE OR REPLACE TABLE ${name} AS\n${sql}`, params);
   }
 
+  /** Defines queries/<name>.sql (a SELECT without parameters) as the view <name>. */
+  async defineView(name: string): Promise<void> {
+    await this.run(`CREATE OR REPLACE VIEW ${name} AS\n${loadQuery(name)}`);
+  }
+
   /** Rows of queries/<name>.sql. */
   async query<T extends Row = Row>(name: string, params?: Params): Promise<T[]> {
     return this.all<T>(loadQuery(name), params);

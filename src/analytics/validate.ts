@@ -47,12 +47,15 @@ export interface ValidateOptions {
   readonly asOf?: string | null;
 }
 
+/**
+ * Built in this order. The two event staging models are views: they are read once, by their
+ * checked model, and writing 10M parsed rows to a table first cost ~25% of the validation time.
+ */
+const STAGING_VIEWS = ['stg_lesson_activity', 'stg_quiz_attempts'] as const;
 const CHECKED_MODELS = [
   'stg_users',
   'stg_courses',
   'stg_modules',
-  'stg_lesson_activity',
-  'stg_quiz_attempts',
   'int_users_checked',
   'int_courses_checked',
   'int_modules_checked',
@@ -84,7 +87,9 @@ function lines(value: unknown): number[] {
 export async function validateData(db: Db, options: ValidateOptions): Promise<DataQualityReport> {
   const requestedAsOf = options.asOf ? parseAsOfArgument(options.asOf) : null;
   const loaded: LoadedSource[] = await loadSources(db, options.dataDir);
+  for (const view of STAGING_VIEWS) await db.defineView(view);
   for (const model of CHECKED_MODELS) await db.materialize(model);
+  for (const view of STAGING_VIEWS) await db.run(`DROP VIEW ${view}`);
   for (const source of loaded) await db.run(`DROP TABLE raw_${source.spec.name}`);
 
   let asOf = requestedAsOf;
