@@ -1,0 +1,28 @@
+-- eda_overview: the headline counts of a run, for the dashboard's KPI cards and chart subtitles.
+-- Grain: one row.
+-- Columns: learners (with at least one kept event), completed, dropped, open, active_last_7_days
+--   (learners with an event in the 7 days ending on as-of), completion_rate (completed / (completed +
+--   dropped); NULL when no learner has finished either way)
+-- Parameters: $as_of (DATE). Reads learner_outcomes and int_events.
+with
+
+outcomes as (
+    select
+        count(*)::INTEGER as learners,
+        (count(*) filter (outcome = 'completed'))::INTEGER as completed,
+        (count(*) filter (outcome = 'dropped'))::INTEGER as dropped,
+        (count(*) filter (outcome = 'open'))::INTEGER as open
+    from learner_outcomes
+),
+
+recent as (
+    select count(distinct user_id)::INTEGER as active_last_7_days
+    from int_events
+    where event_date > $as_of::DATE - 7 and event_date <= $as_of::DATE
+)
+
+select
+    outcomes.*,
+    recent.active_last_7_days,
+    case when completed + dropped > 0 then completed / (completed + dropped) end::DOUBLE as completion_rate
+from outcomes, recent

@@ -1,0 +1,32 @@
+/**
+ * A real run on generated data, for chart and dashboard tests: the AnalysisResult, plus a DuckDB of our
+ * own holding the tables the EDA queries read (runAnalysis closes its database).
+ */
+import { type AnalysisResult, runAnalysis } from '../../src/analytics/analysis.ts';
+import { Db } from '../../src/analytics/db.ts';
+import { buildWeeklyFeatures } from '../../src/analytics/features.ts';
+import { generateLmsData } from '../../src/analytics/generate.ts';
+import { validateData } from '../../src/analytics/validate.ts';
+import { readConfig } from '../../src/config.ts';
+import { tempDir } from './fs.ts';
+
+export interface AnalysedRun {
+  readonly result: AnalysisResult;
+  readonly db: Db;
+  readonly asOf: string;
+  readonly dataDir: string;
+  readonly outDir: string;
+}
+
+export async function analysedRun(learners = 800, seed = 3): Promise<AnalysedRun> {
+  const config = readConfig({});
+  const dataDir = tempDir('lumen-charts-data-');
+  const outDir = tempDir('lumen-charts-out-');
+  await generateLmsData({ learners, seed, outDir: dataDir });
+  const result = await runAnalysis(config, { dataDir, outDir, train: true, score: true });
+  const db = await Db.open({ tz: config.tz });
+  const report = await validateData(db, { dataDir, tz: config.tz });
+  await buildWeeklyFeatures(db, report.asOf);
+  await db.materialize('learner_outcomes', { as_of: report.asOf, dropout_days: config.dropoutDays });
+  return { result, db, asOf: report.asOf, dataDir, outDir };
+}
