@@ -7,7 +7,11 @@
  * validate -> features -> outcomes -> snapshots -> train -> forecast -> score -> stats, as one run
  * over one DuckDB database, with every output staged and moved into OUT only when the run succeeds.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Config } from '../config.ts';
+import { buildChartSet, modelInputsFromAnalysis, readOverview, writeCharts } from './charts/index.ts';
+import { buildDashboard, dashboardInputFromAnalysis } from './dashboard.ts';
 import type { Db } from './db.ts';
 import { buildWeeklyFeatures, writeWeeklyFeaturesCsv } from './features.ts';
 import { FORECAST_FEATURES, type ForecastResult, predictForecast, trainQuizForecast } from './forecast.ts';
@@ -39,6 +43,27 @@ export interface AnalysisOptions {
   readonly score: boolean;
   /** Model to score with when not training; default OUT/models/latest.json. */
   readonly modelPath?: string | null;
+  /** Render OUT/charts and OUT/dashboard.html (default true). */
+  readonly charts?: boolean;
+  /** learner-profile chart for this user_id; default: the learner at highest risk. */
+  readonly learnerId?: string | null;
+}
+
+/** What the next run compares itself with (at-risk count change on the dashboard). */
+export interface RunSummary {
+  readonly asOf: string;
+  readonly modelVersion: string | null;
+  readonly scored: number | null;
+  readonly atRisk: number | null;
+  readonly bands: Record<string, number> | null;
+}
+
+function readPreviousSummary(outDir: string): RunSummary | null {
+  try {
+    return JSON.parse(readFileSync(join(outDir, 'run_summary.json'), 'utf8')) as RunSummary;
+  } catch {
+    return null;
+  }
 }
 
 export interface AnalysisResult {
@@ -297,7 +322,45 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       if (!scores) stage.remove('ML_Prediction.csv');
     }
 
+    const summary: RunSummary = {
+      asOf,
+      modelVersion: artifact?.version ?? null,
+      scored: scores?.length ?? null,
+      atRisk: scores ? scores.filter((s) => s.atRisk).length : null,
+      bands: scores
+        ? scores.reduce<Record<string, number>>((bands, s) => {
+            bands[s.riskBand] = (bands[s.riskBand] ?? 0) + 1;
+            return bands;
+          }, {})
+        : null,
+    };
+    if (options.charts ?? true) {
+      stageName('charts');
+      const previous = readPreviousSummary(options.outDir);
+      const inputs = modelInputsFromAnalysis({ train, card, artifact, scores }, config.riskThreshold);
+      const overview = await readOverview(db, asOf);
+      const charts = await buildChartSet(db, inputs, {
+        asOf,
+        learnerId: options.learnerId ?? scores?.[0]?.userId ?? null,
+      });
+      // Charts of an earlier run (another learner's profile) must not linger beside these.
+      stage.remove('charts');
+      writeCharts(charts, stage.dir);
+      stage.writeText(
+        'dashboard.html',
+        buildDashboard(
+          dashboardInputFromAnalysis(
+            { report, train, card, artifact, scores, learnerInfo: info, noListReason },
+            overview,
+            charts,
+            previous?.atRisk ?? null,
+          ),
+        ),
+      );
+    }
+
     stageName('write');
+    stage.writeJson('run_summary.json', summary);
     stage.writeJson('data_quality.json', report);
     await writeWeeklyFeaturesCsv(db, stage.path('weekly_behavioral_features.csv'));
     await db.copyToCsv(

@@ -38,7 +38,7 @@ export class OutputStage {
     return path;
   }
 
-  /** Removes OUT/<name> at commit: an output this run decided not to produce must not linger. */
+  /** Removes OUT/<name> (a file or a folder) at commit: an output this run did not produce must not linger. */
   remove(name: string): void {
     this.removals.push(name);
   }
@@ -53,7 +53,7 @@ export class OutputStage {
 
   /** Moves every staged file into OUT (each rename is atomic) and removes the staging folder. */
   commit(): string[] {
-    for (const name of this.removals) rmSync(join(this.outDir, name), { force: true });
+    for (const name of this.removals) rmSync(join(this.outDir, name), { recursive: true, force: true });
     const moved: string[] = [];
     moveInto(this.dir, this.outDir, moved);
     this.discard();
