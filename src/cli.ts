@@ -1,7 +1,8 @@
 /**
  * The `lumen` command line: the whole pipeline without Redis or Slack.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { runAnalysis } from './analytics/analysis.ts';
 import { generateLmsData } from './analytics/generate.ts';
@@ -101,6 +102,32 @@ function buildProgram(config: Config): Command {
     train: false,
     score: true,
   });
+
+  program
+    .command('charts')
+    .description(
+      'render OUT/charts/<name>.png (+ .vl.json) and OUT/dashboard.html, scoring with OUT/models/latest.json when present',
+    )
+    .requiredOption('--data <dir>', 'folder with the five lms_*.csv files')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--learner <user_id>', 'learner for the learner-profile chart')
+    .option('--as-of <date>', 'ignore events after this date (YYYY-MM-DD)', asOfOption)
+    .action(async (opts: { data: string; out: string; learner?: string; asOf?: string }) => {
+      const log = stageLogger();
+      const outDir = resolve(opts.out);
+      const result = await runAnalysis(config, {
+        dataDir: resolve(opts.data),
+        outDir,
+        asOf: opts.asOf,
+        onStage: log.stage,
+        train: false,
+        score: existsSync(join(outDir, 'models', 'latest.json')),
+        charts: true,
+        learnerId: opts.learner ?? null,
+      });
+      log.done();
+      process.stdout.write(formatRunSummary(result));
+    });
 
   program
     .command('generate')

@@ -58,6 +58,15 @@ export interface RunSummary {
   readonly bands: Record<string, number> | null;
 }
 
+function readSavedCard(outDir: string, version: string): ModelCard | null {
+  try {
+    const card = JSON.parse(readFileSync(join(outDir, 'model_card.json'), 'utf8')) as ModelCard;
+    return card.modelVersion === version ? card : null;
+  } catch {
+    return null;
+  }
+}
+
 function readPreviousSummary(outDir: string): RunSummary | null {
   try {
     return JSON.parse(readFileSync(join(outDir, 'run_summary.json'), 'utf8')) as RunSummary;
@@ -226,7 +235,8 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
 
     stage = new OutputStage(options.outDir);
     let train: TrainResult | null = null;
-    let card: ModelCard | null = null;
+    // Scoring with a saved model: its card (same version) still feeds the model charts and the dashboard.
+    let card: ModelCard | null = savedModel ? readSavedCard(options.outDir, savedModel.version) : null;
     let artifact: ModelArtifact | null = savedModel;
     let forecasts = new Map<string, number>();
     if (options.train) {

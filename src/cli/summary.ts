@@ -48,6 +48,12 @@ export function formatRunSummary(result: AnalysisResult, top = 10): string {
     out.push(`No at-risk list published: ${result.noListReason}`);
   }
   out.push('Files:');
-  for (const file of result.files) out.push(`  ${file}`);
+  const charts = result.files.filter((f) => /[\\/]charts[\\/]/.test(f));
+  for (const file of result.files.filter((f) => !charts.includes(f))) out.push(`  ${file}`);
+  if (charts.length > 0) {
+    out.push(
+      `  ${charts[0]?.replace(/[\\/]charts[\\/].*$/, '/charts/')} (${charts.length / 2} charts, PNG + Vega-Lite spec)`,
+    );
+  }
   return `${out.join('\n')}\n`;
 }
