@@ -14,6 +14,17 @@ import { progressBar, stageLogger } from './cli/progress.ts';
 import { formatRunSummary } from './cli/summary.ts';
 import { type Config, readConfig } from './config.ts';
 import { LumenError } from './errors.ts';
+import {
+  closeOnSignals,
+  enqueueRefresh,
+  formatQueueStatus,
+  JobsError,
+  queueStatus,
+  readJobsConfig,
+  startWorker,
+  waitForJob,
+  withJobQueues,
+} from './jobs/index.ts';
 
 function asOfOption(value: string): string {
   try {
@@ -130,6 +141,65 @@ function buildProgram(config: Config): Command {
     });
 
   program
+    .command('worker')
+    .description('run jobs from the Redis queue (refresh, train, charts, Slack posts) until SIGTERM/SIGINT')
+    .action(async () => {
+      const worker = await startWorker(config, readJobsConfig(process.env));
+      closeOnSignals(worker);
+      process.stderr.write('lumen worker: waiting for jobs (Ctrl-C to stop)\n');
+      await new Promise(() => {});
+    });
+
+  program
+    .command('status')
+    .description('queue counts, the last runs, the next scheduled digest and refresh')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const status = await queueStatus(readJobsConfig(process.env));
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(status, null, 2)}\n` : `${formatQueueStatus(status)}\n`,
+      );
+    });
+
+  program
+    .command('refresh')
+    .description('queue a refresh for the worker (needs Redis) and wait for it, showing its stage')
+    .option('--data <dir>', 'export folder (default LUMEN_DATA_DIR)')
+    .option('--out <dir>', 'output folder (default LUMEN_OUT_DIR)')
+    .option('--as-of <date>', 'ignore events after this date (YYYY-MM-DD)', asOfOption)
+    .option('--train', 'retrain even when the data and settings are unchanged')
+    .option('--no-wait', 'return once the job is queued')
+    .action(async (opts: { data?: string; out?: string; asOf?: string; train?: boolean; wait: boolean }) => {
+      await withJobQueues(readJobsConfig(process.env), async (queues) => {
+        const job = await enqueueRefresh(queues, {
+          trigger: 'cli',
+          dataDir: opts.data ? resolve(opts.data) : undefined,
+          outDir: opts.out ? resolve(opts.out) : undefined,
+          asOf: opts.asOf ?? null,
+          forceTrain: opts.train ?? false,
+        });
+        process.stderr.write(`refresh queued as job ${job.id}\n`);
+        if (!opts.wait) return;
+        const log = stageLogger();
+        try {
+          await waitForJob(queues, 'refresh', job.id, { onProgress: ({ stage }) => log.stage(stage) });
+        } catch (error) {
+          throw new LumenError(
+            'JOB_FAILED',
+            `refresh job ${job.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+            {
+              cause: error,
+              exitCode: 1,
+            },
+          );
+        } finally {
+          log.done();
+        }
+        process.stdout.write(`refresh ${job.id} done\n`);
+      });
+    });
+
+  program
     .command('generate')
     .description('write a synthetic LMS export (the five files, in the export format)')
     .requiredOption('--learners <n>', 'number of learners', positiveInt)
@@ -202,7 +272,7 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version exit 0; usage errors were already printed by commander.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof LumenError) {
+    if (error instanceof LumenError || error instanceof JobsError) {
       process.stderr.write(`lumen: ${error.message}\n`);
       return error.exitCode;
     }

@@ -14,7 +14,8 @@ export type LumenErrorCode =
   | 'BAD_CONFIG'
   | 'MODEL_MISMATCH'
   | 'MODEL_UNRELIABLE'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  | 'JOB_FAILED';
 
 export class LumenError extends Error {
   readonly code: LumenErrorCode;

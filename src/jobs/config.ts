@@ -1,0 +1,104 @@
+/**
+ * The job system's settings, read from the environment once into a frozen object (src/config.ts
+ * holds the analytics settings; this holds only what the queue and the worker need).
+ */
+import { resolve } from 'node:path';
+import { JobsError } from './jobs-error.ts';
+
+export interface JobsConfig {
+  /** redis:// or rediss:// URL of the Redis that holds the queues and the run history. */
+  readonly redisUrl: string;
+  /** Prefix of every Redis key the job system writes. */
+  readonly queuePrefix: string;
+  /** A job still running after this many milliseconds is failed and reported. */
+  readonly jobTimeoutMs: number;
+  /** Cron pattern of the weekly digest. */
+  readonly digestCron: string;
+  /** Slack channel the weekly digest goes to. */
+  readonly digestChannel: string;
+  /** Cron pattern of the scheduled refresh; null: no scheduled refresh. */
+  readonly refreshCron: string | null;
+  /** IANA time zone the cron patterns are read in. */
+  readonly tz: string;
+  /** Jobs one worker process runs at once. */
+  readonly concurrency: number;
+  /** LMS export folder a refresh reads. */
+  readonly dataDir: string;
+  /** Output folder: runs go to OUT/runs/<runId>/, OUT/latest points at the last good one. */
+  readonly outDir: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new JobsError('BAD_CONFIG', `${name}=${raw} is not a positive integer`);
+  return n;
+}
+
+/** Five or six space-separated cron fields; BullMQ's cron parser does the full check at upsert. */
+function cron(env: Env, name: string, fallback: string | null): string | null {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const fields = raw.split(/\s+/);
+  if (fields.length < 5 || fields.length > 6) {
+    throw new JobsError('BAD_CONFIG', `${name}=${raw} is not a cron pattern (5 or 6 fields)`);
+  }
+  return fields.join(' ');
+}
+
+function redisUrl(env: Env): string {
+  const raw = text(env, 'REDIS_URL') ?? 'redis://127.0.0.1:6379';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch (cause) {
+    throw new JobsError('BAD_CONFIG', `REDIS_URL=${raw} is not a URL`, { cause });
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new JobsError('BAD_CONFIG', `REDIS_URL=${raw} must start with redis:// or rediss://`);
+  }
+  return raw;
+}
+
+function timeZone(env: Env): string {
+  const tz = text(env, 'LUMEN_TZ') ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch (cause) {
+    throw new JobsError('BAD_CONFIG', `LUMEN_TZ=${tz} is not a known IANA time zone`, { cause });
+  }
+  return tz;
+}
+
+function prefix(env: Env): string {
+  const raw = text(env, 'LUMEN_QUEUE_PREFIX') ?? 'lumen';
+  // ':' separates BullMQ's key parts and whitespace breaks SCAN patterns.
+  if (!/^[A-Za-z0-9_.-]+$/.test(raw)) {
+    throw new JobsError('BAD_CONFIG', `LUMEN_QUEUE_PREFIX=${raw} may only use letters, digits, _ . -`);
+  }
+  return raw;
+}
+
+export function readJobsConfig(env: Env = process.env): JobsConfig {
+  return Object.freeze({
+    redisUrl: redisUrl(env),
+    queuePrefix: prefix(env),
+    jobTimeoutMs: positiveInt(env, 'LUMEN_JOB_TIMEOUT', 1800) * 1000,
+    digestCron: cron(env, 'LUMEN_DIGEST_CRON', '0 8 * * 1') as string,
+    digestChannel: text(env, 'LUMEN_DIGEST_CHANNEL') ?? 'learning-analytics',
+    refreshCron: cron(env, 'LUMEN_REFRESH_CRON', null),
+    tz: timeZone(env),
+    concurrency: positiveInt(env, 'LUMEN_WORKER_CONCURRENCY', 1),
+    dataDir: resolve(text(env, 'LUMEN_DATA_DIR') ?? 'data'),
+    outDir: resolve(text(env, 'LUMEN_OUT_DIR') ?? 'out'),
+  });
+}

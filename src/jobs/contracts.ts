@@ -1,0 +1,178 @@
+/**
+ * Every job the system runs: its name, the data it is enqueued with and the result it returns.
+ * BullMQ stores data and results in Redis as plain text, so they carry ids, paths and options
+ * only, never learner rows or names.
+ */
+
+/** Jobs that do CPU-heavy work (DuckDB, model fitting, rendering) run in a sandboxed child process. */
+export const COMPUTE_JOBS = ['refresh', 'train-model', 'render-chart', 'learner-profile'] as const;
+/** Jobs that talk to Slack run in the worker process, where the Publisher lives. */
+export const PUBLISH_JOBS = ['post-at-risk', 'post-chart', 'weekly-digest', 'record-feedback'] as const;
+
+export type ComputeJobName = (typeof COMPUTE_JOBS)[number];
+export type PublishJobName = (typeof PUBLISH_JOBS)[number];
+export type JobName = ComputeJobName | PublishJobName;
+
+/** Queue names under the key prefix: one per kind of processor. */
+export const COMPUTE_QUEUE = 'compute';
+export const PUBLISH_QUEUE = 'publish';
+
+export function queueOf(name: JobName): typeof COMPUTE_QUEUE | typeof PUBLISH_QUEUE {
+  return (COMPUTE_JOBS as readonly string[]).includes(name) ? COMPUTE_QUEUE : PUBLISH_QUEUE;
+}
+
+export type RunTrigger = 'cli' | 'slack' | 'schedule' | 'test';
+
+/** Where a job reads the export and writes outputs, and how long it may work. */
+interface Paths {
+  readonly dataDir: string;
+  readonly outDir: string;
+}
+
+export interface RefreshData extends Paths {
+  readonly trigger: RunTrigger;
+  /** Ignore events after this day (YYYY-MM-DD). */
+  readonly asOf?: string | null;
+  /** Retrain even when the data fingerprint and settings match the last good run's. */
+  readonly forceTrain?: boolean;
+  /** Working time limit in milliseconds (LUMEN_JOB_TIMEOUT). */
+  readonly timeoutMs: number;
+}
+
+export type StageTimings = Record<string, number>;
+
+export interface RefreshResult {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly trained: boolean;
+  readonly modelVersion: string | null;
+  readonly dataFingerprint: string;
+  readonly atRisk: number | null;
+  readonly noListReason: string | null;
+  readonly stages: StageTimings;
+}
+
+export interface TrainModelData extends Paths {
+  readonly trigger: RunTrigger;
+  readonly asOf?: string | null;
+  readonly timeoutMs: number;
+}
+
+export interface TrainModelResult {
+  readonly modelVersion: string | null;
+  readonly reliable: boolean;
+  readonly gateReasons: string[];
+  readonly modelPath: string | null;
+}
+
+export interface RenderChartData {
+  readonly outDir: string;
+  /** Chart id, e.g. risk-distribution: the PNG is OUT/latest/charts/<chart>.png. */
+  readonly chart: string;
+  readonly timeoutMs: number;
+}
+
+export interface RenderChartResult {
+  readonly path: string;
+  readonly bytes: number;
+}
+
+export interface LearnerProfileData {
+  readonly outDir: string;
+  readonly learnerId: string;
+  readonly timeoutMs: number;
+}
+
+/** Ids and numbers only: the learner's name stays in the output files. */
+export interface LearnerProfileResult {
+  readonly learnerId: string;
+  readonly found: boolean;
+  readonly riskBand: string | null;
+  readonly completionProbability: number | null;
+  readonly atRisk: boolean | null;
+  readonly modelVersion: string | null;
+  readonly chartPath: string | null;
+}
+
+export interface PostAtRiskData {
+  readonly outDir: string;
+  readonly channel: string;
+  /** Most at-risk learners listed in the message. */
+  readonly limit?: number;
+}
+
+export interface PostResult {
+  readonly channel: string;
+  readonly posted: 'list' | 'reason' | 'file' | 'digest' | 'none';
+  readonly count: number;
+}
+
+export interface PostChartData {
+  readonly outDir: string;
+  readonly channel: string;
+  readonly chart: string;
+}
+
+export interface WeeklyDigestData {
+  readonly outDir: string;
+  readonly channel: string;
+}
+
+export interface RecordFeedbackData {
+  readonly outDir: string;
+  readonly learnerId: string;
+  /** Slack user id of whoever gave the feedback. */
+  readonly slackUserId: string;
+  readonly verdict: 'correct' | 'wrong' | 'contacted';
+  readonly modelVersion?: string | null;
+}
+
+export interface RecordFeedbackResult {
+  readonly path: string;
+}
+
+export interface JobDataMap {
+  refresh: RefreshData;
+  'train-model': TrainModelData;
+  'render-chart': RenderChartData;
+  'learner-profile': LearnerProfileData;
+  'post-at-risk': PostAtRiskData;
+  'post-chart': PostChartData;
+  'weekly-digest': WeeklyDigestData;
+  'record-feedback': RecordFeedbackData;
+}
+
+export interface JobResultMap {
+  refresh: RefreshResult;
+  'train-model': TrainModelResult;
+  'render-chart': RenderChartResult;
+  'learner-profile': LearnerProfileResult;
+  'post-at-risk': PostResult;
+  'post-chart': PostResult;
+  'weekly-digest': PostResult;
+  'record-feedback': RecordFeedbackResult;
+}
+
+/** What `job.updateProgress` carries: the bot shows it. */
+export interface JobProgressReport {
+  readonly stage: string;
+  readonly percent: number;
+}
+
+/**
+ * The slice of a BullMQ job (sandboxed or not) that processors use, so the same processor runs
+ * in a child process, in the worker, or in a unit test.
+ */
+export interface JobContext<N extends JobName> {
+  readonly id: string;
+  readonly name: N;
+  readonly data: JobDataMap[N];
+  /** Milliseconds since the epoch when the job was created; stable across retries. */
+  readonly timestamp: number;
+  /** Attempts already made before this one. */
+  readonly attemptsMade: number;
+  updateProgress(progress: JobProgressReport): Promise<void>;
+  log(line: string): Promise<unknown> | unknown;
+  /** Failure reasons of this job's children in a flow (a post after a refresh that failed). */
+  childFailures?(): Promise<string[]>;
+}

@@ -1,0 +1,23 @@
+/** The job system's public surface: the CLI and the Slack bot import from here only. */
+export { type JobsConfig, readJobsConfig } from './config.ts';
+export type * from './contracts.ts';
+export { COMPUTE_JOBS, PUBLISH_JOBS, queueOf } from './contracts.ts';
+export { JobQueues, withJobQueues } from './job-queues.ts';
+export { closeOnSignals, type RunningWorker, startWorker, type WorkerTuning } from './job-worker.ts';
+export { JobsError, type JobsErrorCode } from './jobs-error.ts';
+export {
+  type EnqueuedJob,
+  type EnqueueOptions,
+  enqueue,
+  enqueueRefresh,
+  enqueueRefreshThenPost,
+  type RefreshRequest,
+  waitForJob,
+} from './producer.ts';
+export type { Publisher, SlackBlock } from './publisher.ts';
+export { type QueueStatus, queueStatus, readQueueStatus } from './queue-status.ts';
+export { latestRunFolder } from './runs/run-folders.ts';
+export { RunHistory, readHistoryFile, writeHistoryFile } from './runs/run-history.ts';
+export type { RunRecord } from './runs/run-record.ts';
+export { upsertSchedules } from './schedules.ts';
+export { formatQueueStatus } from './status-text.ts';

@@ -1,0 +1,73 @@
+/**
+ * The two queues (compute and publish) on one producer connection, with the retry and retention
+ * defaults every job gets.
+ */
+import { type DefaultJobOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobsConfig } from './config.ts';
+import { COMPUTE_QUEUE, type JobName, PUBLISH_QUEUE, queueOf } from './contracts.ts';
+import { openProducerConnection } from './redis-connection.ts';
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/** Transient failures (Redis hiccup, Slack 5xx/429) retry 5 s, 10 s, 20 s; finished jobs are capped. */
+export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
+  attempts: 4,
+  backoff: { type: 'exponential', delay: 5000 },
+  removeOnComplete: { age: 7 * DAY_SECONDS, count: 1000 },
+  removeOnFail: { age: 30 * DAY_SECONDS, count: 1000 },
+};
+
+export class JobQueues {
+  private constructor(
+    readonly jobsConfig: JobsConfig,
+    readonly redis: Redis,
+    readonly compute: Queue,
+    readonly publish: Queue,
+    private readonly ownsRedis: boolean,
+  ) {}
+
+  /** Opens a producer: throws QUEUE_DOWN quickly when Redis cannot be reached. */
+  static async open(jobsConfig: JobsConfig, options: { timeoutMs?: number } = {}): Promise<JobQueues> {
+    const redis = await openProducerConnection(jobsConfig, options);
+    return JobQueues.on(jobsConfig, redis, true);
+  }
+
+  /** Queues on an existing connection (the worker's), which the caller keeps owning. */
+  static on(jobsConfig: JobsConfig, redis: Redis, ownsRedis = false): JobQueues {
+    const options = {
+      connection: redis,
+      prefix: jobsConfig.queuePrefix,
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    };
+    return new JobQueues(
+      jobsConfig,
+      redis,
+      new Queue(COMPUTE_QUEUE, options),
+      new Queue(PUBLISH_QUEUE, options),
+      ownsRedis,
+    );
+  }
+
+  queueFor(name: JobName): Queue {
+    return queueOf(name) === COMPUTE_QUEUE ? this.compute : this.publish;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.compute.close(), this.publish.close()]);
+    if (this.ownsRedis) await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** Opens the queues, runs `use`, and always closes them: for one-shot CLI commands. */
+export async function withJobQueues<T>(
+  jobsConfig: JobsConfig,
+  use: (queues: JobQueues) => Promise<T>,
+): Promise<T> {
+  const queues = await JobQueues.open(jobsConfig);
+  try {
+    return await use(queues);
+  } finally {
+    await queues.close();
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Enqueuing jobs. The same request twice while the first is still waiting or running is
+ * deduplicated by BullMQ (the second call gets the first job's id back and nothing new runs).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { FlowProducer, type Job, QueueEvents } from 'bullmq';
+import {
+  COMPUTE_QUEUE,
+  type JobDataMap,
+  type JobName,
+  type JobProgressReport,
+  type JobResultMap,
+  PUBLISH_QUEUE,
+  type RunTrigger,
+} from './contracts.ts';
+import { DEFAULT_JOB_OPTIONS, type JobQueues } from './job-queues.ts';
+
+export interface EnqueueOptions {
+  /** Jobs with the same key are deduplicated while one is waiting or running. */
+  readonly dedupeKey?: string;
+  /** Deduplicate for this long after the first request instead of until it finishes. */
+  readonly dedupeWindowMs?: number;
+  readonly attempts?: number;
+  /** First retry delay; later ones double. */
+  readonly backoffMs?: number;
+  readonly delayMs?: number;
+}
+
+export interface EnqueuedJob {
+  readonly id: string;
+  readonly name: JobName;
+  /** True when an identical request was already queued or running and this one was dropped. */
+  readonly deduplicated: boolean;
+}
+
+function shortHash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+
+export async function enqueue<N extends JobName>(
+  queues: JobQueues,
+  name: N,
+  data: JobDataMap[N],
+  options: EnqueueOptions = {},
+): Promise<EnqueuedJob> {
+  const jobId = `${name}-${Date.now()}-${randomUUID().slice(0, 8)}`;
+  const job = await queues.queueFor(name).add(name, data, {
+    jobId,
+    ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+    ...(options.backoffMs !== undefined
+      ? { backoff: { type: 'exponential', delay: options.backoffMs } }
+      : {}),
+    ...(options.delayMs !== undefined ? { delay: options.delayMs } : {}),
+    ...(options.dedupeKey !== undefined
+      ? {
+          deduplication: {
+            id: `${name}:${options.dedupeKey}`,
+            ...(options.dedupeWindowMs !== undefined ? { ttl: options.dedupeWindowMs } : {}),
+          },
+        }
+      : {}),
+  });
+  const id = String(job.id);
+  return { id, name, deduplicated: id !== jobId };
+}
+
+export interface RefreshRequest {
+  readonly trigger: RunTrigger;
+  readonly asOf?: string | null;
+  readonly forceTrain?: boolean;
+  /** Default: LUMEN_DATA_DIR / LUMEN_OUT_DIR. */
+  readonly dataDir?: string;
+  readonly outDir?: string;
+}
+
+/** Queues a refresh of OUT from the export; a second identical request while one is pending is dropped. */
+export function enqueueRefresh(
+  queues: JobQueues,
+  request: RefreshRequest,
+  options: Omit<EnqueueOptions, 'dedupeKey'> = {},
+): Promise<EnqueuedJob> {
+  const data = refreshData(queues, request);
+  // The trigger is not part of the key: a Slack request and a CLI request for the same data are the same run.
+  const dedupeKey = shortHash([data.dataDir, data.outDir, data.asOf, data.forceTrain]);
+  return enqueue(queues, 'refresh', data, { ...options, dedupeKey });
+}
+
+function refreshData(queues: JobQueues, request: RefreshRequest): JobDataMap['refresh'] {
+  const { jobsConfig } = queues;
+  return {
+    trigger: request.trigger,
+    dataDir: request.dataDir ?? jobsConfig.dataDir,
+    outDir: request.outDir ?? jobsConfig.outDir,
+    asOf: request.asOf ?? null,
+    forceTrain: request.forceTrain ?? false,
+    timeoutMs: jobsConfig.jobTimeoutMs,
+  };
+}
+
+/**
+ * A flow: refresh, then post the at-risk list to `channel` (what the bot's "refresh" button does).
+ * The post runs even when the refresh fails and then tells the channel why. Flows are not
+ * deduplicated (BullMQ cannot attach a new parent to an existing child).
+ */
+export async function enqueueRefreshThenPost(
+  queues: JobQueues,
+  request: RefreshRequest,
+  post: { channel: string; limit?: number },
+): Promise<{ refresh: EnqueuedJob; post: EnqueuedJob }> {
+  const data = refreshData(queues, request);
+  const stamp = `${Date.now()}-${randomUUID().slice(0, 8)}`;
+  const flows = new FlowProducer({ connection: queues.redis, prefix: queues.jobsConfig.queuePrefix });
+  try {
+    // FlowProducer does not apply the queues' default options, so they are passed explicitly.
+    const node = await flows.add({
+      name: 'post-at-risk',
+      queueName: PUBLISH_QUEUE,
+      data: {
+        outDir: data.outDir,
+        channel: post.channel,
+        limit: post.limit,
+      } satisfies JobDataMap['post-at-risk'],
+      opts: { ...DEFAULT_JOB_OPTIONS, jobId: `post-at-risk-${stamp}` },
+      children: [
+        {
+          name: 'refresh',
+          queueName: COMPUTE_QUEUE,
+          data,
+          opts: { ...DEFAULT_JOB_OPTIONS, jobId: `refresh-${stamp}`, ignoreDependencyOnFailure: true },
+        },
+      ],
+    });
+    const child = node.children?.[0];
+    return {
+      refresh: { id: String(child?.job.id), name: 'refresh', deduplicated: false },
+      post: { id: String(node.job.id), name: 'post-at-risk', deduplicated: false },
+    };
+  } finally {
+    await flows.close();
+  }
+}
+
+export interface WaitOptions {
+  readonly timeoutMs?: number;
+  readonly onProgress?: (progress: JobProgressReport) => void;
+}
+
+/** Waits for a job to finish and returns its result; throws with the job's failure reason. */
+export async function waitForJob<N extends JobName>(
+  queues: JobQueues,
+  name: N,
+  jobId: string,
+  options: WaitOptions = {},
+): Promise<JobResultMap[N]> {
+  const queue = queues.queueFor(name);
+  // QueueEvents blocks on a Redis stream, so it gets its own connection (worker-style: no retry cap).
+  const events = new QueueEvents(queue.name, {
+    connection: queues.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }),
+    prefix: queues.jobsConfig.queuePrefix,
+  });
+  const onProgress = ({ jobId: id, data }: { jobId: string; data: unknown }) => {
+    if (id === jobId && options.onProgress && typeof data === 'object' && data !== null) {
+      options.onProgress(data as JobProgressReport);
+    }
+  };
+  events.on('progress', onProgress);
+  try {
+    await events.waitUntilReady();
+    const job = (await queue.getJob(jobId)) as Job<JobDataMap[N], JobResultMap[N]> | undefined;
+    if (!job) throw new Error(`job ${jobId} not found (finished jobs are removed after a while)`);
+    return await job.waitUntilFinished(events, options.timeoutMs);
+  } finally {
+    events.off('progress', onProgress);
+    await events.close();
+  }
+}

@@ -1,0 +1,50 @@
+/** What `lumen status` shows: queue counts, jobs running now with their stage, recent runs, next schedules. */
+import type { JobsConfig } from './config.ts';
+import type { JobProgressReport } from './contracts.ts';
+import { type JobQueues, withJobQueues } from './job-queues.ts';
+import { RunHistory } from './runs/run-history.ts';
+import type { RunRecord } from './runs/run-record.ts';
+import { type ScheduleTimes, scheduleTimes } from './schedules.ts';
+
+export interface ActiveJob {
+  readonly id: string;
+  readonly name: string;
+  readonly progress: JobProgressReport | null;
+  readonly startedAt: string | null;
+}
+
+export interface QueueStatus {
+  readonly counts: Record<'compute' | 'publish', Record<string, number>>;
+  readonly active: ActiveJob[];
+  readonly lastRuns: RunRecord[];
+  readonly schedules: ScheduleTimes;
+}
+
+const COUNTED = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'] as const;
+
+export async function readQueueStatus(
+  queues: JobQueues,
+  { runs = 10 }: { runs?: number } = {},
+): Promise<QueueStatus> {
+  const [compute, publish, activeCompute, activePublish, lastRuns, schedules] = await Promise.all([
+    queues.compute.getJobCounts(...COUNTED),
+    queues.publish.getJobCounts(...COUNTED),
+    queues.compute.getActive(),
+    queues.publish.getActive(),
+    new RunHistory(queues.redis, queues.jobsConfig.queuePrefix).list(runs),
+    scheduleTimes(queues),
+  ]);
+  const active = [...activeCompute, ...activePublish].map((job) => ({
+    id: String(job.id),
+    name: job.name,
+    progress:
+      typeof job.progress === 'object' && job.progress !== null ? (job.progress as JobProgressReport) : null,
+    startedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
+  }));
+  return { counts: { compute, publish }, active, lastRuns, schedules };
+}
+
+/** One-shot form for the CLI: opens the queues (failing fast when Redis is down), reads, closes. */
+export function queueStatus(jobsConfig: JobsConfig, options: { runs?: number } = {}): Promise<QueueStatus> {
+  return withJobQueues(jobsConfig, (queues) => readQueueStatus(queues, options));
+}

@@ -1,0 +1,167 @@
+/**
+ * Slack-facing jobs through the real queue with an in-memory publisher: retries with backoff on
+ * transient Slack errors, the gate reason instead of an empty list, clear failures without retries.
+ */
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { JobsConfig } from '../../src/jobs/config.ts';
+import { JobQueues } from '../../src/jobs/job-queues.ts';
+import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
+import { enqueue, waitForJob } from '../../src/jobs/producer.ts';
+import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import {
+  deleteKeys,
+  FakePublisher,
+  quietLog,
+  testConfig,
+  testJobsConfig,
+  uniquePrefix,
+} from './redis-kit.ts';
+
+const prefix = uniquePrefix('publish');
+const publisher = new FakePublisher();
+let jobsConfig: JobsConfig;
+let worker: RunningWorker;
+let queues: JobQueues;
+
+const PREDICTIONS = [
+  'user_id,first_name,last_name,department,courses,week_index,completion_probability,risk_score,risk_band,at_risk,top_drivers,predicted_final_quiz,as_of,model_version',
+  'U7,Ada,"Lovelace, Countess",Research,C1,4,0.100000,0.900000,high,true,no activity for 20 days,55.00,2026-06-28,v1',
+  'U8,Alan,Turing,IT,C1,4,0.800000,0.200000,low,false,,80.00,2026-06-28,v1',
+].join('\n');
+
+/** An OUT folder whose latest run is made by hand (the analytics are tested elsewhere). */
+function outWithLatest(
+  card: { reliable: boolean; gateReasons: string[] },
+  predictions: string | null,
+): string {
+  const outDir = tempDir('lumen-publish-out-');
+  const runDir = join(outDir, 'runs', 'r1');
+  mkdirSync(join(runDir, 'charts'), { recursive: true });
+  writeFileSync(
+    join(runDir, 'model_card.json'),
+    JSON.stringify({ modelVersion: 'v1', dataAsOf: '2026-06-28', ...card }),
+  );
+  if (predictions) writeFileSync(join(runDir, 'ML_Prediction.csv'), `${predictions}\n`);
+  writeFileSync(join(runDir, 'charts', 'risk-distribution.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+  symlinkSync(join('runs', 'r1'), join(outDir, 'latest'));
+  return outDir;
+}
+
+beforeAll(async () => {
+  jobsConfig = testJobsConfig(prefix, { dataDir: tempDir(), outDir: tempDir() });
+  worker = await startWorker(testConfig(), jobsConfig, publisher, { upsertSchedules: false, log: quietLog });
+  queues = await JobQueues.open(jobsConfig);
+});
+
+afterAll(async () => {
+  await queues?.close();
+  await worker?.close();
+  await deleteKeys(prefix);
+  removeTempDirs();
+});
+
+describe('publishing jobs', () => {
+  test('post-at-risk survives two Slack 503s through exponential backoff, then posts the list', async () => {
+    const outDir = outWithLatest({ reliable: true, gateReasons: [] }, PREDICTIONS);
+    const posted = publisher.messages.length;
+    const calls = publisher.calls;
+    publisher.failures = 2;
+    const started = performance.now();
+    const job = await enqueue(
+      queues,
+      'post-at-risk',
+      { outDir, channel: 'C-risk' },
+      { attempts: 3, backoffMs: 200 },
+    );
+    const result = await waitForJob(queues, 'post-at-risk', job.id, { timeoutMs: 20_000 });
+    const elapsed = performance.now() - started;
+
+    expect(result).toEqual({ channel: 'C-risk', posted: 'list', count: 1 });
+    const stored = await queues.publish.getJob(job.id);
+    // Two failed attempts and the successful third.
+    expect(stored?.attemptsMade).toBe(3);
+    // 200 ms then 400 ms between the attempts.
+    expect(elapsed).toBeGreaterThan(550);
+    expect(publisher.calls - calls).toBe(3);
+    const message = publisher.messages[posted];
+    expect(message?.channel).toBe('C-risk');
+    expect(JSON.stringify(message?.blocks)).toContain('Lovelace, Countess');
+    expect(JSON.stringify(message?.blocks)).not.toContain('Turing');
+  });
+
+  test('post-at-risk posts the gate reason, never an empty list, when the model is unreliable', async () => {
+    const outDir = outWithLatest(
+      { reliable: false, gateReasons: ['Only 4 dropped learners (need 10).'] },
+      null,
+    );
+    const job = await enqueue(queues, 'post-at-risk', { outDir, channel: 'C-risk' });
+    const result = await waitForJob(queues, 'post-at-risk', job.id, { timeoutMs: 20_000 });
+    expect(result).toMatchObject({ posted: 'reason', count: 0 });
+    expect(publisher.messages.at(-1)?.text).toMatch(/not reliable enough.*Only 4 dropped learners/);
+  });
+
+  test('post-chart uploads a rendered chart and fails once, readably, for a missing one', async () => {
+    const outDir = outWithLatest({ reliable: true, gateReasons: [] }, PREDICTIONS);
+    const ok = await enqueue(queues, 'post-chart', {
+      outDir,
+      channel: 'C-charts',
+      chart: 'risk-distribution',
+    });
+    await waitForJob(queues, 'post-chart', ok.id, { timeoutMs: 20_000 });
+    expect(publisher.files.at(-1)).toMatchObject({
+      channel: 'C-charts',
+      filename: 'risk-distribution.png',
+      bytes: 4,
+    });
+
+    const missing = await enqueue(
+      queues,
+      'post-chart',
+      { outDir, channel: 'C-charts', chart: 'roc-pr' },
+      { backoffMs: 50 },
+    );
+    await expect(waitForJob(queues, 'post-chart', missing.id, { timeoutMs: 20_000 })).rejects.toThrow(
+      /chart roc-pr has not been rendered/,
+    );
+    const stored = await queues.publish.getJob(missing.id);
+    expect(stored?.attemptsMade).toBe(1);
+  });
+
+  test('weekly-digest summarises the latest run and record-feedback appends a line', async () => {
+    const outDir = outWithLatest({ reliable: true, gateReasons: [] }, PREDICTIONS);
+    const digest = await enqueue(queues, 'weekly-digest', { outDir, channel: 'C-digest' });
+    await waitForJob(queues, 'weekly-digest', digest.id, { timeoutMs: 20_000 });
+    expect(publisher.messages.at(-1)?.text).toMatch(/1 of 2 open learners at risk/);
+
+    const feedback = await enqueue(queues, 'record-feedback', {
+      outDir,
+      learnerId: 'U7',
+      slackUserId: 'W1',
+      verdict: 'contacted',
+      modelVersion: 'v1',
+    });
+    const { path } = await waitForJob(queues, 'record-feedback', feedback.id, { timeoutMs: 20_000 });
+    expect(JSON.parse(readFileSync(path, 'utf8').trim())).toMatchObject({
+      learnerId: 'U7',
+      verdict: 'contacted',
+    });
+  });
+
+  test('learner-profile (sandboxed) returns ids and numbers only', async () => {
+    const outDir = outWithLatest({ reliable: true, gateReasons: [] }, PREDICTIONS);
+    const job = await enqueue(queues, 'learner-profile', { outDir, learnerId: 'U7', timeoutMs: 20_000 });
+    const profile = await waitForJob(queues, 'learner-profile', job.id, { timeoutMs: 20_000 });
+    expect(profile).toEqual({
+      learnerId: 'U7',
+      found: true,
+      riskBand: 'high',
+      completionProbability: 0.1,
+      atRisk: true,
+      modelVersion: 'v1',
+      chartPath: null,
+    });
+    expect(JSON.stringify(profile)).not.toContain('Ada');
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Test kit for the job system against the real Redis: a unique key prefix per test, cleanup of
+ * exactly that prefix's keys (SCAN + DEL, never FLUSH*), and settings pointing at temp folders.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { type Config, readConfig } from '../../src/config.ts';
+import { type JobsConfig, readJobsConfig } from '../../src/jobs/config.ts';
+import type { Publisher, SlackBlock } from '../../src/jobs/publisher.ts';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export function uniquePrefix(label: string): string {
+  return `lumen-test-${label}-${process.pid}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function deleteKeys(prefix: string): Promise<number> {
+  const redis = new Redis(REDIS_URL);
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
+
+export function testConfig(): Config {
+  return readConfig({ LUMEN_DUCKDB_THREADS: '1', LUMEN_DUCKDB_MEMORY: '1GB' });
+}
+
+export function testJobsConfig(
+  prefix: string,
+  paths: { dataDir: string; outDir: string },
+  extra: Record<string, string> = {},
+): JobsConfig {
+  return readJobsConfig({
+    REDIS_URL,
+    LUMEN_QUEUE_PREFIX: prefix,
+    LUMEN_DATA_DIR: paths.dataDir,
+    LUMEN_OUT_DIR: paths.outDir,
+    LUMEN_JOB_TIMEOUT: '120',
+    ...extra,
+  });
+}
+
+export interface PostedMessage {
+  readonly channel: string;
+  readonly blocks: SlackBlock[];
+  readonly text: string;
+}
+
+/** In-memory Publisher; `failures` makes the next N calls throw like a Slack 503. */
+export class FakePublisher implements Publisher {
+  readonly messages: PostedMessage[] = [];
+  readonly files: { channel: string; filename: string; bytes: number; title: string }[] = [];
+  calls = 0;
+
+  /** Calls still to fail. */
+  failures = 0;
+
+  private maybeFail(): void {
+    this.calls += 1;
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error('slack_webapi_platform_error: 503 service unavailable');
+    }
+  }
+
+  async postMessage(channel: string, blocks: SlackBlock[], text: string): Promise<void> {
+    this.maybeFail();
+    this.messages.push({ channel, blocks, text });
+  }
+
+  async uploadFile(channel: string, filename: string, bytes: Uint8Array, title: string): Promise<void> {
+    this.maybeFail();
+    this.files.push({ channel, filename, bytes: bytes.byteLength, title });
+  }
+
+  async openDm(userId: string): Promise<string> {
+    this.maybeFail();
+    return `D-${userId}`;
+  }
+}
+
+export const quietLog = (): void => {};

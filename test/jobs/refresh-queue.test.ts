@@ -1,0 +1,202 @@
+/**
+ * Refresh through the real queue and a real (in-process) worker with sandboxed compute jobs:
+ * end to end on generated data, bad input, timeouts and deduplication.
+ */
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { generateLmsData } from '../../src/analytics/generate.ts';
+import type { JobsConfig } from '../../src/jobs/config.ts';
+import { JobQueues } from '../../src/jobs/job-queues.ts';
+import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
+import { enqueue, enqueueRefresh, enqueueRefreshThenPost, waitForJob } from '../../src/jobs/producer.ts';
+import { queueStatus } from '../../src/jobs/queue-status.ts';
+import { RunHistory, readHistoryFile } from '../../src/jobs/runs/run-history.ts';
+import type { RunRecord } from '../../src/jobs/runs/run-record.ts';
+import { formatQueueStatus } from '../../src/jobs/status-text.ts';
+import { editFile, removeTempDirs, tempDir } from '../helpers/fs.ts';
+import {
+  deleteKeys,
+  FakePublisher,
+  quietLog,
+  testConfig,
+  testJobsConfig,
+  uniquePrefix,
+} from './redis-kit.ts';
+
+const prefix = uniquePrefix('refresh');
+let dataDir: string;
+let outDir: string;
+let jobsConfig: JobsConfig;
+let worker: RunningWorker;
+let queues: JobQueues;
+const stalled: string[] = [];
+const publisher = new FakePublisher();
+
+beforeAll(async () => {
+  dataDir = tempDir('lumen-jobs-data-');
+  outDir = tempDir('lumen-jobs-out-');
+  await generateLmsData({ learners: 800, seed: 11, outDir: dataDir });
+  jobsConfig = testJobsConfig(prefix, { dataDir, outDir });
+  // A lock much shorter than a refresh: renewal must keep working while the child computes.
+  worker = await startWorker(testConfig(), jobsConfig, publisher, {
+    lockDurationMs: 1000,
+    stalledIntervalMs: 500,
+    upsertSchedules: false,
+    log: quietLog,
+  });
+  worker.compute.on('stalled', (jobId) => stalled.push(jobId));
+  queues = await JobQueues.open(jobsConfig);
+});
+
+afterAll(async () => {
+  await queues?.close();
+  await worker?.close();
+  await deleteKeys(prefix);
+  removeTempDirs();
+});
+
+function latestTarget(): string {
+  return readlinkSync(join(outDir, 'latest'));
+}
+
+function history(): Promise<RunRecord[]> {
+  return new RunHistory(queues.redis, prefix).list();
+}
+
+describe('refresh through the queue', () => {
+  let firstRunId: string;
+
+  test('a refresh on generated data writes a run, switches OUT/latest and records the run', async () => {
+    const started = performance.now();
+    const job = await enqueueRefresh(queues, { trigger: 'test' });
+    const stages: string[] = [];
+    const result = await waitForJob(queues, 'refresh', job.id, {
+      onProgress: (p) => stages.push(`${p.stage}@${p.percent}`),
+      timeoutMs: 45_000,
+    });
+    const elapsed = performance.now() - started;
+    firstRunId = result.runId;
+
+    expect(result.trained).toBe(true);
+    expect(result.modelVersion).toMatch(/^\d{8}T\d{6}Z-/);
+    expect(latestTarget()).toBe(join('runs', result.runId));
+    for (const file of ['ML_Prediction.csv', 'model_card.json', 'data_quality.json', 'run.json']) {
+      expect(existsSync(join(outDir, 'latest', file)), file).toBe(true);
+    }
+    expect(stages).toContain('load+validate@10');
+    expect(stages).toContain('publish@90');
+
+    const [run] = await history();
+    expect(run).toMatchObject({
+      runId: result.runId,
+      status: 'succeeded',
+      trigger: 'test',
+      trained: true,
+      attempt: 1,
+    });
+    expect(Object.keys(run?.stages ?? {})).toEqual(
+      expect.arrayContaining(['load+validate', 'train', 'score']),
+    );
+    const file = JSON.parse(readFileSync(join(outDir, 'runs', 'history.json'), 'utf8')) as RunRecord[];
+    expect(file[0]?.runId).toBe(result.runId);
+
+    // The refresh outlived the 1 s lock several times over without being reported stalled.
+    expect(elapsed).toBeGreaterThan(1000);
+    expect(stalled).toEqual([]);
+    const stored = await queues.compute.getJob(job.id);
+    expect(stored?.attemptsStarted).toBe(1);
+  });
+
+  test('bad CSV: fails once with the validation message, no retries, OUT/latest untouched', async () => {
+    const badDir = tempDir('lumen-jobs-bad-');
+    await generateLmsData({ learners: 50, seed: 3, outDir: badDir });
+    editFile(join(badDir, 'lms_users.csv'), (text) => text.replace(/^user_id,/, 'uid,'));
+    const job = await enqueueRefresh(
+      queues,
+      { trigger: 'test', dataDir: badDir },
+      { attempts: 4, backoffMs: 50 },
+    );
+    await expect(waitForJob(queues, 'refresh', job.id, { timeoutMs: 30_000 })).rejects.toThrow(
+      /lms_users\.csv/,
+    );
+
+    const stored = await queues.compute.getJob(job.id);
+    expect(await stored?.getState()).toBe('failed');
+    expect(stored?.attemptsMade).toBe(1);
+    expect(stored?.failedReason).toMatch(/lms_users\.csv.*user_id/);
+    expect(latestTarget()).toBe(join('runs', firstRunId));
+    const [run] = await history();
+    expect(run).toMatchObject({ status: 'failed', jobId: job.id });
+    expect(run?.error).toMatch(/user_id/);
+  });
+
+  test('a job over its working time limit fails as timed out and does not switch OUT/latest', async () => {
+    const job = await enqueue(queues, 'refresh', {
+      trigger: 'test',
+      dataDir,
+      outDir,
+      forceTrain: true,
+      timeoutMs: 300,
+    });
+    await expect(waitForJob(queues, 'refresh', job.id, { timeoutMs: 30_000 })).rejects.toThrow(/timed out/);
+    const stored = await queues.compute.getJob(job.id);
+    expect(stored?.attemptsMade).toBe(1);
+    // The timed-out child is ended; give it a moment, then check the last good run is still published.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(latestTarget()).toBe(join('runs', firstRunId));
+    expect(stored?.failedReason).toMatch(/timed out after 0 s \(LUMEN_JOB_TIMEOUT\)/);
+    const [run] = await history();
+    expect(run).toMatchObject({ jobId: job.id, status: 'failed' });
+    expect(run?.error).toMatch(/timed out/);
+  });
+
+  test('the same refresh requested twice while pending runs once and reuses the unchanged model', async () => {
+    const before = (await history()).length;
+    const first = await enqueueRefresh(queues, { trigger: 'test' });
+    const second = await enqueueRefresh(queues, { trigger: 'slack' });
+    expect(first.deduplicated).toBe(false);
+    expect(second).toMatchObject({ id: first.id, deduplicated: true });
+    const result = await waitForJob(queues, 'refresh', first.id, { timeoutMs: 45_000 });
+    // Same data and settings as the first run: scored with its model instead of retraining.
+    expect(result.trained).toBe(false);
+    expect(existsSync(join(outDir, 'latest', 'model_card.json'))).toBe(true);
+    const runs = await history();
+    expect(runs.length).toBe(before + 1);
+    expect(latestTarget()).toBe(join('runs', result.runId));
+  });
+
+  test('a refresh-then-post flow posts the new list; when the refresh fails it posts the reason', async () => {
+    const good = await enqueueRefreshThenPost(queues, { trigger: 'slack' }, { channel: 'C-flow', limit: 3 });
+    const posted = await waitForJob(queues, 'post-at-risk', good.post.id, { timeoutMs: 45_000 });
+    expect(posted).toMatchObject({ channel: 'C-flow', posted: 'list', count: 3 });
+    const refresh = await queues.compute.getJob(good.refresh.id);
+    expect(await refresh?.getState()).toBe('completed');
+    const runId = (refresh?.returnvalue as { runId?: string } | undefined)?.runId ?? 'missing';
+    expect(latestTarget()).toBe(join('runs', runId));
+
+    const badDir = tempDir('lumen-jobs-bad-flow-');
+    await generateLmsData({ learners: 50, seed: 4, outDir: badDir });
+    editFile(join(badDir, 'lms_quiz_attempts.csv'), (text) => text.replace(/^attempt_id,/, 'attempt,'));
+    const bad = await enqueueRefreshThenPost(
+      queues,
+      { trigger: 'slack', dataDir: badDir },
+      { channel: 'C-flow' },
+    );
+    const reason = await waitForJob(queues, 'post-at-risk', bad.post.id, { timeoutMs: 45_000 });
+    expect(reason).toMatchObject({ posted: 'reason', count: 0 });
+    expect(publisher.messages.at(-1)?.text).toMatch(/^The refresh failed.*lms_quiz_attempts\.csv/);
+  });
+
+  test('lumen status shows the queues, the last runs and the schedules', async () => {
+    const status = await queueStatus(jobsConfig, { runs: 3 });
+    expect(status.counts.compute.completed).toBeGreaterThan(0);
+    expect(status.lastRuns).toHaveLength(3);
+    const text = formatQueueStatus(status);
+    expect(text).toMatch(/^compute queue: .*\d+ completed/);
+    expect(text).toMatch(/next weekly digest: not scheduled/);
+    expect(text).toMatch(/succeeded slack/);
+    // The file mirror matches Redis, for when Redis is down.
+    expect(readHistoryFile(outDir).map((r) => r.runId)).toEqual((await history()).map((r) => r.runId));
+  });
+});
