@@ -219,8 +219,7 @@ export function correlationMatrix(
   const prepared: Record<string, Sample> = {};
   for (const name of names) {
     const column = columns[name] as Sample;
-    prepared[name] =
-      method === 'spearman' && allFinite(column) ? averageRanks(column) : column;
+    prepared[name] = method === 'spearman' && allFinite(column) ? averageRanks(column) : column;
   }
   const correlate = method === 'spearman' ? (x: Sample, y: Sample) => rankedSpearman(x, y) : pearson;
   const matrix: CorrelationResult[][] = names.map(() => []);

@@ -10,7 +10,12 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildChartSet, modelInputsFromAnalysis, readOverview } from '../../src/analytics/charts/index.ts';
+import {
+  buildChartSet,
+  CHART_IDS,
+  modelInputsFromAnalysis,
+  readOverview,
+} from '../../src/analytics/charts/index.ts';
 import {
   type AtRiskRow,
   buildDashboard,
@@ -182,10 +187,13 @@ describe.skipIf(!hasChromium)('in headless Chromium', () => {
     await tab.goto(pathToFileURL(page).href, { waitUntil: 'load' });
     expect(problems).toEqual([]);
     expect(external).toEqual([]);
-    // Every chart image decoded.
-    const images = await tab.$$eval('img', (imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
-    expect(images).toHaveLength(input.charts.length);
-    for (const width of images) expect(width).toBeGreaterThan(0);
+    // Every chart of the catalogue is on the page, under its id, and its image decoded.
+    expect(input.charts.map((c) => c.name)).toEqual([...CHART_IDS]);
+    const images = await tab.$$eval('figure.chart', (figures) =>
+      figures.map((f) => ({ id: f.id, width: (f.querySelector('img') as HTMLImageElement).naturalWidth })),
+    );
+    expect(images.map((i) => i.id)).toEqual(CHART_IDS.map((id) => `chart-${id}`));
+    for (const image of images) expect(image.width, image.id).toBeGreaterThan(0);
     // The hostile name is text, not markup.
     expect(await tab.locator('#at-risk td', { hasText: '<script>alert(1)</script>' }).count()).toBe(
       input.atRisk.length > 0 ? 1 : 0,

@@ -1,7 +1,7 @@
 /**
- * Every chart Lumen draws: its id (also the file name under OUT/charts/), what it shows, and what it
- * needs. 'db' charts run queries/eda/<query>.sql on tables the pipeline has built; the others are
- * drawn from the model's outputs.
+ * Every chart Lumen draws: its id (what users type in `/lumen eda <id>`, and the file name under
+ * OUT/charts/), what it shows, and what it needs. 'db' charts run queries/eda/<query>.sql on tables
+ * the pipeline has built; the others are drawn from the model's outputs.
  */
 
 export type ChartInputKind = 'db' | 'evaluation' | 'coefficients' | 'scores' | 'learnerId';
@@ -15,70 +15,112 @@ export interface ChartEntry {
   readonly query: string | null;
 }
 
+/** In the order of the issue's catalogue: data first, then the model, then one learner. */
 export const CHART_IDS = [
-  'weekly_activity',
-  'outcomes_by_course',
-  'module_funnel',
-  'quiz_scores',
-  'engagement_by_outcome',
-  'roc_curve',
-  'pr_curve',
+  'progress-distribution',
+  'module-completion',
+  'quiz-scores',
+  'weekly-engagement',
+  'status-funnel',
+  'cohort-retention',
+  'department-completion',
+  'inactivity-vs-outcome',
+  'risk-distribution',
+  'model-coefficients',
+  'roc-pr',
   'calibration',
-  'auc_by_week',
-  'feature_effects',
-  'risk_distribution',
-  'learner_profile',
+  'auc-by-week',
+  'learner-profile',
 ] as const;
 
 export type ChartId = (typeof CHART_IDS)[number];
 
+const KNOWN_IDS: ReadonlySet<string> = new Set(CHART_IDS);
+
+/**
+ * Whether a name typed by a user is a chart id. Only ids that pass this may become file names, so an
+ * unknown name (or '../x') never reaches the file system.
+ */
+export function isChartId(name: string): name is ChartId {
+  return KNOWN_IDS.has(name);
+}
+
 export const CHART_CATALOG: readonly ChartEntry[] = [
   {
-    id: 'weekly_activity',
-    title: 'Active learners per week',
-    description: 'Learners with at least one session in each calendar week.',
+    id: 'progress-distribution',
+    title: 'Lesson progress distribution',
+    description: 'Histogram of the highest lesson progress (%) each learner reached in each module.',
     needs: ['db'],
-    query: 'eda_weekly_activity',
+    query: 'eda_progress_distribution',
   },
   {
-    id: 'outcomes_by_course',
-    title: 'Learner outcomes by course',
-    description: 'Completed, dropped and open learners in each course.',
+    id: 'module-completion',
+    title: 'Completion rate per module',
+    description:
+      'Share of the learners who started each module that completed it, in course and sequence order.',
     needs: ['db'],
-    query: 'eda_outcomes_by_course',
+    query: 'eda_module_completion',
   },
   {
-    id: 'module_funnel',
-    title: 'Module funnel',
-    description: 'Learners who started and who completed each module, in course order.',
-    needs: ['db'],
-    query: 'eda_module_funnel',
-  },
-  {
-    id: 'quiz_scores',
-    title: 'Quiz score distribution by outcome',
-    description: 'Quiz attempts in 10-point score bins, split by the learner outcome.',
+    id: 'quiz-scores',
+    title: 'Quiz scores',
+    description: 'Distribution of quiz scores, and the mean score of each calendar week.',
     needs: ['db'],
     query: 'eda_quiz_scores',
   },
   {
-    id: 'engagement_by_outcome',
-    title: 'Sessions per week of study by outcome',
-    description: 'Mean sessions per learner in their 1st, 2nd, ... week, for each outcome.',
+    id: 'weekly-engagement',
+    title: 'Weekly engagement',
+    description: 'Active learners, sessions and modules completed in each calendar week.',
     needs: ['db'],
-    query: 'eda_engagement_by_outcome',
+    query: 'eda_weekly_engagement',
   },
   {
-    id: 'roc_curve',
-    title: 'ROC curve',
-    description: 'Out-of-fold ROC curve of the completion model, with its cross-validated AUC.',
-    needs: ['evaluation'],
+    id: 'status-funnel',
+    title: 'Status funnel per course',
+    description: 'Learners who started, were in progress and completed each course.',
+    needs: ['db'],
+    query: 'eda_status_funnel',
+  },
+  {
+    id: 'cohort-retention',
+    title: 'Cohort retention',
+    description: 'Share of each first-activity-week cohort that is active in its 1st, 2nd, ... week.',
+    needs: ['db'],
+    query: 'eda_cohort_retention',
+  },
+  {
+    id: 'department-completion',
+    title: 'Outcomes by department',
+    description: 'Completed, open and dropped shares of the learners of each department.',
+    needs: ['db'],
+    query: 'eda_department_completion',
+  },
+  {
+    id: 'inactivity-vs-outcome',
+    title: 'Inactivity by outcome',
+    description: 'Days since the last activity of completed, open and dropped learners.',
+    needs: ['db'],
+    query: 'eda_inactivity_vs_outcome',
+  },
+  {
+    id: 'risk-distribution',
+    title: 'Risk distribution',
+    description: "Histogram of open learners' risk scores by band, with the at-risk threshold.",
+    needs: ['scores'],
     query: null,
   },
   {
-    id: 'pr_curve',
-    title: 'Precision-recall curve',
-    description: 'Out-of-fold precision and recall for completion, against the base rate.',
+    id: 'model-coefficients',
+    title: 'Model coefficients',
+    description: 'Odds ratio of completing per standard deviation of each feature, sorted, by direction.',
+    needs: ['coefficients'],
+    query: null,
+  },
+  {
+    id: 'roc-pr',
+    title: 'ROC and precision-recall curves',
+    description: 'Out-of-fold ROC and precision-recall curves of the completion model.',
     needs: ['evaluation'],
     query: null,
   },
@@ -90,28 +132,14 @@ export const CHART_CATALOG: readonly ChartEntry[] = [
     query: null,
   },
   {
-    id: 'auc_by_week',
+    id: 'auc-by-week',
     title: 'AUC by week of study',
-    description: 'How well the model separates learners at weeks 1, 2, 3 and 4+.',
+    description: 'How early the model knows: its AUC on snapshots at weeks 1, 2, 3 and 4+.',
     needs: ['evaluation'],
     query: null,
   },
   {
-    id: 'feature_effects',
-    title: 'Feature effects',
-    description: 'Odds ratio of completing per standard deviation of each feature.',
-    needs: ['coefficients'],
-    query: null,
-  },
-  {
-    id: 'risk_distribution',
-    title: 'Risk distribution',
-    description: 'Histogram of open learners risk scores by band, with the at-risk threshold.',
-    needs: ['scores'],
-    query: null,
-  },
-  {
-    id: 'learner_profile',
+    id: 'learner-profile',
     title: 'Learner profile',
     description: 'One learner: weekly sessions, lesson progress and quiz scores, with risk and drivers.',
     needs: ['db', 'learnerId', 'scores'],

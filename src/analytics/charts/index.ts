@@ -2,26 +2,30 @@
  * Charts of a run: EDA from the pipeline's DuckDB tables and model charts from the training and
  * scoring results, each as a Vega-Lite spec, an SVG and a 2x PNG.
  */
+export { CHART_CATALOG, CHART_IDS, type ChartEntry, type ChartId, chartEntry, isChartId } from './catalog.ts';
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Db } from '../db.ts';
 import type { CalibrationBin } from '../model/metrics.ts';
 import type { LearnerScore } from '../model/score.ts';
-import { type ChartId, chartEntry } from './catalog.ts';
+import { type ChartId, chartEntry, isChartId } from './catalog.ts';
 import { renderChart } from './render.ts';
 import { aucByWeekSpec } from './specs/auc-by-week.ts';
 import { calibrationSpec } from './specs/calibration.ts';
-import { type EngagementRow, engagementByOutcomeSpec } from './specs/engagement-by-outcome.ts';
-import { type FeatureEffect, featureEffectsSpec } from './specs/feature-effects.ts';
+import { type CohortRetentionRow, cohortRetentionSpec } from './specs/cohort-retention.ts';
+import { type DepartmentOutcomeRow, departmentCompletionSpec } from './specs/department-completion.ts';
+import { type InactivityRow, inactivityVsOutcomeSpec } from './specs/inactivity-vs-outcome.ts';
 import { type LearnerWeekRow, learnerProfileSpec } from './specs/learner-profile.ts';
-import { type ModuleFunnelRow, moduleFunnelSpec } from './specs/module-funnel.ts';
-import { type OutcomesByCourseRow, outcomesByCourseSpec } from './specs/outcomes-by-course.ts';
-import { prCurveSpec } from './specs/pr-curve.ts';
+import { type FeatureEffect, modelCoefficientsSpec } from './specs/model-coefficients.ts';
+import { type ModuleCompletionRow, moduleCompletionSpec } from './specs/module-completion.ts';
+import { type ProgressBinRow, progressDistributionSpec } from './specs/progress-distribution.ts';
 import { type QuizScoreRow, quizScoresSpec } from './specs/quiz-scores.ts';
 import { riskDistributionSpec } from './specs/risk-distribution.ts';
-import { rocCurveSpec } from './specs/roc-curve.ts';
-import { type WeeklyActivityRow, weeklyActivitySpec } from './specs/weekly-activity.ts';
+import { rocPrSpec } from './specs/roc-pr.ts';
+import { type StatusFunnelRow, statusFunnelSpec } from './specs/status-funnel.ts';
+import { type WeeklyEngagementRow, weeklyEngagementSpec } from './specs/weekly-engagement.ts';
 import type { ChartContext } from './theme.ts';
 
 /** What the model charts are drawn from; every part may be missing (no model, score-only run). */
@@ -112,7 +116,7 @@ export interface ChartOutput {
 
 export interface ChartSetOptions {
   readonly asOf: string;
-  /** Adds the learner_profile chart for this user_id. */
+  /** Adds the learner-profile chart for this user_id. */
   readonly learnerId?: string | null;
   /** Only these charts (default: every chart the inputs allow). */
   readonly only?: readonly ChartId[] | null;
@@ -144,65 +148,74 @@ export async function readOverview(db: Db, asOf: string): Promise<Overview> {
   };
 }
 
+/** Every EDA query adds chart_learners (the same on every row): the learners its chart speaks for. */
+type EdaRow = Record<string, unknown> & { readonly chart_learners?: number };
+
+function edaContext(asOf: string, rows: readonly EdaRow[]): ChartContext {
+  return { asOf, learners: Number(rows[0]?.chart_learners ?? 0) };
+}
+
+/** A 'db' chart: its catalog query's rows, drawn by `build` with the learners those rows speak for. */
+async function edaSpec<Row>(
+  db: Db,
+  id: ChartId,
+  asOf: string,
+  build: (rows: Row[], context: ChartContext) => TopLevelSpec,
+): Promise<TopLevelSpec> {
+  const query = chartEntry(id).query;
+  if (!query) throw new Error(`chart ${id} has no query`);
+  const rows = await db.query<Row & EdaRow>(query);
+  return build(rows, edaContext(asOf, rows));
+}
+
 /** The spec of every chart, before rendering (cheap; what the tests and `only` look at). */
 export async function buildChartSpecs(
   db: Db,
   inputs: ModelInputs,
   options: ChartSetOptions,
 ): Promise<{ name: ChartId; spec: TopLevelSpec }[]> {
-  const overview = await readOverview(db, options.asOf);
-  const eda: ChartContext = { asOf: options.asOf, learners: overview.learners };
-  const model: ChartContext = { asOf: options.asOf, learners: inputs.trainingLearners };
-  const scored: ChartContext = { asOf: options.asOf, learners: inputs.scores?.length ?? 0 };
+  const asOf = options.asOf;
+  const model: ChartContext = { asOf, learners: inputs.trainingLearners };
+  const scored: ChartContext = { asOf, learners: inputs.scores?.length ?? 0 };
   const wanted = (id: ChartId) => !options.only || options.only.includes(id);
   const specs: { name: ChartId; spec: TopLevelSpec }[] = [];
   const add = async (name: ChartId, build: () => Promise<TopLevelSpec> | TopLevelSpec) => {
     if (wanted(name)) specs.push({ name, spec: await build() });
   };
-  await add('weekly_activity', async () =>
-    weeklyActivitySpec(
-      await db.query<WeeklyActivityRow & Record<string, unknown>>('eda_weekly_activity'),
-      eda,
-    ),
+  await add('progress-distribution', () =>
+    edaSpec<ProgressBinRow>(db, 'progress-distribution', asOf, progressDistributionSpec),
   );
-  await add('outcomes_by_course', async () =>
-    outcomesByCourseSpec(
-      await db.query<OutcomesByCourseRow & Record<string, unknown>>('eda_outcomes_by_course'),
-      eda,
-    ),
+  await add('module-completion', () =>
+    edaSpec<ModuleCompletionRow>(db, 'module-completion', asOf, moduleCompletionSpec),
   );
-  await add('module_funnel', async () =>
-    moduleFunnelSpec(await db.query<ModuleFunnelRow & Record<string, unknown>>('eda_module_funnel'), eda),
+  await add('quiz-scores', () => edaSpec<QuizScoreRow>(db, 'quiz-scores', asOf, quizScoresSpec));
+  await add('weekly-engagement', () =>
+    edaSpec<WeeklyEngagementRow>(db, 'weekly-engagement', asOf, weeklyEngagementSpec),
   );
-  await add('quiz_scores', async () =>
-    quizScoresSpec(await db.query<QuizScoreRow & Record<string, unknown>>('eda_quiz_scores'), eda),
+  await add('status-funnel', () => edaSpec<StatusFunnelRow>(db, 'status-funnel', asOf, statusFunnelSpec));
+  await add('cohort-retention', () =>
+    edaSpec<CohortRetentionRow>(db, 'cohort-retention', asOf, cohortRetentionSpec),
   );
-  await add('engagement_by_outcome', async () =>
-    engagementByOutcomeSpec(
-      await db.query<EngagementRow & Record<string, unknown>>('eda_engagement_by_outcome'),
-      eda,
-    ),
+  await add('department-completion', () =>
+    edaSpec<DepartmentOutcomeRow>(db, 'department-completion', asOf, departmentCompletionSpec),
+  );
+  await add('inactivity-vs-outcome', () =>
+    edaSpec<InactivityRow>(db, 'inactivity-vs-outcome', asOf, inactivityVsOutcomeSpec),
   );
   const evaluation = inputs.evaluation;
-  await add('roc_curve', () => rocCurveSpec(evaluation, model));
-  await add('pr_curve', () =>
-    prCurveSpec(
-      evaluation && inputs.baseRate !== null ? { ...evaluation, baseRate: inputs.baseRate } : null,
-      model,
-    ),
-  );
+  await add('risk-distribution', () => riskDistributionSpec(inputs.scores, inputs.threshold, scored));
+  await add('model-coefficients', () => modelCoefficientsSpec(inputs.coefficients, model));
+  await add('roc-pr', () => rocPrSpec(evaluation && { ...evaluation, baseRate: inputs.baseRate }, model));
   await add('calibration', () => calibrationSpec(evaluation?.calibration ?? null, model));
-  await add('auc_by_week', () => aucByWeekSpec(evaluation, model));
-  await add('feature_effects', () => featureEffectsSpec(inputs.coefficients, model));
-  await add('risk_distribution', () => riskDistributionSpec(inputs.scores, inputs.threshold, scored));
+  await add('auc-by-week', () => aucByWeekSpec(evaluation, model));
   const learnerId = options.learnerId;
   if (learnerId) {
-    await add('learner_profile', async () => {
+    await add('learner-profile', async () => {
       const rows = await db.query<LearnerWeekRow & Record<string, unknown>>('eda_learner_weeks', {
         user_id: learnerId,
       });
       const score = inputs.scores?.find((s) => s.userId === learnerId) ?? null;
-      return learnerProfileSpec(learnerId, rows, score, { asOf: options.asOf });
+      return learnerProfileSpec(learnerId, rows, score, { asOf });
     });
   }
   return specs;
@@ -224,12 +237,16 @@ export async function buildChartSet(
   return outputs;
 }
 
-/** Writes <dir>/charts/<name>.png and <name>.vl.json; returns the paths written. */
+/**
+ * Writes <dir>/charts/<id>.png and <id>.vl.json; returns the paths written. Names are checked against
+ * the catalogue: an output never names a file outside <dir>/charts.
+ */
 export function writeCharts(outputs: readonly ChartOutput[], dir: string): string[] {
   const folder = join(dir, 'charts');
   mkdirSync(folder, { recursive: true });
   const written: string[] = [];
   for (const output of outputs) {
+    if (!isChartId(output.name)) throw new Error(`not a chart id: ${JSON.stringify(output.name)}`);
     const png = join(folder, `${output.name}.png`);
     const spec = join(folder, `${output.name}.vl.json`);
     writeFileSync(png, output.png);

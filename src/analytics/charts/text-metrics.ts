@@ -112,32 +112,12 @@ interface TextItem {
   readonly fontSize?: number | string | null;
   readonly fontWeight?: number | string | null;
   readonly limit?: number | null;
-  readonly ellipsis?: string | null;
 }
 
 function isBold(weight: TextItem['fontWeight']): boolean {
   if (weight === null || weight === undefined) return false;
   if (typeof weight === 'number') return weight >= 600;
   return weight === 'bold' || weight === 'bolder' || Number(weight) >= 600;
-}
-
-/** Vega's truncation (binary search for the longest prefix that fits), with our widths. */
-function truncateToLimit(
-  text: string,
-  limit: number,
-  ellipsis: string,
-  width: (t: string) => number,
-): string {
-  if (width(text) < limit) return text;
-  const room = limit - width(ellipsis);
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = 1 + ((lo + hi) >>> 1);
-    if (width(text.slice(0, mid)) < room) lo = mid;
-    else hi = mid - 1;
-  }
-  return text.slice(0, lo) + ellipsis;
 }
 
 /** vega re-exports vega-scenegraph's textMetrics, but its typings do not declare it. */
@@ -156,12 +136,15 @@ export function useShippedFontMetrics(): void {
   textMetrics.width = (item: TextItem, text: unknown): number => {
     const size = item.fontSize === null || item.fontSize === undefined ? 11 : Number(item.fontSize) || 0;
     const font = isBold(item.fontWeight) ? bold : regular;
-    const width = (t: string) => textWidth(font, t, size);
     const value = text === null || text === undefined ? '' : String(text).trim();
     const limit = Number(item.limit ?? 0);
-    const shown =
-      limit > 0 && value.length > 0 ? truncateToLimit(value, limit, item.ellipsis || '…', width) : value;
-    return size <= 0 ? 0 : width(shown);
+    if (size <= 0) return 0;
+    const full = textWidth(font, value, size);
+    // Vega calls this both for bounds and inside its own truncation, which only cuts the text when
+    // this returns >= limit. So a text that does not fit measures exactly `limit` (the truncated
+    // text's width, give or take part of a glyph): returning the truncated width made Vega lay out
+    // the cut label but draw it whole, over the axis title.
+    return limit > 0 && full >= limit ? limit : full;
   };
   installed = true;
 }

@@ -39,6 +39,12 @@ export const RISK_BAND_COLORS = {
   range: [OKABE_ITO.vermillion, OKABE_ITO.orange, OKABE_ITO.skyBlue],
 };
 
+/**
+ * Light to dark for shares (heatmaps): Okabe-Ito yellow, green, blue. Lightness falls all the way, so
+ * the order reads without telling hues apart.
+ */
+export const SEQUENTIAL_RANGE: string[] = [OKABE_ITO.yellow, OKABE_ITO.green, OKABE_ITO.blue];
+
 export const CHART_WIDTH = 560;
 export const CHART_HEIGHT = 300;
 

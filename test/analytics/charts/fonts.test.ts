@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, describe, expect, test } from 'vitest';
+import { CHART_IDS } from '../../../src/analytics/charts/catalog.ts';
 import { fontconfigXml, fontDir } from '../../../src/analytics/charts/fonts.ts';
 import { readAdvanceWidths, textWidth } from '../../../src/analytics/charts/text-metrics.ts';
 import { FONT_FAMILY } from '../../../src/analytics/charts/theme.ts';
@@ -18,9 +19,8 @@ afterAll(removeTempDirs);
 
 const CHILD = fileURLToPath(new URL('../../helpers/render-title-child.ts', import.meta.url));
 
-/** Renders the font-check chart in a child process with no system fonts; returns the PNG. */
-function renderInChild(mode: 'shipped' | 'bare'): Buffer {
-  const dir = tempDir('lumen-fonts-');
+/** An environment whose fontconfig knows no font at all, in a fresh temp folder. */
+function noFontsEnv(dir: string): NodeJS.ProcessEnv {
   mkdirSync(join(dir, 'empty'));
   mkdirSync(join(dir, 'cache'));
   const emptyConfig = join(dir, 'empty.conf');
@@ -28,22 +28,49 @@ function renderInChild(mode: 'shipped' | 'bare'): Buffer {
     emptyConfig,
     `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><cachedir>${join(dir, 'cache')}</cachedir></fontconfig>\n`,
   );
+  return {
+    PATH: process.env.PATH,
+    HOME: dir,
+    FONTCONFIG_FILE: emptyConfig,
+    FONTCONFIG_PATH: join(dir, 'empty'),
+  };
+}
+
+/** Renders the font-check chart in a child process with no system fonts; returns the PNG. */
+function renderInChild(mode: 'shipped' | 'bare'): Buffer {
+  const dir = tempDir('lumen-fonts-');
   const out = join(dir, `${mode}.png`);
   execFileSync(process.execPath, ['--import', 'tsx', CHILD, mode, out], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: dir,
-      FONTCONFIG_FILE: emptyConfig,
-      FONTCONFIG_PATH: join(dir, 'empty'),
-    },
+    env: noFontsEnv(dir),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   return readFileSync(out);
 }
 
+/** Renders every chart of the catalogue in a child process with no system fonts; returns the PNGs. */
+function renderAllInChild(mode: 'shipped' | 'bare'): Map<string, Buffer> {
+  const dir = tempDir('lumen-fonts-');
+  const out = join(dir, 'charts');
+  mkdirSync(out);
+  execFileSync(process.execPath, ['--import', 'tsx', CHILD, mode, out, 'all'], {
+    env: noFontsEnv(dir),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Map(CHART_IDS.map((id) => [id, readFileSync(join(out, `${id}.png`))]));
+}
+
 /** Greyscale pixels of the title block (top-left, where the title and subtitle are drawn). */
 async function titleRegion(png: Buffer): Promise<Buffer> {
   return sharp(png).extract({ left: 0, top: 0, width: 800, height: 180 }).greyscale().raw().toBuffer();
+}
+
+const ink = (pixels: Buffer) => pixels.filter((v) => v < 128).length;
+
+/** Pixels that differ clearly between two renders of the same region. */
+function differing(a: Buffer, b: Buffer): number {
+  let count = 0;
+  for (let i = 0; i < a.length; i++) if (Math.abs((a[i] ?? 0) - (b[i] ?? 0)) > 64) count++;
+  return count;
 }
 
 describe('shipped font', () => {
@@ -76,13 +103,21 @@ describe('shipped font', () => {
   test('with no system fonts the renderer draws real text; without our fontconfig it cannot', async () => {
     const shipped = await titleRegion(renderInChild('shipped'));
     const bare = await titleRegion(renderInChild('bare'));
-    const ink = (pixels: Buffer) => pixels.filter((v) => v < 128).length;
     // The title block has text.
     expect(ink(shipped)).toBeGreaterThan(2000);
     // And it is not the missing-glyph boxes the bare render has: most pixels differ where text is.
-    let differing = 0;
-    for (let i = 0; i < shipped.length; i++)
-      if (Math.abs((shipped[i] ?? 0) - (bare[i] ?? 0)) > 64) differing++;
-    expect(differing).toBeGreaterThan(2000);
+    expect(differing(shipped, bare)).toBeGreaterThan(2000);
   }, 60_000);
+
+  test('with no system fonts every chart of the catalogue draws its title and subtitle in real glyphs', async () => {
+    const shipped = renderAllInChild('shipped');
+    const bare = renderAllInChild('bare');
+    expect([...shipped.keys()]).toEqual([...CHART_IDS]);
+    for (const id of CHART_IDS) {
+      const ours = await titleRegion(shipped.get(id) as Buffer);
+      const boxes = await titleRegion(bare.get(id) as Buffer);
+      expect(ink(ours), id).toBeGreaterThan(1500);
+      expect(differing(ours, boxes), id).toBeGreaterThan(1500);
+    }
+  }, 120_000);
 });
