@@ -13,7 +13,7 @@ import type { Config } from '../config.ts';
 import { buildChartSet, modelInputsFromAnalysis, readOverview, writeCharts } from './charts/index.ts';
 import { buildDashboard, dashboardInputFromAnalysis } from './dashboard.ts';
 import type { Db } from './db.ts';
-import { buildWeeklyFeatures, writeWeeklyFeaturesCsv } from './features.ts';
+import { buildWeeklyFeatures, WEEKLY_FEATURES, writeWeeklyFeaturesCsv } from './features.ts';
 import { FORECAST_FEATURES, type ForecastResult, predictForecast, trainQuizForecast } from './forecast.ts';
 import { buildArtifact, type ModelArtifact, readArtifact } from './model/artifact.ts';
 import { buildModelCard, type ModelCard, renderModelCard } from './model/card.ts';
@@ -29,7 +29,7 @@ import { type TrainingData, type TrainResult, trainCompletionModel } from './mod
 import { OutputStage } from './output.ts';
 import { openDb, type StageReporter } from './pipeline.ts';
 import { type LearnerInfo, predictionCsv } from './prediction-csv.ts';
-import { buildStatsReport, type StatsReport, WEEKLY_FEATURES } from './stats-report.ts';
+import { buildStatsReport, type StatsReport } from './stats-report.ts';
 import { type DataQualityReport, validateData } from './validate.ts';
 
 export interface AnalysisOptions {

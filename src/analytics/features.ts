@@ -3,16 +3,22 @@
  */
 import type { Db } from './db.ts';
 
-export const FEATURE_COLUMNS = [
-  'user_id',
-  'week_start',
-  'week_index',
+/** The six weekly behavioural features, in the contract's column order. */
+export const WEEKLY_FEATURES = [
   'sessions',
   'avg_progress',
   'modules_completed',
   'avg_quiz_score',
   'active_days',
   'inactivity_days',
+] as const;
+
+/** Columns of weekly_behavioral_features.csv, in order. */
+export const FEATURE_COLUMNS = [
+  'user_id',
+  'week_start',
+  'week_index',
+  ...WEEKLY_FEATURES,
   'week_end',
   'lesson_events',
   'quiz_attempts',

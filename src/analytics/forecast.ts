@@ -4,6 +4,7 @@
  * the predict-the-training-mean baseline. Used only when it beats that baseline.
  */
 import { Matrix, solve } from 'ml-matrix';
+import { WEEKLY_FEATURES } from './features.ts';
 import {
   allRows,
   buildMatrix,
@@ -14,18 +15,12 @@ import {
 import { fitStandardScaler, type StandardScaler, standardize } from './model/logreg.ts';
 import { groupKFold, splitFold } from './model/metrics.ts';
 
-const WEEKLY = [
-  'sessions',
-  'avg_progress',
-  'modules_completed',
-  'avg_quiz_score',
-  'active_days',
-  'inactivity_days',
-];
 const AVERAGES = new Set(['avg_progress', 'avg_quiz_score']);
 
 export const FORECAST_FEATURES = featureSpec(
-  [1, 2].flatMap((week) => WEEKLY.map((name) => ({ name: `w${week}_${name}`, imputed: AVERAGES.has(name) }))),
+  [1, 2].flatMap((week) =>
+    WEEKLY_FEATURES.map((name) => ({ name: `w${week}_${name}`, imputed: AVERAGES.has(name) })),
+  ),
 );
 
 export interface RegressionMetrics {

@@ -3,6 +3,8 @@
  * Mann-Whitney U on learner-level means), department x outcome chi-square, and Pearson / Spearman
  * correlation matrices of the features. The tests come from src/analytics/stats.ts.
  */
+
+import { WEEKLY_FEATURES } from './features.ts';
 import {
   type ChiSquareResult,
   type CorrelationMatrix,
@@ -13,15 +15,6 @@ import {
   type WelchTTestResult,
   welchTTest,
 } from './stats.ts';
-
-export const WEEKLY_FEATURES = [
-  'sessions',
-  'avg_progress',
-  'modules_completed',
-  'avg_quiz_score',
-  'active_days',
-  'inactivity_days',
-] as const;
 
 export interface LearnerMeans {
   readonly outcome: string;
