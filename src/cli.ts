@@ -1,7 +1,7 @@
 /**
  * The `lumen` command line: the whole pipeline without Redis or Slack.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { runAnalysis } from './analytics/analysis.ts';
@@ -119,17 +119,25 @@ function buildProgram(config: Config): Command {
     .description(
       'render OUT/charts/<name>.png (+ .vl.json) and OUT/dashboard.html, scoring with OUT/models/latest.json when present',
     )
-    .requiredOption('--data <dir>', 'folder with the five lms_*.csv files')
-    .requiredOption('--out <dir>', 'output folder')
+    .requiredOption('--out <dir>', 'output folder of an earlier run')
+    .option('--data <dir>', 'export folder (default: the one OUT/data_quality.json names)')
     .option('--learner <user_id>', 'learner for the learner-profile chart')
-    .option('--as-of <date>', 'ignore events after this date (YYYY-MM-DD)', asOfOption)
-    .action(async (opts: { data: string; out: string; learner?: string; asOf?: string }) => {
+    .option('--as-of <date>', "ignore events after this date (default: the earlier run's as-of)", asOfOption)
+    .action(async (opts: { data?: string; out: string; learner?: string; asOf?: string }) => {
       const log = stageLogger();
       const outDir = resolve(opts.out);
+      const previous = readPreviousRun(outDir);
+      const dataDir = opts.data ? resolve(opts.data) : previous?.dataDir;
+      if (!dataDir) {
+        throw new LumenError(
+          'BAD_ARGUMENT',
+          `${outDir}: no data_quality.json from an earlier run; pass --data DIR`,
+        );
+      }
       const result = await runAnalysis(config, {
-        dataDir: resolve(opts.data),
+        dataDir,
         outDir,
-        asOf: opts.asOf,
+        asOf: opts.asOf ?? (opts.data ? undefined : previous?.asOf),
         onStage: log.stage,
         train: false,
         score: existsSync(join(outDir, 'models', 'latest.json')),
@@ -260,6 +268,19 @@ function buildProgram(config: Config): Command {
     });
 
   return program;
+}
+
+/** Data folder and as-of date of the run that wrote OUT, from its data_quality.json. */
+function readPreviousRun(outDir: string): { dataDir: string; asOf: string } | null {
+  try {
+    const report = JSON.parse(readFileSync(join(outDir, 'data_quality.json'), 'utf8')) as {
+      dataDir: string;
+      asOf: string;
+    };
+    return { dataDir: report.dataDir, asOf: report.asOf };
+  } catch {
+    return null;
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {
