@@ -8,6 +8,7 @@ import { runAnalysis } from './analytics/analysis.ts';
 import { generateLmsData } from './analytics/generate.ts';
 import { runFeatures, runValidate } from './analytics/pipeline.ts';
 import { formatQualityReport, parseAsOfArgument } from './analytics/validate.ts';
+import { slackPublisherFromEnv, startBot } from './bot/index.ts';
 import { benchStep, runBench } from './cli/bench.ts';
 import { runDemo } from './cli/demo.ts';
 import { progressBar, stageLogger } from './cli/progress.ts';
@@ -152,9 +153,29 @@ function buildProgram(config: Config): Command {
     .command('worker')
     .description('run jobs from the Redis queue (refresh, train, charts, Slack posts) until SIGTERM/SIGINT')
     .action(async () => {
-      const worker = await startWorker(config, readJobsConfig(process.env));
+      // Slack posts need the bot token; without it the worker still runs every compute job.
+      const worker = await startWorker(
+        config,
+        readJobsConfig(process.env),
+        slackPublisherFromEnv() ?? undefined,
+      );
       closeOnSignals(worker);
       process.stderr.write('lumen worker: waiting for jobs (Ctrl-C to stop)\n');
+      await new Promise(() => {});
+    });
+
+  program
+    .command('bot')
+    .description(
+      'run the Slack app (/lumen): HTTP on PORT at /slack/events, or Socket Mode with SLACK_APP_TOKEN',
+    )
+    .action(async () => {
+      const bot = await startBot();
+      const stop = () => {
+        void bot.stop().finally(() => process.exit(0));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
       await new Promise(() => {});
     });
 

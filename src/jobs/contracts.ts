@@ -99,6 +99,10 @@ export interface PostAtRiskData {
   readonly channel: string;
   /** Most at-risk learners listed in the message. */
   readonly limit?: number;
+  /** Only learners enrolled in this course (an id from the export). */
+  readonly courseId?: string | null;
+  /** Also upload the full at-risk list as a CSV file (the bot asks for it). */
+  readonly attachCsv?: boolean;
 }
 
 export interface PostResult {
@@ -123,7 +127,7 @@ export interface RecordFeedbackData {
   readonly learnerId: string;
   /** Slack user id of whoever gave the feedback. */
   readonly slackUserId: string;
-  readonly verdict: 'correct' | 'wrong' | 'contacted';
+  readonly verdict: 'correct' | 'wrong' | 'contacted' | 'snoozed' | 'not-at-risk';
   readonly modelVersion?: string | null;
 }
 

@@ -2,9 +2,11 @@
 export { type JobsConfig, readJobsConfig } from './config.ts';
 export type * from './contracts.ts';
 export { COMPUTE_JOBS, PUBLISH_JOBS, queueOf } from './contracts.ts';
+export { feedbackCsv, isSnoozed, latestFeedback, SNOOZE_DAYS } from './feedback-log.ts';
 export { JobQueues, withJobQueues } from './job-queues.ts';
 export { closeOnSignals, type RunningWorker, startWorker, type WorkerTuning } from './job-worker.ts';
 export { JobsError, type JobsErrorCode } from './jobs-error.ts';
+export { readModelCard } from './latest-outputs.ts';
 export {
   type EnqueuedJob,
   type EnqueueOptions,
@@ -20,4 +22,11 @@ export { latestRunFolder } from './runs/run-folders.ts';
 export { RunHistory, readHistoryFile, writeHistoryFile } from './runs/run-history.ts';
 export type { RunRecord } from './runs/run-record.ts';
 export { upsertSchedules } from './schedules.ts';
+export {
+  escapeMrkdwn,
+  FEEDBACK_ACTIONS,
+  FEEDBACK_LABELS,
+  type FeedbackVerdict,
+  feedbackButtons,
+} from './slack-text.ts';
 export { formatQueueStatus } from './status-text.ts';

@@ -1,0 +1,102 @@
+/**
+ * Builds the Bolt app: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT at
+ * /slack/events with request-signature verification. Listeners only acknowledge and enqueue; the
+ * worker does the work and posts through the publisher.
+ */
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel } from '@slack/bolt';
+import { JobQueues, type JobsConfig, readJobsConfig } from '../jobs/index.ts';
+import { type BotConfig, describeBotConfig, readBotConfig } from './config.ts';
+import type { BotDeps, BotLog } from './deps.ts';
+import { JobWatcher } from './job-watcher.ts';
+import { registerFeedbackActions } from './listeners/actions/feedback.ts';
+import { registerCommands } from './listeners/commands/index.ts';
+import { createSlackPublisher } from './publish.ts';
+
+/** How long `stop()` waits for background work started by listeners. */
+const STOP_GRACE_MS = 5000;
+
+export function buildApp(deps: BotDeps): App {
+  const { botConfig } = deps;
+  const common = {
+    token: botConfig.botToken,
+    logLevel: LogLevel.WARN,
+    clientOptions: botConfig.apiUrl ? { slackApiUrl: botConfig.apiUrl } : {},
+  };
+  const app = botConfig.appToken
+    ? new App({ ...common, appToken: botConfig.appToken, socketMode: true })
+    : new App({ ...common, signingSecret: botConfig.signingSecret ?? '', port: botConfig.port });
+  registerCommands(app, deps);
+  registerFeedbackActions(app, deps);
+  app.error(async (error) => {
+    deps.log(`slack app error: ${error.message}`);
+  });
+  return app;
+}
+
+export interface StartBotOptions {
+  readonly botConfig?: BotConfig;
+  readonly jobsConfig?: JobsConfig;
+  readonly log?: BotLog;
+}
+
+export interface RunningBot {
+  readonly app: App;
+  /** The HTTP port listened on; null in Socket Mode. */
+  readonly port: number | null;
+  readonly deps: BotDeps;
+  /** Stops receiving, lets started background work finish, closes the queues. */
+  stop(): Promise<void>;
+}
+
+/** `lumen bot`: reads and checks the config once, opens the queues (failing fast), starts the app. */
+export async function startBot(options: StartBotOptions = {}): Promise<RunningBot> {
+  const botConfig = options.botConfig ?? readBotConfig();
+  const jobsConfig = options.jobsConfig ?? readJobsConfig();
+  const log = options.log ?? ((line: string) => console.error(line));
+  const queues = await JobQueues.open(jobsConfig);
+  const stopping = new AbortController();
+  let watcher: JobWatcher | null = null;
+  try {
+    watcher = await JobWatcher.open(queues);
+    const deps: BotDeps = {
+      botConfig,
+      jobsConfig,
+      queues,
+      publisher: createSlackPublisher(botConfig),
+      watcher,
+      stopping: stopping.signal,
+      log,
+      background: new Set(),
+    };
+    const app = buildApp(deps);
+    const started: unknown = botConfig.appToken ? await app.start() : await app.start(botConfig.port);
+    const address = botConfig.appToken
+      ? null
+      : (started as { address(): AddressInfo | string | null }).address();
+    const port = address && typeof address === 'object' ? address.port : null;
+    log(`lumen bot running: ${describeBotConfig(port === null ? botConfig : { ...botConfig, port })}`);
+    return {
+      app,
+      port,
+      deps,
+      async stop() {
+        stopping.abort();
+        await app.stop();
+        // Background watches end with their jobs; a stopping bot gives them a few seconds, not minutes.
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, STOP_GRACE_MS);
+        });
+        await Promise.race([Promise.allSettled([...deps.background]), grace]);
+        clearTimeout(timer);
+        await deps.watcher.close();
+        await queues.close();
+      },
+    };
+  } catch (error) {
+    await watcher?.close();
+    await queues.close();
+    throw error;
+  }
+}

@@ -1,0 +1,29 @@
+/** Short notes the bot sends right after acknowledging: working, sent to your DM, refusals, failures. */
+import { escapeMrkdwn } from '../../jobs/index.ts';
+import { plainMessage, type SlackMessage } from './message.ts';
+
+/** The immediate answer with the job id; `viaDm` adds why the answer will arrive in the DM. */
+export function workingMessage(what: string, jobId: string, viaDm = false): SlackMessage {
+  const working = `:hourglass_flowing_sand: Working on ${what} (job \`${escapeMrkdwn(jobId)}\`).`;
+  return plainMessage(viaDm ? `${working}\n${sentToDmNote(what)}` : working);
+}
+
+/** Learner-level answers asked for outside a staff channel go to the requester's DM. */
+export function sentToDmNote(what: string): string {
+  return `:lock: ${what} names learners, so I am sending it to you in a direct message instead of this channel.`;
+}
+
+export function adminOnlyMessage(action: string): SlackMessage {
+  return plainMessage(`Sorry, only Lumen admins can ${action}. Ask one of them, or see \`/lumen model\`.`);
+}
+
+/** One human sentence with the reason; never a stack trace. */
+export function failureMessage(what: string, error: unknown): SlackMessage {
+  const reason = error instanceof Error ? error.message : String(error);
+  const firstLine = reason.split('\n')[0]?.slice(0, 300) ?? 'unknown error';
+  return plainMessage(`:x: I could not ${what}: ${escapeMrkdwn(firstLine)}`);
+}
+
+export function badArgumentMessage(problem: string, example: string): SlackMessage {
+  return plainMessage(`${escapeMrkdwn(problem)} Try \`${example}\`.`);
+}

@@ -1,0 +1,89 @@
+/**
+ * `/lumen at-risk [course_id] [top N]`: enqueues the list (with buttons and the CSV) and the
+ * risk-distribution chart for the worker to post. The list names learners, so outside a staff
+ * channel it goes to the requester's DM and the channel gets a note.
+ */
+import { enqueue } from '../../../jobs/index.ts';
+import { badArgumentMessage, failureMessage, workingMessage } from '../../blocks/notices.ts';
+import { learnerLevelDestination } from '../../privacy.ts';
+import {
+  type CommandHandler,
+  oncePerRequest,
+  reply,
+  reportFailure,
+  reportJobFailure,
+} from './command-request.ts';
+
+export const DEFAULT_TOP = 10;
+export const MAX_TOP = 20;
+
+export interface AtRiskRequest {
+  readonly courseId: string | null;
+  readonly top: number;
+}
+
+const COURSE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** `C101`, `top 5`, `5`, `C101 top 5`, in any order; anything else is a usage error. */
+export function parseAtRiskArgs(args: readonly string[]): AtRiskRequest | string {
+  let courseId: string | null = null;
+  let top = DEFAULT_TOP;
+  for (let i = 0; i < args.length; i += 1) {
+    const word = args[i] ?? '';
+    const number = word.toLowerCase() === 'top' ? args[++i] : /^\d+$/.test(word) ? word : undefined;
+    if (number !== undefined) {
+      const n = Number(number);
+      if (!Number.isInteger(n) || n < 1 || n > MAX_TOP) return `"top" takes a number from 1 to ${MAX_TOP}.`;
+      top = n;
+    } else if (courseId === null && COURSE_ID.test(word)) {
+      courseId = word;
+    } else {
+      return `I did not understand "${word.slice(0, 40)}".`;
+    }
+  }
+  return { courseId, top };
+}
+
+export const handleAtRisk: CommandHandler = async (request, deps) => {
+  await request.ack();
+  const { command } = request;
+  try {
+    const parsed = parseAtRiskArgs(request.args);
+    if (typeof parsed === 'string') {
+      await reply(request, badArgumentMessage(parsed, '/lumen at-risk C101 top 5'));
+      return;
+    }
+    const destination = await learnerLevelDestination(deps, command.channel_id, command.user_id);
+    const { outDir } = deps.jobsConfig;
+    const list = await enqueue(
+      deps.queues,
+      'post-at-risk',
+      {
+        outDir,
+        channel: destination.channel,
+        limit: parsed.top,
+        courseId: parsed.courseId,
+        attachCsv: true,
+      },
+      oncePerRequest(request),
+    );
+    // A redelivered request: the first delivery already queued everything and answered.
+    if (list.deduplicated) return;
+    // The chart is aggregate, but it belongs with the list, so it goes where the list goes.
+    const chart = await enqueue(
+      deps.queues,
+      'post-chart',
+      {
+        outDir,
+        channel: destination.channel,
+        chart: 'risk-distribution',
+      },
+      oncePerRequest(request),
+    );
+    await reply(request, workingMessage('the at-risk list', list.id, destination.viaDm));
+    reportJobFailure(request, deps, list, 'post the at-risk list');
+    reportJobFailure(request, deps, chart, 'post the risk-distribution chart');
+  } catch (error) {
+    await reportFailure(request, deps, 'at-risk', error, failureMessage('queue the at-risk list', error));
+  }
+};

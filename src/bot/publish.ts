@@ -1,0 +1,76 @@
+/**
+ * The worker's Publisher over the Slack Web API. The bot process uses it for its own few posts
+ * (notes, DMs) and `lumen worker` is given one so processors can post. The Web API client retries
+ * 5xx and network errors with backoff and waits out 429s for their Retry-After; what still fails is
+ * thrown, and BullMQ retries the job.
+ */
+import { LogLevel, type RetryOptions, WebClient } from '@slack/web-api';
+import type { Publisher, SlackBlock } from '../jobs/index.ts';
+import { asKnownBlocks } from './blocks/message.ts';
+import { apiUrl, type BotConfig } from './config.ts';
+
+/** A few quick retries inside one job attempt; BullMQ's backoff covers longer outages. */
+const SLACK_RETRIES: RetryOptions = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 4000 };
+
+export interface SlackPublisherOptions {
+  readonly retryConfig?: RetryOptions;
+}
+
+/** The Web API client every part of the bot uses: one base URL, one retry policy, quiet logging. */
+export function createSlackClient(
+  config: Pick<BotConfig, 'botToken' | 'apiUrl'>,
+  options: SlackPublisherOptions = {},
+): WebClient {
+  return new WebClient(config.botToken, {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    retryConfig: options.retryConfig ?? SLACK_RETRIES,
+    // The client's debug output includes request details; warnings are enough.
+    logLevel: LogLevel.WARN,
+  });
+}
+
+export class SlackPublisher implements Publisher {
+  constructor(readonly client: WebClient) {}
+
+  async postMessage(channel: string, blocks: SlackBlock[], text: string): Promise<void> {
+    // text is the notification / screen-reader fallback; Slack caps it at 40k characters.
+    await this.client.chat.postMessage({
+      channel,
+      blocks: asKnownBlocks(blocks),
+      text: text.slice(0, 3000),
+      unfurl_links: false,
+    });
+  }
+
+  async uploadFile(channel: string, filename: string, bytes: Uint8Array, title: string): Promise<void> {
+    // files.uploadV2 is the three-step upload: getUploadURLExternal, POST the bytes, completeUploadExternal.
+    await this.client.files.uploadV2({ channel_id: channel, file: Buffer.from(bytes), filename, title });
+  }
+
+  async openDm(userId: string): Promise<string> {
+    const reply = await this.client.conversations.open({ users: userId });
+    const id = reply.channel?.id;
+    if (!id) throw new Error(`conversations.open returned no channel for ${userId}`);
+    return id;
+  }
+}
+
+/** What the lead passes to `startWorker` in `lumen worker` when SLACK_BOT_TOKEN is set. */
+export function createSlackPublisher(
+  config: Pick<BotConfig, 'botToken' | 'apiUrl'>,
+  options: SlackPublisherOptions = {},
+): SlackPublisher {
+  return new SlackPublisher(createSlackClient(config, options));
+}
+
+/**
+ * For `lumen worker`: a publisher when SLACK_BOT_TOKEN is set (the worker needs no signing secret),
+ * otherwise null and Slack jobs fail with a clear "no Slack publisher configured".
+ */
+export function slackPublisherFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): SlackPublisher | null {
+  const botToken = env.SLACK_BOT_TOKEN?.trim();
+  if (!botToken) return null;
+  return createSlackPublisher({ botToken, apiUrl: apiUrl(env) });
+}

@@ -1,0 +1,40 @@
+/**
+ * Slack text helpers shared by the worker's processors and the bot. Names and drivers come from the
+ * LMS export, so they are escaped before they reach mrkdwn: `<!channel>` in a name must ping nobody.
+ */
+import type { SlackBlock } from './publisher.ts';
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** action_id of each feedback button on an at-risk row; the bot listens for these. */
+export const FEEDBACK_ACTIONS = {
+  contacted: 'lumen-feedback-contacted',
+  snoozed: 'lumen-feedback-snooze',
+  'not-at-risk': 'lumen-feedback-not-at-risk',
+} as const;
+
+export type FeedbackVerdict = keyof typeof FEEDBACK_ACTIONS;
+
+export const FEEDBACK_LABELS: Record<FeedbackVerdict, string> = {
+  contacted: 'Contacted',
+  snoozed: 'Snooze 2 weeks',
+  'not-at-risk': 'Not at risk',
+};
+
+/** The three feedback buttons for one learner; the button value is the learner id only. */
+export function feedbackButtons(learnerId: string): SlackBlock {
+  return {
+    type: 'actions',
+    block_id: `lumen-feedback:${learnerId}`.slice(0, 255),
+    elements: (Object.keys(FEEDBACK_ACTIONS) as FeedbackVerdict[]).map((verdict) => ({
+      type: 'button',
+      action_id: FEEDBACK_ACTIONS[verdict],
+      text: { type: 'plain_text', text: FEEDBACK_LABELS[verdict] },
+      value: learnerId,
+      ...(verdict === 'contacted' ? { style: 'primary' } : {}),
+    })),
+  };
+}

@@ -1,0 +1,141 @@
+/** The Block Kit builders and argument parsing, without Slack. */
+import { describe, expect, test } from 'vitest';
+import type { ModelCard } from '../../src/analytics/model/card.ts';
+import { chartCaption, chartCatalogMessage, EDA_CHART_IDS } from '../../src/bot/blocks/chart-catalog.ts';
+import { blocksWithFeedback, feedbackNote } from '../../src/bot/blocks/feedback.ts';
+import { learnerProfileMessage } from '../../src/bot/blocks/learner-profile.ts';
+import { SECTION_TEXT_LIMIT, section } from '../../src/bot/blocks/message.ts';
+import { modelCardMessage } from '../../src/bot/blocks/model-card.ts';
+import { adminOnlyMessage, failureMessage, workingMessage } from '../../src/bot/blocks/notices.ts';
+import { statusMessage } from '../../src/bot/blocks/status.ts';
+import { usageMessage } from '../../src/bot/blocks/usage.ts';
+import { parseAtRiskArgs } from '../../src/bot/listeners/commands/at-risk.ts';
+import { escapeMrkdwn, feedbackButtons } from '../../src/jobs/slack-text.ts';
+
+describe('mrkdwn escaping', () => {
+  test('escapes & < > so broadcasts and links in CSV text ping nobody', () => {
+    expect(escapeMrkdwn('<!channel> & <@U1> <https://x|y>')).toBe(
+      '&lt;!channel&gt; &amp; &lt;@U1&gt; &lt;https://x|y&gt;',
+    );
+  });
+});
+
+describe('usage and catalogue', () => {
+  test('usage lists every subcommand and escapes what the user typed', () => {
+    const message = usageMessage('<!here>');
+    const json = JSON.stringify(message);
+    for (const sub of ['at-risk', 'eda', 'learner', 'model', 'status', 'digest', 'train']) {
+      expect(json).toContain(`/lumen ${sub}`);
+    }
+    expect(json).toContain('&lt;!here&gt;');
+    expect(json).not.toContain('<!here>');
+  });
+
+  test('the catalogue offers every chart but the per-learner one, and names an unknown chart escaped', () => {
+    expect(EDA_CHART_IDS).toContain('weekly-engagement');
+    expect(EDA_CHART_IDS).not.toContain('learner-profile');
+    const json = JSON.stringify(chartCatalogMessage('../../etc/<passwd>'));
+    expect(json).toContain('There is no chart called');
+    expect(json).toContain('&lt;passwd&gt;');
+    for (const id of EDA_CHART_IDS) expect(json).toContain(`\`${id}\``);
+    expect(chartCaption('quiz-scores')).toMatch(/^\*Quiz scores\*: /);
+  });
+});
+
+describe('model card, status, learner', () => {
+  const card = {
+    modelVersion: 'v20260628-abc',
+    trainedAt: '2026-06-28T10:00:00Z',
+    dataAsOf: '2026-06-28',
+    reliable: false,
+    gateReasons: ['Only 4 dropped learners (need 10).'],
+    evaluation: { cvAuc: 0.81234, prAuc: 0.5, brier: 0.12 },
+    training: { rows: 1200, learners: { completed: 300, dropped: 4 } },
+  } as unknown as ModelCard;
+
+  test('the model card shows version, dates, metrics and why the gate failed', () => {
+    const text = JSON.stringify(modelCardMessage(card));
+    expect(text).toContain('v20260628-abc');
+    expect(text).toContain('CV AUC 0.812');
+    expect(text).toContain('failed its quality gate: Only 4 dropped learners');
+    expect(JSON.stringify(modelCardMessage(null))).toContain('no model yet');
+  });
+
+  test('status keeps the columns in a code block and says the data date', () => {
+    const message = statusMessage('compute queue: empty\n`x`', '2026-06-28');
+    expect(message.blocks[0]).toMatchObject({ text: { text: 'Data as of 2026-06-28' } });
+    expect(JSON.stringify(message.blocks[1])).toContain("```compute queue: empty\\n'x'```");
+  });
+
+  test('a learner profile has numbers only, and a clear line when not found', () => {
+    const found = learnerProfileMessage({
+      learnerId: 'U7',
+      found: true,
+      riskBand: 'high',
+      completionProbability: 0.1,
+      atRisk: true,
+      modelVersion: 'v1',
+      chartPath: null,
+    });
+    expect(found.text).toBe('Learner U7: 90% risk, high band');
+    const missing = learnerProfileMessage({
+      learnerId: 'U<9>',
+      found: false,
+      riskBand: null,
+      completionProbability: null,
+      atRisk: null,
+      modelVersion: null,
+      chartPath: null,
+    });
+    expect(missing.text).toContain('No open learner `U&lt;9&gt;`');
+  });
+});
+
+describe('notes and limits', () => {
+  test('working note carries the job id and, outside staff channels, the DM note', () => {
+    expect(workingMessage('the at-risk list', 'post-at-risk-1').text).toContain('`post-at-risk-1`');
+    expect(workingMessage('the at-risk list', 'j', true).text).toContain('direct message');
+    expect(adminOnlyMessage('retrain the model').text).toMatch(/^Sorry, only Lumen admins/);
+  });
+
+  test('failures are one sentence: first line of the reason, no stack', () => {
+    const error = new Error('lms_users.csv line 12: bad date\n    at parse (x.ts:1)');
+    expect(failureMessage('refresh', error).text).toBe(
+      ':x: I could not refresh: lms_users.csv line 12: bad date',
+    );
+  });
+
+  test('section text is cut below Slack limit', () => {
+    const block = section('x'.repeat(5000)) as { text: { text: string } };
+    expect(block.text.text.length).toBeLessThanOrEqual(SECTION_TEXT_LIMIT);
+  });
+});
+
+describe('feedback buttons', () => {
+  test('three buttons carrying the learner id only; a click adds one note under that learner', () => {
+    const buttons = feedbackButtons('U7');
+    expect(JSON.stringify(buttons)).toContain('"value":"U7"');
+    expect((buttons.elements as unknown[]).length).toBe(3);
+    const blocks = [{ type: 'section' }, buttons, feedbackButtons('U8')];
+    const note = feedbackNote('snoozed', 'W1', new Date('2026-06-28T10:15:00Z'));
+    expect(note).toBe(':memo: Snooze 2 weeks - <@W1>, 2026-06-28 10:15 UTC');
+    const once = blocksWithFeedback(blocks, 'U7', note);
+    expect(once).toHaveLength(4);
+    expect(once[2]).toMatchObject({ type: 'context', block_id: 'lumen-feedback-note:U7' });
+    const twice = blocksWithFeedback(once, 'U7', feedbackNote('contacted', 'W2', new Date()));
+    expect(twice).toHaveLength(4);
+    expect(JSON.stringify(twice)).not.toContain('Snooze 2 weeks -');
+  });
+});
+
+describe('/lumen at-risk arguments', () => {
+  test('course and top N in any order, with defaults and limits', () => {
+    expect(parseAtRiskArgs([])).toEqual({ courseId: null, top: 10 });
+    expect(parseAtRiskArgs(['C101', 'top', '5'])).toEqual({ courseId: 'C101', top: 5 });
+    expect(parseAtRiskArgs(['top', '3', 'C2'])).toEqual({ courseId: 'C2', top: 3 });
+    expect(parseAtRiskArgs(['7'])).toEqual({ courseId: null, top: 7 });
+    expect(parseAtRiskArgs(['top', '500'])).toMatch(/1 to 20/);
+    expect(parseAtRiskArgs(['C1', 'C2'])).toMatch(/did not understand "C2"/);
+    expect(parseAtRiskArgs(['../x'])).toMatch(/did not understand/);
+  });
+});

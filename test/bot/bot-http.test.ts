@@ -1,0 +1,403 @@
+/**
+ * The bot end to end without a Slack workspace: signed requests to the real Bolt HTTP receiver, a
+ * real Redis queue (unique prefix), a real worker posting through the Slack publisher, and a fake
+ * Slack Web API recording what arrives where.
+ */
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runAnalysis } from '../../src/analytics/analysis.ts';
+import { generateLmsData } from '../../src/analytics/generate.ts';
+import { type RunningBot, startBot } from '../../src/bot/app.ts';
+import { type BotConfig, readBotConfig } from '../../src/bot/config.ts';
+import { createSlackPublisher } from '../../src/bot/publish.ts';
+import type { JobsConfig } from '../../src/jobs/config.ts';
+import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
+import { FEEDBACK_ACTIONS } from '../../src/jobs/slack-text.ts';
+import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import { deleteKeys, quietLog, testConfig, testJobsConfig, uniquePrefix } from '../jobs/redis-kit.ts';
+import { type FakeSlack, type RecordedCall, startFakeSlack } from './fake-slack.ts';
+import { buttonClickBody, postToSlackEvents, slashCommandBody } from './signed-request.ts';
+
+const SECRET = 'test-signing-secret-0123456789';
+const BOT_TOKEN = 'xoxb-test-token-must-not-be-logged';
+const STAFF = 'CSTAFF';
+const PUBLIC = 'CPUBLIC';
+const ADMIN = 'UADMIN';
+const MEMBER = 'UMEMBER';
+/** Smallest valid PNG signature + IHDR start: enough for an upload, charts are tested elsewhere. */
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+
+const prefix = uniquePrefix('bot');
+const logLines: string[] = [];
+let fake: FakeSlack;
+let botConfig: BotConfig;
+let jobsConfig: JobsConfig;
+let worker: RunningWorker;
+let bot: RunningBot;
+/** The second at-risk learner's first name: a real name that must arrive unescaped. */
+let plainName = '';
+let responseCounter = 0;
+
+async function slash(text: string, channelId: string, userId = MEMBER) {
+  responseCounter += 1;
+  const responseId = `r${responseCounter}`;
+  const body = slashCommandBody({ text, channelId, userId, responseUrl: fake.responseUrl(responseId) });
+  const response = await postToSlackEvents(bot.port ?? 0, body, { secret: SECRET });
+  return { ...response, responseId };
+}
+
+function responsesTo(responseId: string): RecordedCall[] {
+  return fake.callsTo('response').filter((c) => c.params.responseId === responseId);
+}
+
+function totalJobs(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+function textOf(call: RecordedCall): string {
+  return JSON.stringify(call.params);
+}
+
+/** A real scored run on generated data, published as OUT/latest by hand (refresh is tested in jobs). */
+async function publishedRun(): Promise<{ dataDir: string; outDir: string }> {
+  const dataDir = tempDir('lumen-bot-data-');
+  const outDir = tempDir('lumen-bot-out-');
+  await generateLmsData({ learners: 800, seed: 3, outDir: dataDir });
+  const runDir = join(outDir, 'runs', 'r1');
+  mkdirSync(runDir, { recursive: true });
+  // Charts are drawn by a colleague's module and tested there; a stand-in PNG keeps this suite fast.
+  await runAnalysis(testConfig(), { dataDir, outDir: runDir, train: true, score: true, charts: false });
+  mkdirSync(join(runDir, 'charts'), { recursive: true });
+  writeFileSync(join(runDir, 'charts', 'risk-distribution.png'), PNG);
+  // A learner whose name is a Slack broadcast: it must arrive escaped and ping nobody.
+  const csvPath = join(runDir, 'ML_Prediction.csv');
+  const rows = parse(readFileSync(csvPath, 'utf8'), { columns: true }) as Record<string, string>[];
+  const atRisk = rows.filter((r) => r.at_risk === 'true');
+  expect(atRisk.length).toBeGreaterThan(2);
+  (atRisk[0] as Record<string, string>).first_name = '<!channel>';
+  plainName = atRisk[1]?.last_name ?? '';
+  writeFileSync(csvPath, stringify(rows, { header: true, columns: Object.keys(rows[0] ?? {}) }));
+  symlinkSync(join('runs', 'r1'), join(outDir, 'latest'));
+  return { dataDir, outDir };
+}
+
+beforeAll(async () => {
+  fake = await startFakeSlack();
+  const paths = await publishedRun();
+  jobsConfig = testJobsConfig(prefix, paths);
+  botConfig = readBotConfig({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    PORT: '0',
+    LUMEN_STAFF_CHANNELS: STAFF,
+    LUMEN_ADMIN_USERS: ADMIN,
+  });
+  const fastRetries = { retries: 2, factor: 1, minTimeout: 100, maxTimeout: 2000 };
+  worker = await startWorker(
+    testConfig(),
+    jobsConfig,
+    createSlackPublisher(botConfig, { retryConfig: fastRetries }),
+    {
+      upsertSchedules: false,
+      log: quietLog,
+    },
+  );
+  bot = await startBot({ botConfig, jobsConfig, log: (line) => logLines.push(line) });
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  await worker?.close();
+  await fake?.close();
+  await deleteKeys(prefix);
+  removeTempDirs();
+});
+
+describe('/lumen over signed HTTP with a real worker', () => {
+  test('at-risk in a staff channel: acked fast, list with escaped names, buttons, chart and CSV in the channel', async () => {
+    const response = await slash('at-risk top 5', STAFF);
+    expect(response.status).toBe(200);
+    expect(response.ms).toBeLessThan(3000);
+
+    const list = await fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.params.channel === STAFF &&
+        textOf(c).includes('Learners at risk'),
+    );
+    const posted = textOf(list);
+    expect(posted).toContain('&lt;!channel&gt;');
+    expect(posted).not.toContain('<!channel>');
+    expect(posted).toContain(plainName);
+    expect(posted).toContain(FEEDBACK_ACTIONS.contacted);
+    const blocks = list.params.blocks as { type: string }[];
+    expect(blocks.filter((b) => b.type === 'actions')).toHaveLength(5);
+
+    // The chart and the CSV arrive through the three-step upload, completed into the staff channel.
+    await fake.waitFor(
+      (c) =>
+        c.method === 'files.completeUploadExternal' &&
+        c.params.channel_id === STAFF &&
+        textOf(c).includes('risk distribution'),
+    );
+    await fake.waitFor(
+      (c) =>
+        c.method === 'files.completeUploadExternal' &&
+        c.params.channel_id === STAFF &&
+        textOf(c).includes('At-risk learners'),
+    );
+    const uploads = fake.callsTo('upload');
+    expect(uploads.some((c) => c.body?.includes(PNG) === true)).toBe(true);
+    expect(fake.callsTo('files.getUploadURLExternal').length).toBeGreaterThanOrEqual(2);
+
+    // The requester got the "working on it" note with the job id through response_url.
+    const working = responsesTo(response.responseId).map(textOf).join(' ');
+    expect(working).toMatch(/Working on the at-risk list \(job `post-at-risk-/);
+    expect(fake.callsTo('conversations.open')).toHaveLength(0);
+  });
+
+  test('at-risk in a non-staff channel goes to the DM, with only a note in the channel', async () => {
+    const response = await slash('at-risk', PUBLIC);
+    expect(response.status).toBe(200);
+    const dm = `D-${MEMBER}`;
+    const list = await fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' && c.params.channel === dm && textOf(c).includes('Learners at risk'),
+    );
+    expect(textOf(list)).toContain(plainName);
+    expect(fake.callsTo('conversations.open').some((c) => c.params.users === MEMBER)).toBe(true);
+    const notes = responsesTo(response.responseId).map(textOf).join(' ');
+    expect(notes).toMatch(/direct message/);
+    expect(notes).not.toContain(plainName);
+    // Nothing was posted into the public channel itself.
+    await fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.params.channel_id === dm);
+    expect(fake.calls.some((c) => c.params.channel === PUBLIC || c.params.channel_id === PUBLIC)).toBe(false);
+  });
+
+  test('a feedback click is acked, recorded by the worker, and shown on the message', async () => {
+    const list = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.params.channel === STAFF);
+    const blocks = list.params.blocks as { type: string; elements?: { value?: string }[] }[];
+    const learnerId = blocks.find((b) => b.type === 'actions')?.elements?.[0]?.value ?? '';
+    expect(learnerId).not.toBe('');
+    const body = buttonClickBody({
+      actionId: FEEDBACK_ACTIONS.contacted,
+      value: learnerId,
+      userId: ADMIN,
+      channelId: STAFF,
+      messageTs: '1700000000.000100',
+      blocks,
+      responseUrl: fake.responseUrl('click'),
+    });
+    const response = await postToSlackEvents(bot.port ?? 0, body, { secret: SECRET });
+    expect(response.status).toBe(200);
+    const update = await fake.waitFor((c) => c.method === 'chat.update');
+    expect(textOf(update)).toContain(`Contacted - <@${ADMIN}>`);
+    const feedbackFile = join(jobsConfig.outDir, 'feedback', 'feedback.jsonl');
+    await expect
+      .poll(
+        () => {
+          try {
+            return readFileSync(feedbackFile, 'utf8');
+          } catch {
+            return '';
+          }
+        },
+        { timeout: 10_000 },
+      )
+      .toContain(`"learnerId":"${learnerId}"`);
+  });
+
+  test('the same command redelivered with Slack retry headers enqueues once', async () => {
+    const before = await bot.deps.queues.publish.getJobCounts('waiting', 'active', 'completed', 'failed');
+    const body = slashCommandBody({
+      text: 'eda risk-distribution',
+      channelId: STAFF,
+      userId: MEMBER,
+      responseUrl: fake.responseUrl('redelivered'),
+      triggerId: 'trigger-redelivered',
+    });
+    const first = await postToSlackEvents(bot.port ?? 0, body, { secret: SECRET });
+    const again = await postToSlackEvents(bot.port ?? 0, body, { secret: SECRET, retryNum: 1 });
+    expect([first.status, again.status]).toEqual([200, 200]);
+    await fake.waitFor((c) => c.method === 'response' && c.params.responseId === 'redelivered');
+    const after = await bot.deps.queues.publish.getJobCounts('waiting', 'active', 'completed', 'failed');
+    expect(totalJobs(after) - totalJobs(before)).toBe(1);
+    expect(responsesTo('redelivered')).toHaveLength(1);
+  });
+
+  test('later lists mark contacted learners and leave snoozed ones out', async () => {
+    const first = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.params.channel === STAFF);
+    const blocks = first.params.blocks as { type: string; elements?: { value?: string }[] }[];
+    const ids = blocks.filter((b) => b.type === 'actions').map((b) => b.elements?.[0]?.value ?? '');
+    const [contacted, snoozed] = ids;
+    const click = buttonClickBody({
+      actionId: FEEDBACK_ACTIONS.snoozed,
+      value: snoozed ?? '',
+      userId: ADMIN,
+      channelId: STAFF,
+      messageTs: '1700000000.000200',
+      blocks,
+      responseUrl: fake.responseUrl('snooze'),
+    });
+    expect((await postToSlackEvents(bot.port ?? 0, click, { secret: SECRET })).status).toBe(200);
+    const feedbackFile = join(jobsConfig.outDir, 'feedback', 'feedback.jsonl');
+    await expect
+      .poll(() => readFileSync(feedbackFile, 'utf8'), { timeout: 10_000 })
+      .toContain(`"learnerId":"${snoozed}","slackUserId":"${ADMIN}","verdict":"snoozed"`);
+
+    const posted = fake.callsTo('chat.postMessage').length;
+    await slash('at-risk top 5', STAFF);
+    const later = await fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.params.channel === STAFF &&
+        fake.callsTo('chat.postMessage').indexOf(c) >= posted &&
+        textOf(c).includes('Learners at risk'),
+    );
+    const text = textOf(later);
+    expect(text).toContain(`(${contacted}) :white_check_mark: contacted`);
+    expect(text).not.toContain(`"value":"${snoozed}"`);
+    expect(text).toContain('1 snoozed not shown');
+  });
+
+  test('forged, unsigned and stale requests are rejected with 401 and enqueue nothing', async () => {
+    const before = await bot.deps.queues.publish.getJobCounts('waiting', 'active', 'completed', 'failed');
+    const body = slashCommandBody({
+      text: 'at-risk',
+      channelId: STAFF,
+      userId: MEMBER,
+      responseUrl: fake.responseUrl('forged'),
+    });
+    const forged = await postToSlackEvents(bot.port ?? 0, body, { secret: 'not-the-secret' });
+    const unsigned = await postToSlackEvents(bot.port ?? 0, body, { secret: SECRET, unsigned: true });
+    const stale = await postToSlackEvents(bot.port ?? 0, body, {
+      secret: SECRET,
+      timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
+    });
+    expect([forged.status, unsigned.status, stale.status]).toEqual([401, 401, 401]);
+    const after = await bot.deps.queues.publish.getJobCounts('waiting', 'active', 'completed', 'failed');
+    // Jobs of earlier tests may still move from active to completed: compare totals.
+    expect(totalJobs(after)).toBe(totalJobs(before));
+    expect(responsesTo('forged')).toHaveLength(0);
+  });
+
+  test('a non-admin /lumen train is refused politely and nothing is queued', async () => {
+    const response = await slash('train', STAFF, MEMBER);
+    expect(response.status).toBe(200);
+    const reply = await fake.waitFor(
+      (c) => c.method === 'response' && c.params.responseId === response.responseId,
+    );
+    expect(textOf(reply)).toMatch(/only Lumen admins can retrain/);
+    expect(reply.params.response_type).toBe('ephemeral');
+    const computeJobs = await bot.deps.queues.compute.getJobCounts(
+      'waiting',
+      'active',
+      'completed',
+      'failed',
+      'delayed',
+    );
+    expect(Object.values(computeJobs).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  test('an unknown subcommand gets the usage; /lumen eda ../../etc/passwd gets the catalogue', async () => {
+    const unknown = await slash('frobnicate <!here>', PUBLIC);
+    const usage = await fake.waitFor(
+      (c) => c.method === 'response' && c.params.responseId === unknown.responseId,
+    );
+    expect(textOf(usage)).toContain('/lumen at-risk [course_id] [top N]');
+    expect(textOf(usage)).toContain('frobnicate');
+
+    const publishBefore = await bot.deps.queues.publish.getJobCounts(
+      'waiting',
+      'active',
+      'completed',
+      'failed',
+    );
+    const traversal = await slash('eda ../../etc/passwd', PUBLIC);
+    const catalogue = await fake.waitFor(
+      (c) => c.method === 'response' && c.params.responseId === traversal.responseId,
+    );
+    expect(textOf(catalogue)).toContain('There is no chart called');
+    expect(textOf(catalogue)).toContain('weekly-engagement');
+    const publishAfter = await bot.deps.queues.publish.getJobCounts(
+      'waiting',
+      'active',
+      'completed',
+      'failed',
+    );
+    expect(totalJobs(publishAfter)).toBe(totalJobs(publishBefore));
+  });
+
+  test('model and status answer from the latest run and the queue', async () => {
+    const model = await slash('model', PUBLIC);
+    const card = await fake.waitFor(
+      (c) => c.method === 'response' && c.params.responseId === model.responseId,
+    );
+    expect(textOf(card)).toMatch(/Data as of/);
+    const status = await slash('status', PUBLIC);
+    const queue = await fake.waitFor(
+      (c) => c.method === 'response' && c.params.responseId === status.responseId,
+    );
+    expect(textOf(queue)).toMatch(/publish queue/);
+  });
+
+  test('a 429 from Slack is waited out (Retry-After) and the chart still arrives', async () => {
+    fake.failNext('files.getUploadURLExternal', 429);
+    const started = fake.calls.length;
+    const response = await slash('eda risk-distribution', PUBLIC);
+    expect(response.status).toBe(200);
+    await fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.params.channel_id === PUBLIC);
+    const tries = fake.calls.slice(started).filter((c) => c.method === 'files.getUploadURLExternal');
+    expect(tries.length).toBeGreaterThanOrEqual(2);
+    expect((tries[1]?.at ?? 0) - (tries[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+  });
+
+  test('learner in a staff channel: the worker looks it up, the profile is posted there', async () => {
+    const list = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.params.channel === STAFF);
+    const blocks = list.params.blocks as { type: string; elements?: { value?: string }[] }[];
+    const learnerId = blocks.filter((b) => b.type === 'actions')[1]?.elements?.[0]?.value ?? '';
+    const response = await slash(`learner ${learnerId}`, STAFF);
+    expect(response.status).toBe(200);
+    const profile = await fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.params.channel === STAFF &&
+        textOf(c).includes(`Learner ${learnerId}`),
+      30_000,
+    );
+    expect(textOf(profile)).toMatch(/At risk\* yes/);
+  });
+
+  test('digest previews go to the requester only', async () => {
+    const response = await slash('digest', PUBLIC, ADMIN);
+    expect(response.status).toBe(200);
+    const digest = await fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && textOf(c).includes('Weekly learning digest'),
+    );
+    expect(digest.params.channel).toBe(`D-${ADMIN}`);
+  });
+
+  test('a job failure reaches the requester as one sentence with the reason', async () => {
+    // Charts other than risk-distribution were not rendered in this run.
+    const response = await slash('eda quiz-scores', PUBLIC);
+    const failure = await fake.waitFor(
+      (c) =>
+        c.method === 'response' && c.params.responseId === response.responseId && textOf(c).includes(':x:'),
+    );
+    expect(failure.params.text).toMatch(
+      /^:x: I could not post the quiz-scores chart: chart quiz-scores has not been rendered/,
+    );
+    expect(String(failure.params.text)).not.toMatch(/\n\s+at /);
+  });
+
+  test('no secret reached the logs', () => {
+    const logged = logLines.join('\n');
+    expect(logged).toContain('lumen bot running');
+    expect(logged).not.toContain(BOT_TOKEN);
+    expect(logged).not.toContain(SECRET);
+  });
+});

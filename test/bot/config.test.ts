@@ -1,0 +1,58 @@
+/** Bot settings: read once, defaults, one-line errors naming the missing token, no secret in descriptions. */
+import { describe, expect, test } from 'vitest';
+import { BotConfigError, describeBotConfig, readBotConfig } from '../../src/bot/config.ts';
+import { SlackPublisher, slackPublisherFromEnv } from '../../src/bot/publish.ts';
+import { JobsError } from '../../src/jobs/jobs-error.ts';
+
+describe('readBotConfig', () => {
+  test('defaults: HTTP on 3000, no staff channels or admins', () => {
+    const config = readBotConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's3cret' });
+    expect(config).toMatchObject({ port: 3000, appToken: null, apiUrl: null });
+    expect(config.staffChannels.size).toBe(0);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test('lists, API URL and socket mode', () => {
+    const config = readBotConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_APP_TOKEN: 'xapp-1',
+      SLACK_API_URL: 'http://127.0.0.1:9/api',
+      LUMEN_STAFF_CHANNELS: 'C1, C2',
+      LUMEN_ADMIN_USERS: 'U1',
+      PORT: '8080',
+    });
+    expect([...config.staffChannels]).toEqual(['C1', 'C2']);
+    expect(config.adminUsers.has('U1')).toBe(true);
+    expect(config.apiUrl).toBe('http://127.0.0.1:9/api/');
+    expect(config.port).toBe(8080);
+    expect(describeBotConfig(config)).toMatch(/^Socket Mode/);
+  });
+
+  test('a missing token stops the bot with one line naming it', () => {
+    expect(() => readBotConfig({ SLACK_SIGNING_SECRET: 's' })).toThrow(BotConfigError);
+    // The CLI prints JobsErrors as one line.
+    expect(() => readBotConfig({ SLACK_SIGNING_SECRET: 's' })).toThrow(JobsError);
+    expect(() => readBotConfig({ SLACK_SIGNING_SECRET: 's' })).toThrow(/^SLACK_BOT_TOKEN is not set/);
+    expect(() => readBotConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/^SLACK_SIGNING_SECRET is not set/);
+    expect(() => readBotConfig({ SLACK_BOT_TOKEN: 'x', SLACK_SIGNING_SECRET: 's', PORT: 'abc' })).toThrow(
+      /PORT=abc/,
+    );
+  });
+
+  test('the worker gets a publisher only when SLACK_BOT_TOKEN is set', () => {
+    expect(slackPublisherFromEnv({})).toBeNull();
+    expect(
+      slackPublisherFromEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_API_URL: 'http://127.0.0.1:9/api' }),
+    ).toBeInstanceOf(SlackPublisher);
+  });
+
+  test('the description never contains a secret', () => {
+    const config = readBotConfig({
+      SLACK_BOT_TOKEN: 'xoxb-secret-token',
+      SLACK_SIGNING_SECRET: 'signing-secret',
+    });
+    const text = describeBotConfig(config);
+    expect(text).toContain('HTTP on port 3000');
+    expect(text).not.toMatch(/xoxb-secret-token|signing-secret/);
+  });
+});
