@@ -17,11 +17,13 @@ import { type Config, readConfig } from './config.ts';
 import { LumenError } from './errors.ts';
 import {
   closeOnSignals,
+  enqueue,
   enqueueRefresh,
   formatQueueStatus,
   JobsError,
   queueStatus,
   readJobsConfig,
+  runDigestDryRun,
   startWorker,
   waitForJob,
   withJobQueues,
@@ -178,6 +180,37 @@ function buildProgram(config: Config): Command {
       process.once('SIGINT', stop);
       await new Promise(() => {});
     });
+
+  program
+    .command('digest')
+    .description('post the weekly digest now (once per ISO week and channel), or preview it with --dry-run')
+    .option('--dry-run', 'build the digest, print its Block Kit JSON and write its files; no Slack, no Redis')
+    .option('--out <dir>', 'with --dry-run: where the preview files go (default OUT/digest-dry-run)')
+    .option('--from <dir>', 'output folder holding runs/ and latest (default LUMEN_OUT_DIR)')
+    .option('--channel <id>', 'Slack channel (default LUMEN_DIGEST_CHANNEL)')
+    .option('--force', "post even when this week's digest was already posted to the channel")
+    .action(
+      async (opts: { dryRun?: boolean; out?: string; from?: string; channel?: string; force?: boolean }) => {
+        const jobsConfig = readJobsConfig(process.env);
+        const outDir = opts.from ? resolve(opts.from) : jobsConfig.outDir;
+        if (opts.dryRun) {
+          const preview = await runDigestDryRun({ outDir, out: opts.out ? resolve(opts.out) : undefined });
+          process.stdout.write(`${JSON.stringify(preview.blocks, null, 2)}\n`);
+          process.stderr.write(`digest preview files:\n${preview.files.map((f) => `  ${f}`).join('\n')}\n`);
+          return;
+        }
+        await withJobQueues(jobsConfig, async (queues) => {
+          const job = await enqueue(queues, 'weekly-digest', {
+            outDir,
+            channel: opts.channel ?? jobsConfig.digestChannel,
+            force: opts.force ?? false,
+          });
+          process.stderr.write(`weekly digest queued as job ${job.id}\n`);
+          await waitForJob(queues, 'weekly-digest', job.id, {});
+          process.stdout.write(`weekly digest job ${job.id} done\n`);
+        });
+      },
+    );
 
   program
     .command('status')

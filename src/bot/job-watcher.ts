@@ -4,17 +4,72 @@
  * open hundreds under a burst of slash commands.)
  */
 import { type Job, QueueEvents } from 'bullmq';
-import { type JobDataMap, type JobName, type JobQueues, type JobResultMap, queueOf } from '../jobs/index.ts';
+import {
+  type JobDataMap,
+  type JobName,
+  type JobProgressReport,
+  type JobQueues,
+  type JobResultMap,
+  queueOf,
+} from '../jobs/index.ts';
+
+export type ProgressListener = (progress: JobProgressReport) => void;
+
+/** Progress reports kept per job for late subscribers (a fast job may report before the bot listens). */
+const PROGRESS_MEMORY = 500;
+
+function asProgress(data: unknown): JobProgressReport | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const { stage, percent } = data as Partial<JobProgressReport>;
+  return typeof stage === 'string' && typeof percent === 'number' ? { stage, percent } : null;
+}
 
 export class JobWatcher {
   private closed = false;
   /** Rejecters of the watches in progress, ended at close. */
   private readonly enders = new Set<(error: Error) => void>();
+  /** Recent progress reports by "queue:jobId", oldest first (bounded). */
+  private readonly recent = new Map<string, JobProgressReport[]>();
+  private readonly progressListeners = new Map<string, Set<ProgressListener>>();
 
   private constructor(
     private readonly queues: JobQueues,
     private readonly events: Record<'compute' | 'publish', QueueEvents>,
-  ) {}
+  ) {
+    for (const queue of ['compute', 'publish'] as const) {
+      events[queue].on('progress', ({ jobId, data }) => this.progressed(`${queue}:${jobId}`, data));
+    }
+  }
+
+  private progressed(key: string, data: unknown): void {
+    const progress = asProgress(data);
+    if (!progress) return;
+    const seen = this.recent.get(key) ?? [];
+    seen.push(progress);
+    this.recent.delete(key);
+    this.recent.set(key, seen);
+    if (this.recent.size > PROGRESS_MEMORY) {
+      const oldest = this.recent.keys().next().value;
+      if (oldest !== undefined) this.recent.delete(oldest);
+    }
+    for (const listener of this.progressListeners.get(key) ?? []) listener(progress);
+  }
+
+  /**
+   * Calls `listener` with every progress report of the job, including those that arrived before
+   * this call; returns the unsubscribe function.
+   */
+  onProgress(name: JobName, jobId: string, listener: ProgressListener): () => void {
+    const key = `${queueOf(name)}:${jobId}`;
+    for (const progress of this.recent.get(key) ?? []) listener(progress);
+    const listeners = this.progressListeners.get(key) ?? new Set<ProgressListener>();
+    listeners.add(listener);
+    this.progressListeners.set(key, listeners);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.progressListeners.delete(key);
+    };
+  }
 
   static async open(queues: JobQueues): Promise<JobWatcher> {
     const open = (name: string) => {

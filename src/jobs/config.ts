@@ -26,6 +26,10 @@ export interface JobsConfig {
   readonly dataDir: string;
   /** Output folder: runs go to OUT/runs/<runId>/, OUT/latest points at the last good one. */
   readonly outDir: string;
+  /** The digest warns when the model was trained more than this many days before the digest. */
+  readonly modelMaxAgeDays: number;
+  /** Quiet weeks (no data newer than the previous digest): skip the digest instead of a one-line post. */
+  readonly digestSkipEmpty: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -88,6 +92,14 @@ function prefix(env: Env): string {
   return raw;
 }
 
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new JobsError('BAD_CONFIG', `${name}=${raw} is not true or false`);
+}
+
 export function readJobsConfig(env: Env = process.env): JobsConfig {
   return Object.freeze({
     redisUrl: redisUrl(env),
@@ -100,5 +112,7 @@ export function readJobsConfig(env: Env = process.env): JobsConfig {
     concurrency: positiveInt(env, 'LUMEN_WORKER_CONCURRENCY', 1),
     dataDir: resolve(text(env, 'LUMEN_DATA_DIR') ?? 'data'),
     outDir: resolve(text(env, 'LUMEN_OUT_DIR') ?? 'out'),
+    modelMaxAgeDays: positiveInt(env, 'LUMEN_MODEL_MAX_AGE_DAYS', 30),
+    digestSkipEmpty: flag(env, 'LUMEN_DIGEST_SKIP_EMPTY', false),
   });
 }

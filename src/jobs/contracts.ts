@@ -79,8 +79,14 @@ export interface RenderChartResult {
 
 export interface LearnerProfileData {
   readonly outDir: string;
+  /** The user_id to look up; '' when looking up by `emailSha256`. */
   readonly learnerId: string;
   readonly timeoutMs: number;
+  /**
+   * Lookup by email: sha256 (hex) of the lower-cased, trimmed email. An email is learner data, so
+   * only its hash goes into Redis; the worker hashes the export's emails and compares.
+   */
+  readonly emailSha256?: string | null;
 }
 
 /** Ids and numbers only: the learner's name stays in the output files. */
@@ -92,6 +98,12 @@ export interface LearnerProfileResult {
   readonly atRisk: boolean | null;
   readonly modelVersion: string | null;
   readonly chartPath: string | null;
+  /** Up to three model drivers (feature phrases from ML_Prediction.csv, no names). */
+  readonly drivers?: string[];
+  /** open / completed / dropped, from learner_outcomes.csv. */
+  readonly outcome?: string | null;
+  /** True when the learner was looked up by email hash (the id was resolved in the worker). */
+  readonly byEmail?: boolean;
 }
 
 export interface PostAtRiskData {
@@ -109,6 +121,8 @@ export interface PostResult {
   readonly channel: string;
   readonly posted: 'list' | 'reason' | 'file' | 'digest' | 'none';
   readonly count: number;
+  /** Aggregate numbers only (counts, dates), for the requester's note; never names. */
+  readonly summary?: string | null;
 }
 
 export interface PostChartData {
@@ -120,6 +134,15 @@ export interface PostChartData {
 export interface WeeklyDigestData {
   readonly outDir: string;
   readonly channel: string;
+  /** Post even when this channel already got this ISO week's digest (`lumen digest --force`). */
+  readonly force?: boolean;
+  /**
+   * A preview (`/lumen digest` to the requester's DM): posted every time, and it neither records
+   * the week as done nor becomes the baseline of the next digest's new / recovered split.
+   */
+  readonly preview?: boolean;
+  /** Learners listed with buttons (default 10, at most 20). */
+  readonly top?: number;
 }
 
 export interface RecordFeedbackData {

@@ -2,6 +2,14 @@
 export { type JobsConfig, readJobsConfig } from './config.ts';
 export type * from './contracts.ts';
 export { COMPUTE_JOBS, PUBLISH_JOBS, queueOf } from './contracts.ts';
+export {
+  buildDigestContent,
+  type DigestContent,
+  type DigestInput,
+  failedDigestText,
+  quietWeekText,
+} from './digest/content.ts';
+export { type DigestDryRun, type DigestDryRunOptions, runDigestDryRun } from './digest/dry-run.ts';
 export { feedbackCsv, isSnoozed, latestFeedback, SNOOZE_DAYS } from './feedback-log.ts';
 export { JobQueues, withJobQueues } from './job-queues.ts';
 export { closeOnSignals, type RunningWorker, startWorker, type WorkerTuning } from './job-worker.ts';

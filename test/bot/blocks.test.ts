@@ -10,6 +10,7 @@ import { adminOnlyMessage, failureMessage, workingMessage } from '../../src/bot/
 import { statusMessage } from '../../src/bot/blocks/status.ts';
 import { usageMessage } from '../../src/bot/blocks/usage.ts';
 import { parseAtRiskArgs } from '../../src/bot/listeners/commands/at-risk.ts';
+import { emailSha256, unwrapMailto } from '../../src/bot/listeners/commands/learner.ts';
 import { escapeMrkdwn, feedbackButtons } from '../../src/jobs/slack-text.ts';
 
 describe('mrkdwn escaping', () => {
@@ -137,5 +138,45 @@ describe('/lumen at-risk arguments', () => {
     expect(parseAtRiskArgs(['top', '500'])).toMatch(/1 to 20/);
     expect(parseAtRiskArgs(['C1', 'C2'])).toMatch(/did not understand "C2"/);
     expect(parseAtRiskArgs(['../x'])).toMatch(/did not understand/);
+  });
+});
+
+describe('learner lookup by email', () => {
+  test('drivers and outcome are shown escaped; an email lookup that found nobody echoes no email', () => {
+    const found = learnerProfileMessage({
+      learnerId: 'U7',
+      found: true,
+      riskBand: 'high',
+      completionProbability: 0.2,
+      atRisk: true,
+      modelVersion: 'v1',
+      chartPath: null,
+      drivers: ['no activity for 20 days', '<!here> quiz'],
+      outcome: 'open',
+      byEmail: true,
+    });
+    const json = JSON.stringify(found.blocks);
+    expect(json).toContain('*Drivers* no activity for 20 days; &lt;!here&gt; quiz');
+    expect(json).toContain('*Outcome* open');
+    expect(json).not.toContain('<!here>');
+    const nobody = learnerProfileMessage({
+      learnerId: '',
+      found: false,
+      riskBand: null,
+      completionProbability: null,
+      atRisk: null,
+      modelVersion: null,
+      chartPath: null,
+      byEmail: true,
+    });
+    expect(nobody.text).toBe('No learner with that email in the export the latest run read.');
+  });
+
+  test('Slack mailto links are unwrapped and the hash ignores case and surrounding spaces', () => {
+    expect(unwrapMailto('<mailto:Ann@X.org|Ann@X.org>')).toBe('Ann@X.org');
+    expect(unwrapMailto('<mailto:ann@x.org>')).toBe('ann@x.org');
+    expect(unwrapMailto('ann@x.org')).toBe('ann@x.org');
+    expect(emailSha256(' Ann@X.ORG ')).toBe(emailSha256('ann@x.org'));
+    expect(emailSha256('ann@x.org')).toMatch(/^[0-9a-f]{64}$/);
   });
 });

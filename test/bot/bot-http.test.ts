@@ -3,7 +3,8 @@
  * real Redis queue (unique prefix), a real worker posting through the Slack publisher, and a fake
  * Slack Web API recording what arrives where.
  */
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -40,6 +41,28 @@ let bot: RunningBot;
 /** The second at-risk learner's first name: a real name that must arrive unescaped. */
 let plainName = '';
 let responseCounter = 0;
+/** The latest run's at-risk count, and the previous run's (2026-06-21), 12 fewer. */
+let atRiskNow = 0;
+const PREVIOUS_AS_OF = '2026-06-21';
+/** An at-risk learner looked up by email; the rendered profile chart in OUT/latest is theirs. */
+let emailLearner = { id: '', email: '' };
+
+function runRecord(runId: string): Record<string, unknown> {
+  return {
+    runId,
+    jobId: `job-${runId}`,
+    trigger: 'test',
+    status: 'succeeded',
+    startedAt: '2026-06-21T06:00:00.000Z',
+    finishedAt: '2026-06-21T06:01:00.000Z',
+    attempt: 1,
+    stages: {},
+    dataFingerprint: null,
+    modelVersion: null,
+    trained: true,
+    error: null,
+  };
+}
 
 async function slash(text: string, channelId: string, userId = MEMBER) {
   responseCounter += 1;
@@ -79,8 +102,29 @@ async function publishedRun(): Promise<{ dataDir: string; outDir: string }> {
   expect(atRisk.length).toBeGreaterThan(2);
   (atRisk[0] as Record<string, string>).first_name = '<!channel>';
   plainName = atRisk[1]?.last_name ?? '';
+  const users = parse(readFileSync(join(dataDir, 'lms_users.csv'), 'utf8'), {
+    columns: (header: string[]) => header.map((h) => h.trim()),
+  }) as Record<string, string>[];
+  const third = atRisk[2]?.user_id ?? '';
+  emailLearner = { id: third, email: users.find((u) => u.user_id === third)?.email ?? '' };
+  expect(emailLearner.email).toContain('@');
+  writeFileSync(join(runDir, 'charts', 'learner-profile.png'), PNG);
+  writeFileSync(
+    join(runDir, 'charts', 'learner-profile.vl.json'),
+    JSON.stringify({ title: `Learner ${third}: weekly activity` }),
+  );
   writeFileSync(csvPath, stringify(rows, { header: true, columns: Object.keys(rows[0] ?? {}) }));
   symlinkSync(join('runs', 'r1'), join(outDir, 'latest'));
+  // A previous run with 12 fewer at risk, found through the run history (newest first).
+  const summary = JSON.parse(readFileSync(join(runDir, 'run_summary.json'), 'utf8')) as { atRisk: number };
+  atRiskNow = summary.atRisk;
+  const previousDir = join(outDir, 'runs', 'r0');
+  mkdirSync(previousDir, { recursive: true });
+  writeFileSync(
+    join(previousDir, 'run_summary.json'),
+    JSON.stringify({ ...summary, asOf: PREVIOUS_AS_OF, atRisk: atRiskNow - 12 }),
+  );
+  writeFileSync(join(outDir, 'runs', 'history.json'), JSON.stringify([runRecord('r1'), runRecord('r0')]));
   return { dataDir, outDir };
 }
 
@@ -154,9 +198,39 @@ describe('/lumen over signed HTTP with a real worker', () => {
     expect(uploads.some((c) => c.body?.includes(PNG) === true)).toBe(true);
     expect(fake.callsTo('files.getUploadURLExternal').length).toBeGreaterThanOrEqual(2);
 
-    // The requester got the "working on it" note with the job id through response_url.
-    const working = responsesTo(response.responseId).map(textOf).join(' ');
-    expect(working).toMatch(/Working on the at-risk list \(job `post-at-risk-/);
+    // Counts by band and the change since the previous run, in the list itself.
+    expect(posted).toContain(`at risk: ${atRiskNow} (+12 since ${PREVIOUS_AS_OF})`);
+    expect(posted).toMatch(/high: \d+/);
+
+    // The requester got the "working on it" note with the job id through response_url, then the
+    // same note replaced (replace_original) with each stage the worker reported, then the answer.
+    await fake.waitFor(
+      (c) =>
+        c.method === 'response' && c.params.responseId === response.responseId && textOf(c).includes('Done'),
+    );
+    const notes = responsesTo(response.responseId);
+    const first = notes[0];
+    const jobId = /\(job `(post-at-risk-[^`]+)`\)/.exec(String(first?.params.text))?.[1] ?? '';
+    expect(String(first?.params.text)).toMatch(
+      /^:hourglass_flowing_sand: Working on the at-risk list \(job `/,
+    );
+    expect(jobId).not.toBe('');
+    expect(first?.params.replace_original).toBeUndefined();
+    const updates = notes.slice(1);
+    // Slack takes five posts per response_url: the note, two stages, the answer (one spare).
+    expect(updates).toHaveLength(3);
+    for (const update of updates) {
+      expect(update.params.replace_original).toBe(true);
+      expect(update.params.response_type).toBe('ephemeral');
+      expect(String(update.params.text)).toContain(jobId);
+    }
+    const stages = updates.slice(0, -1).map((u) => String(u.params.text));
+    expect(stages[0]).toContain('reading the latest scores and the previous run (20%)');
+    expect(stages.some((t) => t.includes('posting the list (70%)'))).toBe(true);
+    const answer = String(updates.at(-1)?.params.text);
+    expect(answer).toMatch(/^:white_check_mark: Done: posted the at-risk list/);
+    expect(answer).toContain(`at risk: ${atRiskNow} (+12 since ${PREVIOUS_AS_OF})`);
+    expect(answer).not.toContain(plainName);
     expect(fake.callsTo('conversations.open')).toHaveLength(0);
   });
 
@@ -356,6 +430,28 @@ describe('/lumen over signed HTTP with a real worker', () => {
     expect((tries[1]?.at ?? 0) - (tries[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
   });
 
+  test('two 500s from Slack are retried by the publisher and the list is posted once', async () => {
+    fake.failNext('chat.postMessage', 500);
+    fake.failNext('chat.postMessage', 500);
+    const started = fake.calls.length;
+    const response = await slash('at-risk top 3', STAFF);
+    expect(response.status).toBe(200);
+    const done = await fake.waitFor(
+      (c) =>
+        c.method === 'response' &&
+        c.params.responseId === response.responseId &&
+        /Done|:x:/.test(String(c.params.text)),
+    );
+    expect(String(done.params.text)).toMatch(/^:white_check_mark: Done: posted the at-risk list/);
+    const tries = fake.calls
+      .slice(started)
+      .filter((c) => c.method === 'chat.postMessage' && textOf(c).includes('Learners at risk'));
+    // Two answered 500, the third went through; nothing was posted twice.
+    expect(tries).toHaveLength(3);
+    expect(tries.every((c) => c.params.channel === STAFF)).toBe(true);
+    expect((tries[2]?.at ?? 0) - (tries[0]?.at ?? 0)).toBeGreaterThanOrEqual(100);
+  });
+
   test('learner in a staff channel: the worker looks it up, the profile is posted there', async () => {
     const list = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.params.channel === STAFF);
     const blocks = list.params.blocks as { type: string; elements?: { value?: string }[] }[];
@@ -370,6 +466,96 @@ describe('/lumen over signed HTTP with a real worker', () => {
       30_000,
     );
     expect(textOf(profile)).toMatch(/At risk\* yes/);
+    // OUT/latest's profile chart is another learner's, so the worker drew this one's on demand.
+    const request = await fake.waitFor(
+      (c) => c.method === 'files.getUploadURLExternal' && textOf(c).includes(`learner-${learnerId}.png`),
+      30_000,
+    );
+    // A real rendered PNG, not the 12-byte stand-in the run was published with.
+    const upload = await fake.waitFor(
+      (c) =>
+        c.method === 'upload' &&
+        fake.calls.indexOf(c) > fake.calls.indexOf(request) &&
+        c.bytes > 1000 &&
+        c.body?.includes(Buffer.from('PNG')) === true,
+    );
+    expect(upload.bytes).toBeGreaterThan(1000);
+    const drawn = join(jobsConfig.outDir, 'learner-charts', `r1-${learnerId}.png`);
+    expect(readFileSync(drawn).subarray(1, 4).toString()).toBe('PNG');
+    // The requester's note followed the job: its stages, then the answer, each replacing the last.
+    await fake.waitFor(
+      (c) =>
+        c.method === 'response' && c.params.responseId === response.responseId && textOf(c).includes('Done'),
+    );
+    const notes = responsesTo(response.responseId).map((c) => String(c.params.text));
+    expect(notes[0]).toMatch(
+      new RegExp(`^:hourglass_flowing_sand: Working on the profile of learner ${learnerId}`),
+    );
+    expect(notes.some((t) => t.includes('drawing the profile chart (40%)'))).toBe(true);
+    expect(notes.at(-1)).toMatch(/^:white_check_mark: Done: posted the profile of learner/);
+    expect(
+      responsesTo(response.responseId)
+        .slice(1)
+        .every((c) => c.params.replace_original === true),
+    ).toBe(true);
+    // OUT/latest still carries the chart it was published with.
+    expect(readFileSync(join(jobsConfig.outDir, 'latest', 'charts', 'learner-profile.png'))).toEqual(PNG);
+  }, 60_000);
+
+  test('learner by email: only its hash is queued, the worker resolves it, profile and chart are posted', async () => {
+    const typed = `  ${emailLearner.email.toUpperCase()} `;
+    const response = await slash(`learner ${typed}`, STAFF);
+    expect(response.status).toBe(200);
+    const profile = await fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.params.channel === STAFF &&
+        textOf(c).includes(`Learner ${emailLearner.id}`),
+      30_000,
+    );
+    const text = textOf(profile);
+    expect(text).toMatch(/At risk\* yes/);
+    expect(text).toMatch(/Outcome\* open/);
+    expect(text).toMatch(/Drivers\* \S/);
+    // The profile chart in OUT/latest is this learner's, so it is uploaded with the profile.
+    const chartRequest = await fake.waitFor(
+      (c) =>
+        c.method === 'files.getUploadURLExternal' && textOf(c).includes(`learner-${emailLearner.id}.png`),
+    );
+    await fake.waitFor(
+      (c) =>
+        c.method === 'files.completeUploadExternal' &&
+        fake.calls.indexOf(c) > fake.calls.indexOf(chartRequest) &&
+        c.params.channel_id === STAFF &&
+        textOf(c).includes('Learner profile'),
+    );
+    // The chart published in OUT/latest was this learner's: nothing was drawn on demand.
+    expect(existsSync(join(jobsConfig.outDir, 'learner-charts', `r1-${emailLearner.id}.png`))).toBe(false);
+    // The email never went into Redis (job data) nor back into Slack.
+    const note = await fake.waitFor(
+      (c) => c.method === 'response' && c.params.responseId === response.responseId,
+    );
+    const jobId = /\(job `([^`]+)`\)/.exec(String(note.params.text))?.[1] ?? '';
+    const job = await bot.deps.queues.compute.getJob(jobId);
+    expect(job?.data).toMatchObject({ learnerId: '' });
+    const hash = createHash('sha256').update(emailLearner.email.trim().toLowerCase()).digest('hex');
+    expect((job?.data as { emailSha256?: string } | undefined)?.emailSha256).toBe(hash);
+    const lower = emailLearner.email.toLowerCase();
+    expect(JSON.stringify(job?.data).toLowerCase()).not.toContain(lower);
+    expect(JSON.stringify(job?.returnvalue ?? {}).toLowerCase()).not.toContain(lower);
+    expect(fake.calls.some((c) => textOf(c).toLowerCase().includes(lower))).toBe(false);
+  });
+
+  test('learner by an unknown email: a clear answer, and no chart', async () => {
+    const uploads = fake.callsTo('files.getUploadURLExternal').length;
+    await slash('learner nobody@example.invalid', STAFF);
+    const answer = await fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && textOf(c).includes('No learner with that email'),
+      30_000,
+    );
+    expect(answer.params.channel).toBe(STAFF);
+    expect(textOf(answer)).not.toContain('nobody@');
+    expect(fake.callsTo('files.getUploadURLExternal')).toHaveLength(uploads);
   });
 
   test('digest previews go to the requester only', async () => {

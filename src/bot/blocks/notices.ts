@@ -8,6 +8,28 @@ export function workingMessage(what: string, jobId: string, viaDm = false): Slac
   return plainMessage(viaDm ? `${working}\n${sentToDmNote(what)}` : working);
 }
 
+/** The "working on it" note again, with the stage the worker reported last. */
+export function progressMessage(
+  what: string,
+  jobId: string,
+  progress: { stage: string; percent: number },
+  viaDm = false,
+): SlackMessage {
+  const percent = Math.max(0, Math.min(100, Math.round(progress.percent)));
+  const working =
+    `:hourglass_flowing_sand: Working on ${what} (job \`${escapeMrkdwn(jobId)}\`): ` +
+    `${escapeMrkdwn(progress.stage)} (${percent}%).`;
+  return plainMessage(viaDm ? `${working}\n${sentToDmNote(what)}` : working);
+}
+
+/** What replaces the note when the job is done: `answer` is mrkdwn the caller escaped. */
+export function doneMessage(what: string, jobId: string, answer: string, viaDm = false): SlackMessage {
+  const where = viaDm ? ' in your direct messages' : '';
+  return plainMessage(
+    `:white_check_mark: Done: ${what}${where} (job \`${escapeMrkdwn(jobId)}\`).${answer ? `\n${answer}` : ''}`,
+  );
+}
+
 /** Learner-level answers asked for outside a staff channel go to the requester's DM. */
 export function sentToDmNote(what: string): string {
   return `:lock: ${what} names learners, so I am sending it to you in a direct message instead of this channel.`;

@@ -1,18 +1,145 @@
-/** learner-profile: one learner's latest score, as ids and numbers (the name stays in the files). */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * learner-profile: one learner's latest score, drivers and outcome, as ids, numbers and feature
+ * phrases (the name and email stay in the files). A learner asked for by email is found by the
+ * sha256 of the lower-cased, trimmed email: the job data carries only the hash.
+ */
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { runAnalysis } from '../../analytics/analysis.ts';
 import type { JobContext, LearnerProfileResult } from '../contracts.ts';
+import { JobsError } from '../jobs-error.ts';
 import { latestFolderOrFail, readPredictions } from '../latest-outputs.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 
+/** The hash the bot puts into the job data for `/lumen learner <email>`. */
+export function emailHash(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+}
+
+function readCsv(path: string): Record<string, string>[] {
+  // Header cells of real exports carry stray spaces ("department ").
+  return parse(readFileSync(path, 'utf8'), {
+    columns: (header: string[]) => header.map((h) => h.trim()),
+    skip_empty_lines: true,
+    bom: true,
+  }) as Record<string, string>[];
+}
+
+/** The export the latest run read: data_quality.json names its folder. */
+function exportDir(runDir: string): string {
+  const path = join(runDir, 'data_quality.json');
+  if (!existsSync(path)) throw new JobsError('MISSING_OUTPUT', `no data quality report in ${runDir}`);
+  const { dataDir } = JSON.parse(readFileSync(path, 'utf8')) as { dataDir?: unknown };
+  if (typeof dataDir !== 'string' || dataDir === '') {
+    throw new JobsError('MISSING_OUTPUT', `${path} does not name the export folder`);
+  }
+  return isAbsolute(dataDir) ? dataDir : resolve(dataDir);
+}
+
+/** The user_id whose email hashes to `hash`, or null. */
+export function userIdByEmailHash(runDir: string, hash: string): string | null {
+  const users = join(exportDir(runDir), 'lms_users.csv');
+  if (!existsSync(users)) throw new JobsError('MISSING_OUTPUT', `the export has no lms_users.csv (${users})`);
+  const match = readCsv(users).find((row) => row.email && emailHash(row.email) === hash);
+  return match?.user_id?.trim() || null;
+}
+
+/** OUT/latest/charts/learner-profile.png when its spec is this learner's (the title names the id). */
+function profileChart(runDir: string, learnerId: string): string | null {
+  const png = join(runDir, 'charts', 'learner-profile.png');
+  const spec = join(runDir, 'charts', 'learner-profile.vl.json');
+  if (!existsSync(png) || !existsSync(spec)) return null;
+  try {
+    const { title } = JSON.parse(readFileSync(spec, 'utf8')) as { title?: unknown };
+    const text = typeof title === 'string' ? title : JSON.stringify(title ?? '');
+    return new RegExp(`(^|[^A-Za-z0-9_.-])${learnerId.replace(/[.]/g, '\\.')}($|[^A-Za-z0-9_.-])`).test(text)
+      ? png
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Renders the learner-profile chart for `learnerId` against the latest run (same export, as-of day
+ * and saved model) in a temporary folder, and keeps only the PNG, under
+ * OUT/learner-charts/<runId>-<id>.png so a second ask for the same learner and run is instant.
+ * OUT/latest itself is never written: it is a published run.
+ */
+async function renderProfileChart(
+  job: JobContext<'learner-profile'>,
+  context: ProcessorContext,
+  runDir: string,
+  learnerId: string,
+): Promise<string | null> {
+  const modelPath = join(runDir, 'models', 'latest.json');
+  if (!existsSync(modelPath)) return null;
+  const folder = join(job.data.outDir, 'learner-charts');
+  const target = join(folder, `${basename(runDir)}-${learnerId.replace(/[^A-Za-z0-9_-]/g, '_')}.png`);
+  if (existsSync(target)) return target;
+  let asOf: string | null = null;
+  try {
+    asOf =
+      (JSON.parse(readFileSync(join(runDir, 'run_summary.json'), 'utf8')) as { asOf?: string }).asOf ?? null;
+  } catch {
+    asOf = null;
+  }
+  const work = mkdtempSync(join(tmpdir(), 'lumen-learner-chart-'));
+  try {
+    await runAnalysis(context.config, {
+      dataDir: exportDir(runDir),
+      outDir: work,
+      asOf,
+      train: false,
+      score: true,
+      modelPath,
+      charts: true,
+      learnerId,
+    });
+    const png = profileChart(work, learnerId);
+    if (!png) return null;
+    mkdirSync(folder, { recursive: true });
+    // Copy then rename: the bot never reads half a PNG.
+    const temp = `${target}.${process.pid}.tmp`;
+    copyFileSync(png, temp);
+    renameSync(temp, target);
+    return target;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function outcomeOf(runDir: string, learnerId: string): string | null {
+  const path = join(runDir, 'learner_outcomes.csv');
+  if (!existsSync(path)) return null;
+  return readCsv(path).find((r) => r.user_id === learnerId)?.outcome ?? null;
+}
+
+async function progress(job: JobContext<'learner-profile'>, stage: string, percent: number): Promise<void> {
+  await Promise.resolve(job.updateProgress({ stage, percent })).catch(() => {});
+}
+
 export async function processLearnerProfile(
   job: JobContext<'learner-profile'>,
-  _context: ProcessorContext,
+  context: ProcessorContext,
 ): Promise<LearnerProfileResult> {
-  const { learnerId, outDir } = job.data;
+  const { outDir, emailSha256 } = job.data;
+  await progress(job, 'looking up the learner', 10);
   const runDir = latestFolderOrFail(outDir);
-  const row = readPredictions(runDir)?.find((r) => r.user_id === learnerId);
-  const chart = join(runDir, 'charts', `learner-profile-${learnerId.replace(/[^A-Za-z0-9_-]/g, '_')}.png`);
+  const byEmail = typeof emailSha256 === 'string' && emailSha256 !== '';
+  const learnerId = byEmail ? (userIdByEmailHash(runDir, emailSha256) ?? '') : job.data.learnerId;
+  const row = learnerId ? readPredictions(runDir)?.find((r) => r.user_id === learnerId) : undefined;
+  const outcome = learnerId ? outcomeOf(runDir, learnerId) : null;
+  const known = row !== undefined || outcome !== null;
+  let chartPath = known ? profileChart(runDir, learnerId) : null;
+  if (known && chartPath === null) {
+    // The chart OUT/latest carries is another learner's: draw this one's.
+    await progress(job, 'drawing the profile chart', 40);
+    chartPath = await renderProfileChart(job, context, runDir, learnerId);
+  }
   return {
     learnerId,
     found: row !== undefined,
@@ -20,6 +147,9 @@ export async function processLearnerProfile(
     completionProbability: row ? Number(row.completion_probability) : null,
     atRisk: row ? row.at_risk === 'true' : null,
     modelVersion: row?.model_version ?? null,
-    chartPath: existsSync(chart) ? chart : null,
+    chartPath,
+    drivers: (row?.top_drivers ?? '').split(/;\s*/).filter(Boolean).slice(0, 3),
+    outcome,
+    byEmail,
   };
 }

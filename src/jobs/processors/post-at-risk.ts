@@ -3,12 +3,17 @@
  * gate (or no list was published) the channel gets the reason, never an empty list. Names and
  * drivers come from the export, so they are escaped for mrkdwn.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import type { RunSummary } from '../../analytics/analysis.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
 import { isSnoozed, type LatestFeedback, latestFeedback } from '../feedback-log.ts';
 import { latestFolderOrFail, type PredictionRow, readModelCard, readPredictions } from '../latest-outputs.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 import type { SlackBlock } from '../publisher.ts';
+import { runsDir } from '../runs/run-folders.ts';
+import { readHistoryFile } from '../runs/run-history.ts';
 import { escapeMrkdwn, feedbackButtons } from '../slack-text.ts';
 import { requirePublisher } from './require-publisher.ts';
 
@@ -40,6 +45,63 @@ function bandCounts(rows: PredictionRow[]): string {
   return [...bands].map(([band, n]) => `${escapeMrkdwn(band)}: ${n}`).join(' · ');
 }
 
+function readSummary(runDir: string): RunSummary | null {
+  try {
+    return JSON.parse(readFileSync(join(runDir, 'run_summary.json'), 'utf8')) as RunSummary;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The run published before `latestDir`: the next succeeded run in OUT/runs/history.json, or, when
+ * the history does not know the latest run, the newest earlier run folder that finished (run.json).
+ */
+export function previousRunFolder(outDir: string, latestDir: string): string | null {
+  const latestId = basename(latestDir);
+  const history = readHistoryFile(outDir);
+  const at = history.findIndex((run) => run.runId === latestId);
+  if (at >= 0) {
+    for (const run of history.slice(at + 1)) {
+      const dir = join(runsDir(outDir), run.runId);
+      if (run.status === 'succeeded' && existsSync(join(dir, 'run_summary.json'))) return dir;
+    }
+    return null;
+  }
+  const dir = runsDir(outDir);
+  if (!existsSync(dir)) return null;
+  const earlier = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name < latestId)
+    .map((e) => e.name)
+    .sort()
+    .reverse();
+  const found = earlier.find(
+    (name) => existsSync(join(dir, name, 'run.json')) && existsSync(join(dir, name, 'run_summary.json')),
+  );
+  return found ? join(dir, found) : null;
+}
+
+/** "at risk: 427 (+12 since 2026-06-21)", or "(first run)" when there is no earlier run to compare. */
+export function atRiskChange(outDir: string, latestDir: string, atRiskNow: number): string {
+  const previousDir = previousRunFolder(outDir, latestDir);
+  const previous = previousDir ? readSummary(previousDir) : null;
+  if (previous === null || previous.atRisk === null) return `at risk: ${atRiskNow} (first run)`;
+  const delta = atRiskNow - previous.atRisk;
+  const sign = delta > 0 ? '+' : delta < 0 ? '-' : '±';
+  return `at risk: ${atRiskNow} (${sign}${Math.abs(delta)} since ${escapeMrkdwn(previous.asOf)})`;
+}
+
+function summaryBandCounts(bands: Record<string, number>): string {
+  return Object.entries(bands)
+    .map(([band, n]) => `${escapeMrkdwn(band)}: ${n}`)
+    .join(' · ');
+}
+
+async function stage(job: JobContext<'post-at-risk'>, name: string, percent: number): Promise<void> {
+  // Progress is for the requester's note; a failed report must not fail the post.
+  await Promise.resolve(job.updateProgress({ stage: name, percent })).catch(() => {});
+}
+
 export async function processPostAtRisk(
   job: JobContext<'post-at-risk'>,
   context: ProcessorContext,
@@ -54,6 +116,7 @@ export async function processPostAtRisk(
     await publisher.postMessage(channel, [{ type: 'section', text: { type: 'mrkdwn', text } }], text);
     return { channel, posted: 'reason', count: 0 };
   }
+  await stage(job, 'reading the latest scores and the previous run', 20);
   const runDir = latestFolderOrFail(outDir);
   const card = readModelCard(runDir);
   const rows = readPredictions(runDir);
@@ -65,6 +128,12 @@ export async function processPostAtRisk(
     return { channel, posted: 'reason', count: 0 };
   }
 
+  const summary = readSummary(runDir);
+  const allAtRisk = summary?.atRisk ?? rows.filter((r) => r.at_risk === 'true').length;
+  const change = atRiskChange(outDir, runDir, allAtRisk);
+  const allBands = summary?.bands ? summaryBandCounts(summary.bands) : bandCounts(rows);
+  // Aggregates over all learners (the course filter narrows the list, not the run's totals).
+  const totals = `${change} · ${allBands}${courseId ? ' (all courses)' : ''}`;
   const scope = rows.filter((r) => inCourse(r, courseId));
   // Feedback from the buttons: snoozed learners stay out of the list until the snooze ends.
   const feedback = latestFeedback(outDir);
@@ -77,15 +146,29 @@ export async function processPostAtRisk(
   if (atRisk.length === 0) {
     const hidden = snoozed > 0 ? ` (${snoozed} snoozed not shown)` : '';
     const text = `No learner${where} is at risk as of ${asOf}${hidden} (model ${card.modelVersion}).`;
-    await publisher.postMessage(channel, [{ type: 'section', text: { type: 'mrkdwn', text } }], text);
-    return { channel, posted: 'list', count: 0 };
+    await stage(job, 'posting the list', 70);
+    await publisher.postMessage(
+      channel,
+      [
+        { type: 'section', text: { type: 'mrkdwn', text } },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: totals }] },
+      ],
+      text,
+    );
+    return { channel, posted: 'list', count: 0, summary: totals };
   }
   const shown = atRisk.slice(0, limit);
   const header = `${atRisk.length} of ${scope.length} open learners${where} at risk as of ${asOf}; top ${shown.length}:`;
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Learners at risk' } },
     { type: 'section', text: { type: 'mrkdwn', text: header } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: bandCounts(scope) }] },
+    {
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: courseId ? `${where.trim()}: ${bandCounts(scope)}` : bandCounts(scope) },
+      ],
+    },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: totals }] },
   ];
   for (const row of shown) {
     blocks.push({
@@ -101,10 +184,17 @@ export async function processPostAtRisk(
     ...(snoozed > 0 ? [`${snoozed} snoozed not shown`] : []),
   ].join(' · ');
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: footer }] });
+  await stage(job, 'posting the list', 70);
   await publisher.postMessage(channel, blocks, header);
   if (job.data.attachCsv) {
+    await stage(job, 'uploading the CSV', 85);
     const csv = stringify(atRisk, { header: true, columns: Object.keys(atRisk[0] ?? {}) });
     await publisher.uploadFile(channel, `at-risk-${asOf}.csv`, Buffer.from(csv), `At-risk learners ${asOf}`);
   }
-  return { channel, posted: 'list', count: shown.length };
+  return {
+    channel,
+    posted: 'list',
+    count: shown.length,
+    summary: `${shown.length} listed · ${totals}`,
+  };
 }

@@ -1,9 +1,57 @@
-/** weekly-digest: a short summary of the last good run (risk bands, model state) for a channel. */
+/**
+ * weekly-digest: this week's digest of the last good run to a staff channel, exactly once per ISO
+ * week per channel (see src/jobs/digest/once.ts for the protocol and its remaining window). A
+ * preview (`/lumen digest`, to the requester's DM) posts every time and records nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import type { JobContext, PostResult } from '../contracts.ts';
-import { readModelCard, readPredictions } from '../latest-outputs.ts';
+import { failedDigestText } from '../digest/content.ts';
+import { dayIn, isoWeek } from '../digest/iso-week.ts';
+import { DigestOnce, lastDigestKey, ONCE_TTL_SECONDS, onceKey, readLastDigest } from '../digest/once.ts';
+import { type DigestPlan, planDigest } from '../digest/plan.ts';
 import type { ProcessorContext } from '../processor-context.ts';
-import { latestRunFolder } from '../runs/run-folders.ts';
+import type { Publisher, SlackBlock } from '../publisher.ts';
 import { requirePublisher } from './require-publisher.ts';
+
+function line(text: string): SlackBlock[] {
+  return [{ type: 'section', text: { type: 'mrkdwn', text } }];
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+interface Upload {
+  readonly name: string;
+  readonly title: string;
+  readonly bytes: () => Uint8Array;
+}
+
+function uploadsOf(plan: DigestPlan): Upload[] {
+  if (plan.kind !== 'digest') return [];
+  const { content } = plan;
+  const uploads: Upload[] = content.charts.map((chart) => ({
+    name: chart.name,
+    title: chart.title,
+    bytes: () => readFileSync(chart.path),
+  }));
+  const csv = content.atRiskCsv;
+  if (csv !== null)
+    uploads.push({
+      name: content.csvName,
+      title: `At-risk learners, as of ${content.asOf}`,
+      bytes: () => Buffer.from(csv),
+    });
+  return uploads;
+}
+
+async function postPlan(publisher: Publisher, channel: string, plan: DigestPlan): Promise<void> {
+  for (const upload of uploadsOf(plan))
+    await publisher.uploadFile(channel, upload.name, upload.bytes(), upload.title);
+  if (plan.kind === 'quiet') await publisher.postMessage(channel, line(plan.text), plan.text);
+  else await publisher.postMessage(channel, plan.content.blocks, plan.content.text);
+}
 
 export async function processWeeklyDigest(
   job: JobContext<'weekly-digest'>,
@@ -11,25 +59,89 @@ export async function processWeeklyDigest(
 ): Promise<PostResult> {
   const publisher = requirePublisher(context);
   const { channel, outDir } = job.data;
-  const runDir = latestRunFolder(outDir);
-  const lines: string[] = [];
-  if (!runDir) {
-    lines.push('No successful refresh yet: there is nothing to summarise.');
-  } else {
-    const card = readModelCard(runDir);
-    const rows = readPredictions(runDir) ?? [];
-    const bands = new Map<string, number>();
-    for (const row of rows) bands.set(row.risk_band ?? '?', (bands.get(row.risk_band ?? '?') ?? 0) + 1);
-    lines.push(`Data as of ${card?.dataAsOf ?? 'unknown'}; model ${card?.modelVersion ?? 'none'}.`);
-    if (card && !card.reliable) lines.push(`The model is not reliable: ${card.gateReasons.join(' ')}`);
-    else if (rows.length) {
-      lines.push(
-        `${rows.filter((r) => r.at_risk === 'true').length} of ${rows.length} open learners at risk.`,
-      );
-      lines.push([...bands].map(([band, n]) => `${band}: ${n}`).join(', '));
+  const { jobsConfig } = context;
+  const prefix = jobsConfig.queuePrefix;
+  // The week the digest is for: the job's creation day in LUMEN_TZ, stable across retries.
+  const week = isoWeek(dayIn(job.timestamp, jobsConfig.tz));
+  const redis = new Redis(jobsConfig.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  try {
+    await redis.connect();
+    const last = await readLastDigest(redis, prefix, channel);
+    let plan: DigestPlan;
+    try {
+      plan = planDigest({
+        outDir,
+        last: job.data.preview ? null : last,
+        now: new Date(),
+        modelMaxAgeDays: jobsConfig.modelMaxAgeDays,
+        ...(job.data.top !== undefined ? { top: job.data.top } : {}),
+      });
+    } catch (error) {
+      // Say what went wrong instead of posting nothing; once per channel and week for scheduled runs.
+      const text = failedDigestText(message(error), outDir);
+      const first = job.data.preview
+        ? 'OK'
+        : await redis.set(`${prefix}:digest:error:${channel}:${week}`, job.id, 'EX', ONCE_TTL_SECONDS, 'NX');
+      if (first === 'OK' || job.data.force) await publisher.postMessage(channel, line(text), text);
+      await job.log(`digest not built: ${message(error)}`);
+      return { channel, posted: 'reason', count: 0 };
     }
+
+    if (job.data.preview) {
+      await postPlan(publisher, channel, plan);
+      return { channel, posted: 'digest', count: plan.kind === 'digest' ? plan.content.atRiskIds.length : 0 };
+    }
+    if (plan.kind === 'quiet' && jobsConfig.digestSkipEmpty) {
+      await job.log(`quiet week: no data newer than ${plan.since}; skipped (LUMEN_DIGEST_SKIP_EMPTY)`);
+      return { channel, posted: 'none', count: 0 };
+    }
+
+    const { claim, once } = await DigestOnce.claim(
+      redis,
+      { key: onceKey(prefix, channel, week), lastKey: lastDigestKey(prefix, channel) },
+      job.id,
+      job.data.force === true,
+    );
+    if (!once) {
+      const why =
+        claim.status === 'posted'
+          ? `already posted to ${channel} for ${week}`
+          : `${channel} ${week} is claimed by job ${claim.record.owner} (${claim.record.stage} since ${claim.record.at}); not posting twice - re-post with force if it never arrived`;
+      await job.log(`digest skipped: ${why}`);
+      return { channel, posted: 'none', count: 0 };
+    }
+    try {
+      for (const upload of uploadsOf(plan)) {
+        if (once.uploaded(upload.name)) continue;
+        await publisher.uploadFile(channel, upload.name, upload.bytes(), upload.title);
+        await once.markUploaded(upload.name);
+      }
+      await once.markSending();
+      if (plan.kind === 'quiet') await publisher.postMessage(channel, line(plan.text), plan.text);
+      else await publisher.postMessage(channel, plan.content.blocks, plan.content.text);
+    } catch (error) {
+      // Slack (or Redis) said no before the message went out: the retry may take the week over.
+      await once.release().catch(() => {});
+      throw error;
+    }
+    // The message is out: from here on nothing releases the claim.
+    await once.markPosted(
+      plan.kind === 'digest'
+        ? {
+            week,
+            asOf: plan.content.asOf,
+            atRisk: plan.content.atRiskIds,
+            postedAt: new Date().toISOString(),
+            runDir: plan.runDir,
+          }
+        : null,
+    );
+    return {
+      channel,
+      posted: plan.kind === 'digest' ? 'digest' : 'reason',
+      count: plan.kind === 'digest' ? plan.content.atRiskIds.length : 0,
+    };
+  } finally {
+    redis.disconnect();
   }
-  const text = `Weekly learning digest\n${lines.join('\n')}`;
-  await publisher.postMessage(channel, [{ type: 'section', text: { type: 'mrkdwn', text } }], text);
-  return { channel, posted: 'digest', count: lines.length };
 }

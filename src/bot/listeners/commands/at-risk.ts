@@ -4,10 +4,17 @@
  * channel it goes to the requester's DM and the channel gets a note.
  */
 import { enqueue } from '../../../jobs/index.ts';
-import { badArgumentMessage, failureMessage, workingMessage } from '../../blocks/notices.ts';
+import {
+  badArgumentMessage,
+  doneMessage,
+  failureMessage,
+  progressMessage,
+  workingMessage,
+} from '../../blocks/notices.ts';
 import { learnerLevelDestination } from '../../privacy.ts';
 import {
   type CommandHandler,
+  followJob,
   oncePerRequest,
   reply,
   reportFailure,
@@ -80,8 +87,25 @@ export const handleAtRisk: CommandHandler = async (request, deps) => {
       },
       oncePerRequest(request),
     );
-    await reply(request, workingMessage('the at-risk list', list.id, destination.viaDm));
-    reportJobFailure(request, deps, list, 'post the at-risk list');
+    const what = 'the at-risk list';
+    await reply(request, workingMessage(what, list.id, destination.viaDm));
+    // The note is replaced with each stage the worker reports, then with the answer.
+    followJob(
+      request,
+      deps,
+      { id: list.id, name: 'post-at-risk' as const },
+      {
+        what: 'post the at-risk list',
+        progress: (progress) => progressMessage(what, list.id, progress, destination.viaDm),
+        done: (result) =>
+          doneMessage(
+            result.posted === 'list' ? `posted ${what}` : `no list this time, the reason is posted`,
+            list.id,
+            result.summary ?? '',
+            destination.viaDm,
+          ),
+      },
+    );
     reportJobFailure(request, deps, chart, 'post the risk-distribution chart');
   } catch (error) {
     await reportFailure(request, deps, 'at-risk', error, failureMessage('queue the at-risk list', error));

@@ -1,6 +1,6 @@
 /** The slice of Bolt's slash-command arguments a /lumen subcommand handler uses. */
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
-import type { EnqueueOptions, JobName } from '../../../jobs/index.ts';
+import type { EnqueueOptions, JobName, JobProgressReport, JobResultMap } from '../../../jobs/index.ts';
 import { asKnownBlocks, type SlackMessage } from '../../blocks/message.ts';
 import { failureMessage } from '../../blocks/notices.ts';
 import { type BotDeps, inBackground } from '../../deps.ts';
@@ -24,6 +24,22 @@ export async function reply(
 ): Promise<void> {
   await request.respond({
     response_type: visibility,
+    text: message.text,
+    blocks: asKnownBlocks(message.blocks),
+  });
+}
+
+/**
+ * Replaces the ephemeral message the response_url last posted (the "working on it" note). Slack
+ * cannot chat.update an ephemeral message, but response_url with replace_original can.
+ */
+export async function replaceReply(
+  request: Pick<CommandRequest, 'respond'>,
+  message: SlackMessage,
+): Promise<void> {
+  await request.respond({
+    response_type: 'ephemeral',
+    replace_original: true,
     text: message.text,
     blocks: asKnownBlocks(message.blocks),
   });
@@ -80,5 +96,69 @@ export function reportJobFailure(
       if (deps.stopping.aborted || error instanceof JobWatchEnded) return;
       await reply(request, failureMessage(what, error));
     }
+  });
+}
+
+/** Stage updates per "working on it" note (a response_url takes five posts in all). */
+export const STAGE_UPDATES = 2;
+
+export interface FollowJobMessages<N extends JobName> {
+  /** The "working on it" note, updated with the job's stage as the worker reports it. */
+  readonly progress: (progress: JobProgressReport) => SlackMessage;
+  /** What replaces the note when the job has finished. */
+  readonly done: (result: JobResultMap[N]) => SlackMessage;
+  /** For the failure sentence: "I could not <what>: ...". */
+  readonly what: string;
+  /** Work with the result before the answer replaces the note (the bot posting it); may throw. */
+  readonly withResult?: (result: JobResultMap[N]) => Promise<void>;
+}
+
+/**
+ * After the ack and the "working on it" note: replaces that note (response_url, replace_original)
+ * with each stage the job reports, then with the answer, or with one sentence when it failed.
+ * Updates are sent one at a time and in order, so a late stage never overwrites the answer.
+ */
+export function followJob<N extends JobName>(
+  request: CommandRequest,
+  deps: BotDeps,
+  job: { id: string; name: N },
+  messages: FollowJobMessages<N>,
+): void {
+  inBackground(deps, `${job.name} ${job.id}`, async () => {
+    let chain: Promise<void> = Promise.resolve();
+    const send = (message: SlackMessage) => {
+      chain = chain
+        .then(() => replaceReply(request, message))
+        .catch((error: unknown) => {
+          deps.log(
+            `could not update the requester: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        });
+    };
+    let lastStage = '';
+    let stageUpdates = 0;
+    const stop = deps.watcher.onProgress(job.name, job.id, (progress) => {
+      // Slack takes at most five posts per response_url: the note, STAGE_UPDATES stages, the
+      // answer, and one left for a failure of a companion job (reportJobFailure).
+      if (progress.stage === lastStage || stageUpdates >= STAGE_UPDATES) return;
+      lastStage = progress.stage;
+      stageUpdates += 1;
+      send(messages.progress(progress));
+    });
+    try {
+      const result = await deps.watcher.waitFor(job.name, job.id, WATCH_MS);
+      stop();
+      await messages.withResult?.(result);
+      send(messages.done(result));
+    } catch (error) {
+      stop();
+      // A watch that timed out, or ended because the bot stops, says nothing about the job.
+      if (!deps.stopping.aborted && !(error instanceof JobWatchEnded)) {
+        send(failureMessage(messages.what, error));
+        await chain;
+        throw error;
+      }
+    }
+    await chain;
   });
 }

@@ -11,7 +11,7 @@ export const handleDigest: CommandHandler = async (request, deps) => {
     const job = await enqueue(
       deps.queues,
       'weekly-digest',
-      { outDir: deps.jobsConfig.outDir, channel: dm },
+      { outDir: deps.jobsConfig.outDir, channel: dm, preview: true },
       oncePerRequest(request),
     );
     if (job.deduplicated) return;

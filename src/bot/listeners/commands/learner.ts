@@ -3,32 +3,50 @@
  * returns ids and numbers; the bot then posts them (and the profile chart when one was rendered)
  * where learner-level content may go.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { enqueue } from '../../../jobs/index.ts';
 import { learnerProfileMessage } from '../../blocks/learner-profile.ts';
-import { badArgumentMessage, failureMessage, workingMessage } from '../../blocks/notices.ts';
-import { inBackground } from '../../deps.ts';
-import { JobWatchEnded } from '../../job-watcher.ts';
+import {
+  badArgumentMessage,
+  doneMessage,
+  failureMessage,
+  progressMessage,
+  workingMessage,
+} from '../../blocks/notices.ts';
 import { learnerLevelDestination } from '../../privacy.ts';
-import { type CommandHandler, oncePerRequest, reply, reportFailure } from './command-request.ts';
+import { type CommandHandler, followJob, oncePerRequest, reply, reportFailure } from './command-request.ts';
 
 const LEARNER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
-/** How long the bot waits for the profile before telling the requester it gave up. */
-const PROFILE_WAIT_MS = 120_000;
+/** Loose on purpose: the worker decides whether the export knows it. */
+const EMAIL = /^[^\s@<>]{1,128}@[^\s@<>]{1,253}$/;
+
+/**
+ * sha256 (hex) of the lower-cased, trimmed email: an email is learner data, so only the hash goes
+ * into the job data (Redis); the worker hashes the export's emails the same way and compares.
+ */
+export function emailSha256(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+}
+
+/** Slack sends a typed email as <mailto:a@b.c|a@b.c>: the address is the part after the bar. */
+export function unwrapMailto(word: string): string {
+  const link = /^<mailto:[^|>]*\|([^>]*)>$/.exec(word) ?? /^<mailto:([^|>]*)>$/.exec(word);
+  return (link?.[1] ?? word).trim();
+}
 
 export const handleLearner: CommandHandler = async (request, deps) => {
   await request.ack();
   const { command } = request;
   try {
-    const learnerId = request.args[0] ?? '';
-    if (learnerId.includes('@')) {
-      await reply(
-        request,
-        badArgumentMessage('Lookup by email is not available yet; use the user id.', '/lumen learner U123'),
-      );
+    const word = unwrapMailto(request.args[0] ?? '');
+    const byEmail = word.includes('@');
+    if (byEmail && !EMAIL.test(word)) {
+      await reply(request, badArgumentMessage('That does not look like an email.', '/lumen learner a@b.org'));
       return;
     }
-    if (!LEARNER_ID.test(learnerId)) {
+    const learnerId = byEmail ? '' : word;
+    if (!byEmail && !LEARNER_ID.test(learnerId)) {
       await reply(request, badArgumentMessage('Which learner?', '/lumen learner U123'));
       return;
     }
@@ -40,31 +58,38 @@ export const handleLearner: CommandHandler = async (request, deps) => {
         outDir: deps.jobsConfig.outDir,
         learnerId,
         timeoutMs: deps.jobsConfig.jobTimeoutMs,
+        ...(byEmail ? { emailSha256: emailSha256(word) } : {}),
       },
       oncePerRequest(request),
     );
     if (job.deduplicated) return;
-    await reply(request, workingMessage(`the profile of learner ${learnerId}`, job.id, destination.viaDm));
-    inBackground(deps, `learner-profile ${job.id}`, async () => {
-      try {
-        const profile = await deps.watcher.waitFor('learner-profile', job.id, PROFILE_WAIT_MS);
-        const message = learnerProfileMessage(profile);
-        await deps.publisher.postMessage(destination.channel, message.blocks, message.text);
-        if (profile.chartPath) {
-          const png = readFileSync(profile.chartPath);
-          await deps.publisher.uploadFile(
-            destination.channel,
-            `learner-${learnerId}.png`,
-            png,
-            'Learner profile',
-          );
-        }
-      } catch (error) {
-        if (!deps.stopping.aborted && !(error instanceof JobWatchEnded))
-          await reply(request, failureMessage(`look up learner ${learnerId}`, error));
-        throw error;
-      }
-    });
+    // The email is not repeated back: the note says "that email".
+    const who = byEmail ? 'the learner with that email' : `learner ${learnerId}`;
+    await reply(request, workingMessage(`the profile of ${who}`, job.id, destination.viaDm));
+    followJob(
+      request,
+      deps,
+      { id: job.id, name: 'learner-profile' as const },
+      {
+        what: `look up ${who}`,
+        progress: (progress) => progressMessage(`the profile of ${who}`, job.id, progress, destination.viaDm),
+        // The posted profile names the learner: it goes where learner-level content may go.
+        withResult: async (profile) => {
+          const message = learnerProfileMessage(profile);
+          await deps.publisher.postMessage(destination.channel, message.blocks, message.text);
+          if (profile.chartPath) {
+            const png = readFileSync(profile.chartPath);
+            await deps.publisher.uploadFile(
+              destination.channel,
+              `learner-${profile.learnerId}.png`,
+              png,
+              'Learner profile',
+            );
+          }
+        },
+        done: () => doneMessage(`posted the profile of ${who}`, job.id, '', destination.viaDm),
+      },
+    );
   } catch (error) {
     await reportFailure(request, deps, 'learner', error, failureMessage('look up that learner', error));
   }

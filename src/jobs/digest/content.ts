@@ -1,0 +1,338 @@
+/**
+ * The weekly digest's content, built from run outputs without touching Slack or the file system:
+ * KPIs of the as-of week against the week before, the at-risk split against the previous digest,
+ * the top learners with feedback buttons, model health and data quality. Every text that comes
+ * from the export (names, departments, drivers, reasons) is escaped for mrkdwn.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { spreadsheetSafe } from '../../analytics/prediction-csv.ts';
+import { isSnoozed, type LatestFeedback } from '../feedback-log.ts';
+import type { SlackBlock } from '../publisher.ts';
+import { escapeMrkdwn, feedbackButtons } from '../slack-text.ts';
+import { addDays, isoWeek, mondayOf } from './iso-week.ts';
+import type { CsvRow, RunOutputs } from './run-outputs.ts';
+
+export const DEFAULT_DIGEST_TOP = 10;
+/** Each listed learner takes two blocks; Slack allows 50 blocks per message. */
+export const MAX_DIGEST_TOP = 20;
+
+export interface WeekKpis {
+  readonly weekStart: string;
+  readonly activeLearners: number;
+  readonly sessions: number;
+  readonly modulesCompleted: number;
+  /** Mean of avg_quiz_score over the learners with a quiz that week; null when nobody took one. */
+  readonly avgQuizScore: number | null;
+}
+
+export interface Kpis {
+  readonly current: WeekKpis;
+  readonly previous: WeekKpis;
+  /** Completed learners / learners with an outcome, in percent. */
+  readonly completionRate: number | null;
+  readonly previousCompletionRate: number | null;
+}
+
+export interface AtRiskSplit {
+  /** Counts by band (current band). */
+  readonly newThisWeek: Record<string, number>;
+  readonly stillAtRisk: Record<string, number>;
+  /** In the previous digest's at-risk set, scored now and not at risk. */
+  readonly recovered: number;
+  /** In the previous set, no longer scored (completed or dropped since). */
+  readonly left: number;
+  /** False when there was no previous digest or run to compare with: everyone counts as new. */
+  readonly hasBaseline: boolean;
+}
+
+export interface DigestInput {
+  readonly current: RunOutputs;
+  /** The run the previous digest was built from (completion-rate trend); null: none. */
+  readonly previous: RunOutputs | null;
+  /** user_ids at risk in the previous digest; null: no previous digest (use `previous`'s list). */
+  readonly previousAtRisk: readonly string[] | null;
+  readonly feedback: ReadonlyMap<string, LatestFeedback>;
+  readonly now: Date;
+  readonly top?: number;
+  readonly modelMaxAgeDays: number;
+}
+
+export interface DigestContent {
+  readonly asOf: string;
+  /** ISO week of the as-of date, e.g. 2026-W26. */
+  readonly asOfWeek: string;
+  readonly blocks: SlackBlock[];
+  readonly text: string;
+  readonly kpis: Kpis;
+  readonly split: AtRiskSplit;
+  /** Ids of every learner at risk (snoozed included): the next digest's baseline. */
+  readonly atRiskIds: string[];
+  /** The full at-risk list (snoozed left out), spreadsheet-safe; null when no list was published. */
+  readonly atRiskCsv: string | null;
+  readonly csvName: string;
+  /** Charts to upload: file name and absolute path. */
+  readonly charts: { name: string; path: string; title: string }[];
+}
+
+function num(value: string | undefined): number {
+  const n = Number(value);
+  return value === undefined || value === '' || !Number.isFinite(n) ? 0 : n;
+}
+
+export function weekKpis(weekly: readonly CsvRow[], weekStart: string): WeekKpis {
+  const rows = weekly.filter((row) => row.week_start === weekStart);
+  const quiz = rows.filter((row) => row.avg_quiz_score !== undefined && row.avg_quiz_score !== '');
+  return {
+    weekStart,
+    activeLearners: new Set(rows.filter((row) => num(row.active_days) > 0).map((row) => row.user_id)).size,
+    sessions: rows.reduce((sum, row) => sum + num(row.sessions), 0),
+    modulesCompleted: rows.reduce((sum, row) => sum + num(row.modules_completed), 0),
+    avgQuizScore: quiz.length
+      ? quiz.reduce((sum, row) => sum + num(row.avg_quiz_score), 0) / quiz.length
+      : null,
+  };
+}
+
+export function completionRate(outcomes: readonly CsvRow[]): number | null {
+  if (outcomes.length === 0) return null;
+  return (outcomes.filter((row) => row.outcome === 'completed').length / outcomes.length) * 100;
+}
+
+export function computeKpis(current: RunOutputs, previous: RunOutputs | null): Kpis {
+  const weekStart = mondayOf(current.summary.asOf);
+  return {
+    current: weekKpis(current.weekly, weekStart),
+    previous: weekKpis(current.weekly, addDays(weekStart, -7)),
+    completionRate: completionRate(current.outcomes),
+    previousCompletionRate: previous ? completionRate(previous.outcomes) : null,
+  };
+}
+
+function atRiskRows(outputs: RunOutputs | null): CsvRow[] {
+  return (outputs?.predictions ?? []).filter((row) => row.at_risk === 'true');
+}
+
+export function splitAtRisk(
+  current: readonly CsvRow[] | null,
+  previousIds: readonly string[] | null,
+): AtRiskSplit {
+  const rows = current ?? [];
+  const before = new Set(previousIds ?? []);
+  const newThisWeek: Record<string, number> = {};
+  const stillAtRisk: Record<string, number> = {};
+  const scored = new Map(rows.map((row) => [row.user_id ?? '', row]));
+  for (const row of rows) {
+    if (row.at_risk !== 'true') continue;
+    const target = before.has(row.user_id ?? '') ? stillAtRisk : newThisWeek;
+    const band = row.risk_band || '?';
+    target[band] = (target[band] ?? 0) + 1;
+  }
+  let recovered = 0;
+  let left = 0;
+  for (const id of before) {
+    const row = scored.get(id);
+    if (!row) left += 1;
+    else if (row.at_risk !== 'true') recovered += 1;
+  }
+  return { newThisWeek, stillAtRisk, recovered, left, hasBaseline: previousIds !== null };
+}
+
+function arrow(now: number | null, before: number | null, digits = 0, unit = '', deltaUnit = unit): string {
+  const show = (n: number, suffix = unit) => `${n.toFixed(digits)}${suffix}`;
+  if (now === null) return 'n/a';
+  if (before === null) return `${show(now)} (no earlier week)`;
+  const delta = now - before;
+  const mark = Math.abs(delta) < 10 ** -digits / 2 ? '→' : delta > 0 ? '↑' : '↓';
+  const signed = `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${show(Math.abs(delta), deltaUnit)}`;
+  return `${show(now)} ${mark} ${signed}`;
+}
+
+function bandText(counts: Record<string, number>): string {
+  const order = ['high', 'medium', 'low'];
+  const bands = Object.keys(counts).sort((a, b) => {
+    const ia = order.indexOf(a);
+    const ib = order.indexOf(b);
+    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
+  });
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  if (total === 0) return '0';
+  return `${total} (${bands.map((band) => `${escapeMrkdwn(band)} ${counts[band]}`).join(', ')})`;
+}
+
+function learnerLine(row: CsvRow, feedback: LatestFeedback | undefined): string {
+  const risk = Math.round(num(row.risk_score) * 100);
+  const name = escapeMrkdwn(`${row.first_name ?? ''} ${row.last_name ?? ''}`.trim());
+  const drivers = (row.top_drivers ?? '').split(/;\s*/).filter(Boolean).slice(0, 3);
+  const contacted =
+    feedback?.verdict === 'contacted'
+      ? ` :white_check_mark: contacted ${escapeMrkdwn(feedback.at.slice(0, 10))}`
+      : '';
+  return [
+    `*${name}* (${escapeMrkdwn(row.user_id ?? '')})${contacted}`,
+    `${escapeMrkdwn(row.department ?? '')} · ${escapeMrkdwn(row.courses ?? '')} · ${risk}% risk, ${escapeMrkdwn(row.risk_band ?? '?')}`,
+    ...(drivers.length ? [drivers.map(escapeMrkdwn).join('; ')] : []),
+  ].join('\n');
+}
+
+export function modelHealthLine(outputs: RunOutputs, now: Date, maxAgeDays: number): string {
+  const card = outputs.card;
+  if (!card) return ':warning: Model: no model card in this run.';
+  const auc = card.evaluation?.cvAuc;
+  const trained = card.trainedAt ? card.trainedAt.slice(0, 10) : 'unknown';
+  const ageDays = card.trainedAt
+    ? Math.floor((now.getTime() - Date.parse(card.trainedAt)) / 86_400_000)
+    : null;
+  const warnings: string[] = [];
+  if (!card.reliable)
+    warnings.push(`not reliable: ${escapeMrkdwn(card.gateReasons.join(' ') || 'failed the gate')}`);
+  if (ageDays !== null && ageDays > maxAgeDays)
+    warnings.push(`trained ${ageDays} days ago (over LUMEN_MODEL_MAX_AGE_DAYS=${maxAgeDays}): retrain`);
+  const parts = [
+    `Model ${escapeMrkdwn(card.modelVersion ?? 'none')}`,
+    `CV AUC ${typeof auc === 'number' ? auc.toFixed(3) : 'n/a'}`,
+    `gate ${card.reliable ? 'passed' : 'failed'}`,
+    `trained ${escapeMrkdwn(trained)}`,
+  ];
+  return `${warnings.length ? ':warning: ' : ''}${parts.join(' · ')}${warnings.length ? ` - ${warnings.join('; ')}` : ''}`;
+}
+
+export function dataQualityLine(outputs: RunOutputs): string {
+  const reasons = new Map<string, number>();
+  let excluded = 0;
+  for (const file of outputs.quality?.files ?? []) {
+    for (const item of file.excluded ?? []) {
+      excluded += item.rows;
+      const label = item.label ?? item.reason;
+      reasons.set(label, (reasons.get(label) ?? 0) + item.rows);
+    }
+  }
+  if (!outputs.quality) return 'Data quality: no data_quality.json in this run.';
+  if (excluded === 0) return 'Data quality: no rows excluded.';
+  const [top, rows] = [...reasons].sort((a, b) => b[1] - a[1])[0] ?? ['?', 0];
+  return `Data quality: ${excluded} rows excluded; top reason ${escapeMrkdwn(top)} (${rows}).`;
+}
+
+/** The at-risk list as CSV, formula-safe for spreadsheets. */
+function atRiskCsv(rows: readonly CsvRow[]): string {
+  const columns = Object.keys(rows[0] ?? {});
+  return stringify(
+    rows.map((row) => columns.map((column) => spreadsheetSafe(row[column] ?? ''))),
+    { header: true, columns },
+  );
+}
+
+export function buildDigestContent(input: DigestInput): DigestContent {
+  const { current, feedback, now } = input;
+  const asOf = current.summary.asOf;
+  const asOfWeek = isoWeek(asOf);
+  const top = Math.min(Math.max(input.top ?? DEFAULT_DIGEST_TOP, 1), MAX_DIGEST_TOP);
+  const kpis = computeKpis(current, input.previous);
+  const flagged = atRiskRows(current);
+  const previousIds =
+    input.previousAtRisk ??
+    (input.previous ? atRiskRows(input.previous).map((row) => row.user_id ?? '') : null);
+  const split = splitAtRisk(current.predictions, previousIds);
+  const listed = flagged.filter((row) => !isSnoozed(feedback.get(row.user_id ?? ''), now));
+  const snoozed = flagged.length - listed.length;
+  const shown = listed.slice(0, top);
+
+  const { current: week, previous: before } = kpis;
+  const kpiText = [
+    `*Week of ${week.weekStart}* vs week of ${before.weekStart}`,
+    `• Active learners: ${arrow(week.activeLearners, before.activeLearners)}`,
+    `• Sessions: ${arrow(week.sessions, before.sessions)}`,
+    `• Modules completed: ${arrow(week.modulesCompleted, before.modulesCompleted)}`,
+    `• Average quiz score: ${arrow(week.avgQuizScore, before.avgQuizScore, 1)}`,
+    `• Completion rate: ${arrow(kpis.completionRate, kpis.previousCompletionRate, 1, '%', ' pp')}`,
+  ].join('\n');
+
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: `Weekly learning digest - ${asOfWeek}` } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `Data as of ${escapeMrkdwn(asOf)}` }] },
+    { type: 'section', text: { type: 'mrkdwn', text: kpiText } },
+  ];
+
+  if (current.predictions === null) {
+    const reasons = current.card?.gateReasons.join(' ') || 'no at-risk list was produced';
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*No at-risk list this week:* ${escapeMrkdwn(reasons)}` },
+    });
+  } else {
+    const splitText = [
+      `*At risk: ${flagged.length}* of ${current.predictions.length} open learners`,
+      `• New this week: ${bandText(split.newThisWeek)}`,
+      `• Still at risk: ${bandText(split.stillAtRisk)}`,
+      `• Recovered since last week: ${split.recovered}${split.left ? ` (and ${split.left} no longer open)` : ''}`,
+      ...(split.hasBaseline ? [] : ['_No previous digest to compare with: everyone counts as new._']),
+    ].join('\n');
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: splitText } });
+    if (shown.length) {
+      blocks.push({ type: 'divider' });
+      blocks.push({
+        type: 'section',
+        text: { type: 'mrkdwn', text: `*Top ${shown.length} at risk*` },
+      });
+      for (const row of shown) {
+        blocks.push({
+          type: 'section',
+          text: { type: 'mrkdwn', text: learnerLine(row, feedback.get(row.user_id ?? '')) },
+        });
+        blocks.push(feedbackButtons(row.user_id ?? ''));
+      }
+    }
+    const more = listed.length - shown.length;
+    const notes = [
+      ...(more > 0 ? [`${more} more in the CSV`] : []),
+      ...(snoozed > 0 ? [`${snoozed} snoozed not shown`] : []),
+    ];
+    if (notes.length)
+      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: notes.join(' · ') }] });
+  }
+  blocks.push({ type: 'divider' });
+  blocks.push({
+    type: 'context',
+    elements: [
+      { type: 'mrkdwn', text: modelHealthLine(current, now, input.modelMaxAgeDays) },
+      { type: 'mrkdwn', text: dataQualityLine(current) },
+    ],
+  });
+
+  const charts: DigestContent['charts'] = [];
+  if (current.charts.weeklyEngagement)
+    charts.push({
+      name: `weekly-engagement-${asOf}.png`,
+      path: current.charts.weeklyEngagement,
+      title: `Weekly engagement, as of ${asOf}`,
+    });
+  if (current.charts.riskDistribution)
+    charts.push({
+      name: `risk-distribution-${asOf}.png`,
+      path: current.charts.riskDistribution,
+      title: `Risk distribution, as of ${asOf}`,
+    });
+
+  const text = `Weekly learning digest ${asOfWeek} (data as of ${asOf}): ${flagged.length} at risk, ${week.activeLearners} active learners.`;
+  return {
+    asOf,
+    asOfWeek,
+    blocks,
+    text,
+    kpis,
+    split,
+    atRiskIds: flagged.map((row) => row.user_id ?? '').filter(Boolean),
+    atRiskCsv: current.predictions === null || listed.length === 0 ? null : atRiskCsv(listed),
+    csvName: `at-risk-${asOf}.csv`,
+    charts,
+  };
+}
+
+/** The one line of a quiet week. */
+export function quietWeekText(since: string): string {
+  return `Weekly learning digest: no new activity since ${escapeMrkdwn(since)}.`;
+}
+
+/** The one line of a digest that could not be built: what went wrong and where to look. */
+export function failedDigestText(reason: string, outDir: string): string {
+  return `The weekly learning digest could not be built: ${escapeMrkdwn(reason)}. Look at ${escapeMrkdwn(outDir)}/latest and \`lumen status\` (the last refresh runs and their errors).`;
+}

@@ -1,0 +1,67 @@
+/**
+ * `lumen digest --dry-run [--out DIR]`: builds this week's digest from OUT/latest and writes
+ * digest.json (the Block Kit message), the chart images and the at-risk CSV into DIR. No Slack call
+ * and no Redis: the new / still-at-risk split compares with the previous run folder.
+ */
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readJobsConfig } from '../config.ts';
+import type { SlackBlock } from '../publisher.ts';
+import { planDigest } from './plan.ts';
+
+export interface DigestDryRunOptions {
+  /** Output folder holding runs/ and latest. */
+  readonly outDir: string;
+  /** Where the preview files go (default OUT/digest-dry-run). */
+  readonly out?: string;
+  /** Learners listed with buttons (default 10, at most 20). */
+  readonly top?: number;
+  /** Default: LUMEN_MODEL_MAX_AGE_DAYS from the environment (30). */
+  readonly modelMaxAgeDays?: number;
+  readonly now?: Date;
+}
+
+export interface DigestDryRun {
+  readonly blocks: SlackBlock[];
+  readonly text: string;
+  /** Absolute paths written: digest.json, the charts, the CSV. */
+  readonly files: string[];
+}
+
+export async function runDigestDryRun(options: DigestDryRunOptions): Promise<DigestDryRun> {
+  const outDir = resolve(options.outDir);
+  const out = resolve(options.out ?? join(outDir, 'digest-dry-run'));
+  const plan = planDigest({
+    outDir,
+    last: null,
+    now: options.now ?? new Date(),
+    modelMaxAgeDays: options.modelMaxAgeDays ?? readJobsConfig(process.env).modelMaxAgeDays,
+    ...(options.top !== undefined ? { top: options.top } : {}),
+  });
+  mkdirSync(out, { recursive: true });
+  const files: string[] = [];
+  let blocks: SlackBlock[];
+  let text: string;
+  if (plan.kind === 'quiet') {
+    text = plan.text;
+    blocks = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+  } else {
+    const { content } = plan;
+    blocks = content.blocks;
+    text = content.text;
+    for (const chart of content.charts) {
+      const path = join(out, chart.name);
+      copyFileSync(chart.path, path);
+      files.push(path);
+    }
+    if (content.atRiskCsv !== null) {
+      const path = join(out, content.csvName);
+      writeFileSync(path, content.atRiskCsv);
+      files.push(path);
+    }
+  }
+  const json = join(out, 'digest.json');
+  writeFileSync(json, `${JSON.stringify({ text, blocks }, null, 2)}\n`);
+  files.unshift(json);
+  return { blocks, text, files };
+}

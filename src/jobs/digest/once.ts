@@ -1,0 +1,181 @@
+/**
+ * Exactly one digest per ISO week per channel, with an idempotency record in Redis under the key
+ * prefix: `<prefix>:digest:once:<channel>:<week>` holds JSON { state, owner, stage, uploaded, at }.
+ *
+ * - claim (Lua, atomic): no record -> `posting` owned by this job; `posted` -> skip; `failed` (a
+ *   clean Slack error released it) -> take over, keeping the list of files already uploaded; a
+ *   `posting` record of this same job still in the `uploading` stage (its worker died before the
+ *   message was sent; BullMQ hands a job to one worker at a time) -> take over; any other
+ *   `posting` record (another job, or this job after the message was sent) -> skip.
+ * - the files go first, recorded one by one; the message is the last Slack call; right after it,
+ *   one Lua call marks the week `posted` and stores the digest's at-risk ids as the channel's
+ *   baseline (`<prefix>:digest:last:<channel>`), atomically.
+ *
+ * The remaining window: a worker killed after Slack accepted the message but before the `posted`
+ * mark leaves the record in `posting`/`sending`; every later attempt skips it, so the week is never
+ * posted twice, but if the kill came after `sending` was written and before Slack got the message,
+ * that week's digest is lost (at most once); `force` re-posts. A postMessage that throws (a Slack
+ * 5xx/429) is taken as not posted and released for the retry: should Slack have posted it anyway
+ * and only the response been lost, the retry posts it a second time.
+ */
+import type { Redis } from 'ioredis';
+
+/** Records outlive the week comfortably; they hold ids and states only. */
+export const ONCE_TTL_SECONDS = 60 * 24 * 60 * 60;
+
+export type OnceState = 'posting' | 'posted' | 'failed';
+export type OnceStage = 'uploading' | 'sending' | 'done';
+
+export interface OnceRecord {
+  readonly state: OnceState;
+  readonly owner: string;
+  readonly stage: OnceStage;
+  /** Comma-separated names of the files already uploaded for this week. */
+  readonly uploaded: string;
+  readonly at: string;
+}
+
+/** What the channel's last digest was: the baseline of the next one (ids only, no names). */
+export interface LastDigest {
+  readonly week: string;
+  readonly asOf: string;
+  readonly atRisk: string[];
+  readonly postedAt: string;
+  readonly runDir: string;
+}
+
+export function onceKey(prefix: string, channel: string, week: string): string {
+  return `${prefix}:digest:once:${channel}:${week}`;
+}
+
+export function lastDigestKey(prefix: string, channel: string): string {
+  return `${prefix}:digest:last:${channel}`;
+}
+
+const CLAIM = `
+local v = redis.call('GET', KEYS[1])
+if v then
+  local r = cjson.decode(v)
+  if r.state == 'posted' then return {'posted', v} end
+  if r.state == 'failed' or (r.owner == ARGV[3] and r.stage == 'uploading') then
+    r.state = 'posting'; r.owner = ARGV[3]; r.stage = 'uploading'; r.at = ARGV[4]
+    local out = cjson.encode(r)
+    redis.call('SET', KEYS[1], out, 'KEEPTTL')
+    return {'claimed', out}
+  end
+  return {'busy', v}
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return {'claimed', ARGV[1]}
+`;
+
+/** Writes ARGV[2] when the record is still owned by ARGV[1]; with ARGV[3], also KEYS[2] = ARGV[3]. */
+const UPDATE = `
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local r = cjson.decode(v)
+if r.owner ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
+return 1
+`;
+
+export type ClaimResult =
+  | { readonly status: 'claimed'; readonly record: OnceRecord }
+  | { readonly status: 'posted' | 'busy'; readonly record: OnceRecord };
+
+export class DigestOnce {
+  private record: OnceRecord;
+
+  private constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+    private readonly lastKey: string,
+    record: OnceRecord,
+  ) {
+    this.record = record;
+  }
+
+  /** Claims the week for `owner` (the job id), or says why not; `force` takes it unconditionally. */
+  static async claim(
+    redis: Redis,
+    keys: { key: string; lastKey: string },
+    owner: string,
+    force = false,
+  ): Promise<{ claim: ClaimResult; once: DigestOnce | null }> {
+    const fresh: OnceRecord = {
+      state: 'posting',
+      owner,
+      stage: 'uploading',
+      uploaded: '',
+      at: new Date().toISOString(),
+    };
+    if (force) {
+      await redis.set(keys.key, JSON.stringify(fresh), 'EX', ONCE_TTL_SECONDS);
+      return {
+        claim: { status: 'claimed', record: fresh },
+        once: new DigestOnce(redis, keys.key, keys.lastKey, fresh),
+      };
+    }
+    const [status, raw] = (await redis.eval(
+      CLAIM,
+      1,
+      keys.key,
+      JSON.stringify(fresh),
+      String(ONCE_TTL_SECONDS),
+      owner,
+      fresh.at,
+    )) as [string, string];
+    const record = JSON.parse(raw) as OnceRecord;
+    if (status === 'claimed')
+      return { claim: { status, record }, once: new DigestOnce(redis, keys.key, keys.lastKey, record) };
+    return { claim: { status: status === 'posted' ? 'posted' : 'busy', record }, once: null };
+  }
+
+  uploaded(name: string): boolean {
+    return this.record.uploaded.split(',').includes(name);
+  }
+
+  private async write(next: OnceRecord, last: LastDigest | null = null): Promise<void> {
+    const done = (await this.redis.eval(
+      UPDATE,
+      2,
+      this.key,
+      this.lastKey,
+      this.record.owner,
+      JSON.stringify(next),
+      last ? JSON.stringify(last) : '',
+      String(ONCE_TTL_SECONDS),
+    )) as number;
+    if (done !== 1) throw new Error(`the digest record ${this.key} was taken over by another run`);
+    this.record = next;
+  }
+
+  async markUploaded(name: string): Promise<void> {
+    const uploaded = [...this.record.uploaded.split(',').filter(Boolean), name].join(',');
+    await this.write({ ...this.record, uploaded });
+  }
+
+  /** Written just before the message: from here on a retry cannot tell whether it went out. */
+  async markSending(): Promise<void> {
+    await this.write({ ...this.record, stage: 'sending', at: new Date().toISOString() });
+  }
+
+  async markPosted(last: LastDigest | null): Promise<void> {
+    await this.write({ ...this.record, state: 'posted', stage: 'done', at: new Date().toISOString() }, last);
+  }
+
+  /** A clean failure (Slack said no): the retry may take the week over. */
+  async release(): Promise<void> {
+    await this.write({ ...this.record, state: 'failed', stage: 'uploading', at: new Date().toISOString() });
+  }
+}
+
+export async function readLastDigest(
+  redis: Redis,
+  prefix: string,
+  channel: string,
+): Promise<LastDigest | null> {
+  const raw = await redis.get(lastDigestKey(prefix, channel));
+  return raw ? (JSON.parse(raw) as LastDigest) : null;
+}

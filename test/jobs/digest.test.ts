@@ -1,0 +1,509 @@
+/**
+ * The weekly digest on generated data: KPIs and the new / still-at-risk / recovered split checked
+ * against values recomputed here from the run files, exactly once per channel and ISO week (retries,
+ * two workers, a rerun after a crash, force), the quiet week, and a dry run that calls no Slack.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { runAnalysis } from '../../src/analytics/analysis.ts';
+import { generateLmsData } from '../../src/analytics/generate.ts';
+import { type JobsConfig, readJobsConfig } from '../../src/jobs/config.ts';
+import type { JobContext } from '../../src/jobs/contracts.ts';
+import { buildDigestContent } from '../../src/jobs/digest/content.ts';
+import { runDigestDryRun } from '../../src/jobs/digest/dry-run.ts';
+import { isoWeek } from '../../src/jobs/digest/iso-week.ts';
+import { lastDigestKey, onceKey } from '../../src/jobs/digest/once.ts';
+import { readRunOutputs } from '../../src/jobs/digest/run-outputs.ts';
+import { JobQueues } from '../../src/jobs/job-queues.ts';
+import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
+import { processWeeklyDigest } from '../../src/jobs/processors/weekly-digest.ts';
+import { enqueue, waitForJob } from '../../src/jobs/producer.ts';
+import { switchLatest } from '../../src/jobs/runs/run-folders.ts';
+import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import {
+  deleteKeys,
+  FakePublisher,
+  quietLog,
+  REDIS_URL,
+  testConfig,
+  testJobsConfig,
+  uniquePrefix,
+} from './redis-kit.ts';
+
+type Row = Record<string, string>;
+
+const prefix = uniquePrefix('digest');
+const WEEK1 = { runId: '20260622T070000Z-week1', asOf: '2026-06-21' };
+const WEEK2 = { runId: '20260629T070000Z-week2', asOf: '2026-06-28' };
+let dataDir: string;
+let outDir: string;
+let jobsConfig: JobsConfig;
+let redis: Redis;
+
+function csv(path: string): Row[] {
+  return parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[];
+}
+
+function runDir(run: { runId: string }): string {
+  return join(outDir, 'runs', run.runId);
+}
+
+function atRiskIds(run: { runId: string }): Set<string> {
+  return new Set(
+    csv(join(runDir(run), 'ML_Prediction.csv'))
+      .filter((r) => r.at_risk === 'true')
+      .map((r) => r.user_id ?? ''),
+  );
+}
+
+let jobCounter = 0;
+function digestJob(
+  data: JobContext<'weekly-digest'>['data'],
+  at: string,
+  id = `digest-${++jobCounter}`,
+  attemptsMade = 0,
+): JobContext<'weekly-digest'> {
+  return {
+    id,
+    name: 'weekly-digest',
+    data,
+    timestamp: Date.parse(at),
+    attemptsMade,
+    updateProgress: async () => {},
+    log: () => {},
+  };
+}
+
+function context(publisher: FakePublisher, config: JobsConfig = jobsConfig) {
+  return {
+    config: testConfig(),
+    jobsConfig: config,
+    history: null,
+    publisher,
+    signal: new AbortController().signal,
+  };
+}
+
+beforeAll(async () => {
+  dataDir = tempDir('lumen-digest-data-');
+  outDir = tempDir('lumen-digest-out-');
+  await generateLmsData({ learners: 800, seed: 3, outDir: dataDir });
+  for (const run of [WEEK1, WEEK2]) {
+    // What a refresh does: the run folder first, then OUT/latest switched to it.
+    await runAnalysis(testConfig(), {
+      dataDir,
+      outDir: runDir(run),
+      asOf: run.asOf,
+      train: true,
+      score: true,
+    });
+    switchLatest(outDir, run.runId);
+  }
+  switchLatest(outDir, WEEK1.runId);
+  jobsConfig = testJobsConfig(prefix, { dataDir, outDir });
+  redis = new Redis(REDIS_URL);
+}, 120_000);
+
+afterAll(async () => {
+  redis?.disconnect();
+  await deleteKeys(prefix);
+  removeTempDirs();
+});
+
+describe('digest content', () => {
+  test('KPIs match the weekly features and the split matches the two runs', () => {
+    const current = readRunOutputs(runDir(WEEK2));
+    const previous = readRunOutputs(runDir(WEEK1));
+    const content = buildDigestContent({
+      current,
+      previous,
+      previousAtRisk: null,
+      feedback: new Map(),
+      now: new Date('2026-06-29T08:00:00Z'),
+      modelMaxAgeDays: 30,
+    });
+    expect(content.asOfWeek).toBe('2026-W26');
+    const weekly = csv(join(runDir(WEEK2), 'weekly_behavioral_features.csv'));
+    for (const [kpi, weekStart] of [
+      [content.kpis.current, '2026-06-22'],
+      [content.kpis.previous, '2026-06-15'],
+    ] as const) {
+      const rows = weekly.filter((r) => r.week_start === weekStart);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(kpi.activeLearners).toBe(rows.filter((r) => Number(r.active_days) > 0).length);
+      expect(kpi.sessions).toBe(rows.reduce((s, r) => s + Number(r.sessions), 0));
+      expect(kpi.modulesCompleted).toBe(rows.reduce((s, r) => s + Number(r.modules_completed), 0));
+      const quiz = rows.filter((r) => r.avg_quiz_score !== '').map((r) => Number(r.avg_quiz_score));
+      expect(kpi.avgQuizScore).toBeCloseTo(quiz.reduce((s, n) => s + n, 0) / quiz.length, 9);
+    }
+    const outcomes = csv(join(runDir(WEEK2), 'learner_outcomes.csv'));
+    expect(content.kpis.completionRate).toBeCloseTo(
+      (outcomes.filter((r) => r.outcome === 'completed').length / outcomes.length) * 100,
+      9,
+    );
+    const before = atRiskIds(WEEK1);
+    const now = atRiskIds(WEEK2);
+    const scoredNow = new Map(csv(join(runDir(WEEK2), 'ML_Prediction.csv')).map((r) => [r.user_id, r]));
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((s, n) => s + n, 0);
+    expect(sum(content.split.newThisWeek)).toBe([...now].filter((id) => !before.has(id)).length);
+    expect(sum(content.split.stillAtRisk)).toBe([...now].filter((id) => before.has(id)).length);
+    expect(content.split.recovered).toBe(
+      [...before].filter((id) => scoredNow.has(id) && scoredNow.get(id)?.at_risk !== 'true').length,
+    );
+    expect(sum(content.split.stillAtRisk)).toBeGreaterThan(0);
+    expect(content.atRiskIds.length).toBe(now.size);
+    expect(content.blocks.length).toBeLessThanOrEqual(50);
+    const text = JSON.stringify(content.blocks);
+    expect(text).toContain('Weekly learning digest - 2026-W26');
+    expect(text).toContain('CV AUC');
+    expect(text).toContain('Data quality:');
+    expect(content.charts.map((c) => c.name)).toEqual([
+      'weekly-engagement-2026-06-28.png',
+      'risk-distribution-2026-06-28.png',
+    ]);
+  });
+
+  test('names are escaped for mrkdwn and snoozed learners are left out, contacted ones marked', () => {
+    const current = readRunOutputs(runDir(WEEK2));
+    const rows = (current.predictions ?? []).map((r) => ({ ...r }));
+    const [first, second] = rows.filter((r) => r.at_risk === 'true');
+    if (!first || !second) throw new Error('expected two learners at risk');
+    first.first_name = '<!channel> & co';
+    const feedback = new Map([
+      [first.user_id ?? '', { verdict: 'contacted', at: '2026-06-27T10:00:00Z' }],
+      [second.user_id ?? '', { verdict: 'snoozed', at: '2026-06-27T10:00:00Z' }],
+    ]);
+    const content = buildDigestContent({
+      current: { ...current, predictions: rows },
+      previous: null,
+      previousAtRisk: null,
+      feedback,
+      now: new Date('2026-06-29T08:00:00Z'),
+      modelMaxAgeDays: 30,
+    });
+    const text = JSON.stringify(content.blocks);
+    expect(text).toContain('&lt;!channel&gt; &amp; co');
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('contacted 2026-06-27');
+    expect(text).not.toContain(`lumen-feedback:${second.user_id}`);
+    expect(content.atRiskCsv).not.toContain(`${second.user_id},`);
+    // The model (trained today) is far older than 30 days at "now" = today + 400 days.
+    const late = buildDigestContent({
+      current,
+      previous: null,
+      previousAtRisk: null,
+      feedback: new Map(),
+      now: new Date(Date.now() + 400 * 86_400_000),
+      modelMaxAgeDays: 30,
+    });
+    expect(JSON.stringify(late.blocks)).toContain('over LUMEN_MODEL_MAX_AGE_DAYS=30');
+  });
+});
+
+describe('weekly-digest job', () => {
+  test('two consecutive weeks: one digest each, split against the previous digest, reruns skipped', async () => {
+    const publisher = new FakePublisher();
+    const channel = 'C-weeks';
+    switchLatest(outDir, WEEK1.runId);
+    const first = await processWeeklyDigest(
+      digestJob({ outDir, channel }, '2026-06-22T08:00:00Z'),
+      context(publisher),
+    );
+    expect(first.posted).toBe('digest');
+    expect(publisher.messages).toHaveLength(1);
+    const stored = JSON.parse((await redis.get(lastDigestKey(prefix, channel))) ?? '{}');
+    expect(new Set(stored.atRisk)).toEqual(atRiskIds(WEEK1));
+    expect(stored.asOf).toBe(WEEK1.asOf);
+
+    // A manual re-run in the same week, and a retry of the same job after it completed.
+    await processWeeklyDigest(digestJob({ outDir, channel }, '2026-06-24T09:00:00Z'), context(publisher));
+    await processWeeklyDigest(
+      digestJob({ outDir, channel }, '2026-06-22T08:00:00Z', 'digest-1', 1),
+      context(publisher),
+    );
+    expect(publisher.messages).toHaveLength(1);
+
+    switchLatest(outDir, WEEK2.runId);
+    const second = await processWeeklyDigest(
+      digestJob({ outDir, channel }, '2026-06-29T08:00:00Z'),
+      context(publisher),
+    );
+    expect(second.posted).toBe('digest');
+    expect(publisher.messages).toHaveLength(2);
+    const before = atRiskIds(WEEK1);
+    const now = atRiskIds(WEEK2);
+    const newCount = [...now].filter((id) => !before.has(id)).length;
+    const stillCount = [...now].filter((id) => before.has(id)).length;
+    const body = JSON.stringify(publisher.messages[1]?.blocks);
+    expect(body).toContain(`New this week: ${newCount}`);
+    expect(body).toContain(`Still at risk: ${stillCount}`);
+    expect(body).toContain('Weekly learning digest - 2026-W26');
+    // Files: two charts and the CSV per week, each once.
+    expect(publisher.files.map((f) => f.filename)).toEqual([
+      'weekly-engagement-2026-06-21.png',
+      'risk-distribution-2026-06-21.png',
+      'at-risk-2026-06-21.csv',
+      'weekly-engagement-2026-06-28.png',
+      'risk-distribution-2026-06-28.png',
+      'at-risk-2026-06-28.csv',
+    ]);
+
+    // force re-posts deliberately.
+    await processWeeklyDigest(
+      digestJob({ outDir, channel, force: true }, '2026-06-29T10:00:00Z'),
+      context(publisher),
+    );
+    expect(publisher.messages).toHaveLength(3);
+  }, 60_000);
+
+  test('a quiet week posts one line; LUMEN_DIGEST_SKIP_EMPTY=true skips it', async () => {
+    const publisher = new FakePublisher();
+    const channel = 'C-quiet';
+    switchLatest(outDir, WEEK2.runId);
+    await processWeeklyDigest(digestJob({ outDir, channel }, '2026-06-29T08:00:00Z'), context(publisher));
+    expect(publisher.messages).toHaveLength(1);
+    const quiet = await processWeeklyDigest(
+      digestJob({ outDir, channel }, '2026-07-06T08:00:00Z'),
+      context(publisher),
+    );
+    expect(quiet.posted).toBe('reason');
+    expect(publisher.messages[1]?.text).toBe('Weekly learning digest: no new activity since 2026-06-28.');
+    const skipping = testJobsConfig(prefix, { dataDir, outDir }, { LUMEN_DIGEST_SKIP_EMPTY: 'true' });
+    const skipped = await processWeeklyDigest(
+      digestJob({ outDir, channel }, '2026-07-13T08:00:00Z'),
+      context(publisher, skipping),
+    );
+    expect(skipped.posted).toBe('none');
+    expect(publisher.messages).toHaveLength(2);
+  });
+
+  test('a digest that cannot be built posts one line saying what and where', async () => {
+    const publisher = new FakePublisher();
+    const empty = tempDir('lumen-digest-empty-');
+    const job = digestJob({ outDir: empty, channel: 'C-broken' }, '2026-06-29T08:00:00Z');
+    const result = await processWeeklyDigest(job, context(publisher));
+    expect(result.posted).toBe('reason');
+    expect(publisher.messages).toHaveLength(1);
+    expect(publisher.messages[0]?.text).toContain('could not be built');
+    expect(publisher.messages[0]?.text).toContain(`${empty}/latest`);
+    // A retry of the same broken week does not repeat the line.
+    await processWeeklyDigest(digestJob(job.data, '2026-06-29T09:00:00Z'), context(publisher));
+    expect(publisher.messages).toHaveLength(1);
+  });
+
+  test('a worker killed after the message was sent: the recovered job does not post again', async () => {
+    const publisher = new FakePublisher();
+    const channel = 'C-killed';
+    switchLatest(outDir, WEEK2.runId);
+    const at = '2026-06-29T08:00:00Z';
+    // State the kill leaves: the claim written by this job, the message already on its way.
+    await redis.set(
+      onceKey(prefix, channel, isoWeek('2026-06-29')),
+      JSON.stringify({ state: 'posting', owner: 'killed-1', stage: 'sending', uploaded: '', at }),
+    );
+    const result = await processWeeklyDigest(
+      digestJob({ outDir, channel }, at, 'killed-1', 1),
+      context(publisher),
+    );
+    expect(result.posted).toBe('none');
+    expect(publisher.messages).toHaveLength(0);
+    // Killed while uploading (no message yet): the recovered job finishes it, skipping uploaded files.
+    const channel2 = 'C-killed-early';
+    await redis.set(
+      onceKey(prefix, channel2, isoWeek('2026-06-29')),
+      JSON.stringify({
+        state: 'posting',
+        owner: 'killed-2',
+        stage: 'uploading',
+        uploaded: 'weekly-engagement-2026-06-28.png',
+        at,
+      }),
+    );
+    await processWeeklyDigest(
+      digestJob({ outDir, channel: channel2 }, at, 'killed-2', 1),
+      context(publisher),
+    );
+    expect(publisher.messages).toHaveLength(1);
+    expect(publisher.files.map((f) => f.filename)).toEqual([
+      'risk-distribution-2026-06-28.png',
+      'at-risk-2026-06-28.csv',
+    ]);
+  });
+});
+
+describe('through the queue', () => {
+  let workers: RunningWorker[] = [];
+  let queues: JobQueues;
+  const publisher = new FakePublisher();
+
+  beforeAll(async () => {
+    switchLatest(outDir, WEEK2.runId);
+    workers = await Promise.all(
+      [1, 2].map(() =>
+        startWorker(testConfig(), jobsConfig, publisher, { upsertSchedules: false, log: quietLog }),
+      ),
+    );
+    queues = await JobQueues.open(jobsConfig);
+  });
+
+  afterAll(async () => {
+    await queues?.close();
+    await Promise.all(workers.map((w) => w.close()));
+  });
+
+  test('a Slack 503 retried, and two workers racing: exactly one digest per channel and week', async () => {
+    publisher.failures = 2;
+    const retried = await enqueue(
+      queues,
+      'weekly-digest',
+      { outDir, channel: 'C-retry' },
+      { attempts: 4, backoffMs: 100 },
+    );
+    await waitForJob(queues, 'weekly-digest', retried.id, { timeoutMs: 30_000 });
+    expect(publisher.messages.filter((m) => m.channel === 'C-retry')).toHaveLength(1);
+    const files = publisher.files.filter((f) => f.channel === 'C-retry').map((f) => f.filename);
+    expect(new Set(files).size).toBe(files.length);
+    expect(files).toHaveLength(3);
+
+    const jobs = await Promise.all(
+      [1, 2, 3, 4].map(() =>
+        enqueue(queues, 'weekly-digest', { outDir, channel: 'C-race' }, { attempts: 2 }),
+      ),
+    );
+    const results = await Promise.all(
+      jobs.map((job) => waitForJob(queues, 'weekly-digest', job.id, { timeoutMs: 30_000 })),
+    );
+    expect(publisher.messages.filter((m) => m.channel === 'C-race')).toHaveLength(1);
+    expect(results.filter((r) => r.posted === 'digest')).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('a worker killed between the post and the job completing', () => {
+  const WORKER_SCRIPT = new URL('./digest-worker-process.ts', import.meta.url).pathname;
+  let child: ChildProcess | null = null;
+  let rescuer: RunningWorker | null = null;
+  let queues: JobQueues;
+  // A prefix of its own: the earlier workers' stalled-check marker (30 s) would delay the recovery.
+  const killPrefix = uniquePrefix('digest-kill');
+  let killConfig: JobsConfig;
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await rescuer?.close();
+    await queues?.close();
+    await deleteKeys(killPrefix);
+  });
+
+  test('the job recovered by another worker does not post a second digest', async () => {
+    switchLatest(outDir, WEEK2.runId);
+    killConfig = testJobsConfig(killPrefix, { dataDir, outDir });
+    const slackLog = join(tempDir('lumen-digest-slack-'), 'slack.jsonl');
+    writeFileSync(slackLog, '');
+    const proc = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
+      env: {
+        ...process.env,
+        REDIS_URL,
+        LUMEN_QUEUE_PREFIX: killPrefix,
+        LUMEN_DATA_DIR: dataDir,
+        LUMEN_OUT_DIR: outDir,
+        LUMEN_DUCKDB_THREADS: '1',
+        LUMEN_DUCKDB_MEMORY: '1GB',
+        DIGEST_SLACK_LOG: slackLog,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = proc;
+    let stderr = '';
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const seen = (word: string) =>
+      new Promise<void>((resolve, reject) => {
+        proc.stdout?.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes(word)) resolve();
+        });
+        proc.on('exit', (code) => reject(new Error(`worker exited (${code}) before "${word}": ${stderr}`)));
+      });
+    await seen('ready');
+    queues = await JobQueues.open(killConfig);
+    const posted = seen('posted');
+    const job = await enqueue(queues, 'weekly-digest', { outDir, channel: 'C-kill' }, { attempts: 3 });
+    await posted;
+    proc.kill('SIGKILL');
+    await new Promise((resolve) => proc.once('exit', resolve));
+
+    // Another worker recovers the stalled job once its lock expires.
+    const publisher = new FakePublisher();
+    rescuer = await startWorker(testConfig(), killConfig, publisher, {
+      upsertSchedules: false,
+      lockDurationMs: 2000,
+      stalledIntervalMs: 500,
+      log: quietLog,
+    });
+    const result = await waitForJob(queues, 'weekly-digest', job.id, { timeoutMs: 30_000 });
+    expect(result.posted).toBe('none');
+    const calls = readFileSync(slackLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { kind: string });
+    expect(calls.filter((c) => c.kind === 'message')).toHaveLength(1);
+    expect(calls.filter((c) => c.kind === 'file')).toHaveLength(3);
+    expect(publisher.messages).toHaveLength(0);
+    expect(publisher.files).toHaveLength(0);
+  }, 60_000);
+});
+
+describe('digest settings and previews', () => {
+  test('LUMEN_MODEL_MAX_AGE_DAYS defaults to 30 and LUMEN_DIGEST_SKIP_EMPTY to false', () => {
+    expect(readJobsConfig({}).modelMaxAgeDays).toBe(30);
+    expect(readJobsConfig({}).digestSkipEmpty).toBe(false);
+    expect(readJobsConfig({ LUMEN_DIGEST_SKIP_EMPTY: 'true', LUMEN_MODEL_MAX_AGE_DAYS: '7' })).toMatchObject({
+      digestSkipEmpty: true,
+      modelMaxAgeDays: 7,
+    });
+    expect(() => readJobsConfig({ LUMEN_DIGEST_SKIP_EMPTY: 'maybe' })).toThrow(/LUMEN_DIGEST_SKIP_EMPTY/);
+    expect(() => readJobsConfig({ LUMEN_MODEL_MAX_AGE_DAYS: '0' })).toThrow(/LUMEN_MODEL_MAX_AGE_DAYS/);
+  });
+
+  test('a preview posts every time and records neither the week nor a baseline', async () => {
+    const publisher = new FakePublisher();
+    const channel = 'D-preview';
+    switchLatest(outDir, WEEK2.runId);
+    for (const hour of ['08', '09']) {
+      const result = await processWeeklyDigest(
+        digestJob({ outDir, channel, preview: true }, `2026-06-29T${hour}:00:00Z`),
+        context(publisher),
+      );
+      expect(result.posted).toBe('digest');
+    }
+    expect(publisher.messages).toHaveLength(2);
+    expect(await redis.get(onceKey(prefix, channel, '2026-W27'))).toBeNull();
+    expect(await redis.get(lastDigestKey(prefix, channel))).toBeNull();
+  });
+});
+
+describe('dry run', () => {
+  test('writes digest.json, the charts and the CSV, and calls no Slack endpoint', async () => {
+    switchLatest(outDir, WEEK2.runId);
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    const out = join(tempDir('lumen-digest-dry-'), 'preview');
+    const result = await runDigestDryRun({ outDir, out, now: new Date('2026-06-29T08:00:00Z') });
+    expect(fetchSpy).not.toHaveBeenCalled();
+    fetchSpy.mockRestore();
+    expect(result.files.map((f) => f.slice(out.length + 1))).toEqual([
+      'digest.json',
+      'weekly-engagement-2026-06-28.png',
+      'risk-distribution-2026-06-28.png',
+      'at-risk-2026-06-28.csv',
+    ]);
+    for (const file of result.files) expect(existsSync(file)).toBe(true);
+    const json = JSON.parse(readFileSync(join(out, 'digest.json'), 'utf8'));
+    expect(json.blocks).toEqual(result.blocks);
+    // Compared with the previous run folder (no Redis): the split has a baseline.
+    expect(JSON.stringify(result.blocks)).not.toContain('No previous digest');
+  });
+});
