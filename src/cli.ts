@@ -1,7 +1,7 @@
 /**
  * The `lumen` command line: the whole pipeline without Redis or Slack.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { runAnalysis } from './analytics/analysis.ts';
@@ -19,6 +19,7 @@ import {
   closeOnSignals,
   enqueue,
   enqueueRefresh,
+  feedbackCsv,
   formatQueueStatus,
   JobsError,
   queueStatus,
@@ -211,6 +212,21 @@ function buildProgram(config: Config): Command {
         });
       },
     );
+
+  program
+    .command('feedback')
+    .description('export the feedback-button log (who, when, learner, action) as CSV')
+    .requiredOption('--out <file>', 'CSV file to write')
+    .option('--from <dir>', 'output folder holding feedback/ (default LUMEN_OUT_DIR)')
+    .action((opts: { out: string; from?: string }) => {
+      const outDir = opts.from ? resolve(opts.from) : readJobsConfig(process.env).outDir;
+      const target = resolve(opts.out);
+      // Written beside the target and renamed: a reader never sees half a file.
+      const partial = `${target}.partial`;
+      writeFileSync(partial, feedbackCsv(outDir));
+      renameSync(partial, target);
+      process.stdout.write(`${target}\n`);
+    });
 
   program
     .command('status')
