@@ -90,6 +90,19 @@ export interface LearnerProfileData {
 }
 
 /** Ids and numbers only: the learner's name stays in the output files. */
+/**
+ * What the learner-profile job returns, and so what Redis keeps: ids and a path only. The learner's
+ * risk, drivers and outcome are learner-level data: the worker writes them to `answerPath` (under
+ * OUT/learner-answers/) and the bot reads that file, posts, and deletes it.
+ */
+export interface LearnerProfileReceipt {
+  readonly learnerId: string;
+  readonly found: boolean;
+  readonly byEmail: boolean;
+  readonly answerPath: string;
+}
+
+/** The answer file's content (OUT/learner-answers/<id>.json). */
 export interface LearnerProfileResult {
   readonly learnerId: string;
   readonly found: boolean;
@@ -173,7 +186,7 @@ export interface JobResultMap {
   refresh: RefreshResult;
   'train-model': TrainModelResult;
   'render-chart': RenderChartResult;
-  'learner-profile': LearnerProfileResult;
+  'learner-profile': LearnerProfileReceipt;
   'post-at-risk': PostResult;
   'post-chart': PostResult;
   'weekly-digest': PostResult;

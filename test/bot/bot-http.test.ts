@@ -4,7 +4,7 @@
  * Slack Web API recording what arrives where.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -482,6 +482,8 @@ describe('/lumen over signed HTTP with a real worker', () => {
     expect(upload.bytes).toBeGreaterThan(1000);
     const drawn = join(jobsConfig.outDir, 'learner-charts', `r1-${learnerId}.png`);
     expect(readFileSync(drawn).subarray(1, 4).toString()).toBe('PNG');
+    // The answer travelled through a file in OUT, not Redis, and the bot removed it once posted.
+    expect(readdirSync(join(jobsConfig.outDir, 'learner-answers'))).toEqual([]);
     // The requester's note followed the job: its stages, then the answer, each replacing the last.
     await fake.waitFor(
       (c) =>

@@ -156,10 +156,14 @@ describe('publishing jobs', () => {
     });
   });
 
-  test('learner-profile (sandboxed) returns ids and numbers only', async () => {
+  test('learner-profile (sandboxed) returns ids and a path; the answer is a file in OUT', async () => {
     const outDir = outWithLatest({ reliable: true, gateReasons: [] }, PREDICTIONS);
     const job = await enqueue(queues, 'learner-profile', { outDir, learnerId: 'U7', timeoutMs: 20_000 });
-    const profile = await waitForJob(queues, 'learner-profile', job.id, { timeoutMs: 20_000 });
+    const receipt = await waitForJob(queues, 'learner-profile', job.id, { timeoutMs: 20_000 });
+    expect(Object.keys(receipt).sort()).toEqual(['answerPath', 'byEmail', 'found', 'learnerId']);
+    expect(receipt).toMatchObject({ learnerId: 'U7', found: true, byEmail: false });
+    expect(receipt.answerPath.startsWith(join(outDir, 'learner-answers'))).toBe(true);
+    const profile = JSON.parse(readFileSync(receipt.answerPath, 'utf8'));
     expect(profile).toEqual({
       learnerId: 'U7',
       found: true,

@@ -3,13 +3,22 @@
  * phrases (the name and email stay in the files). A learner asked for by email is found by the
  * sha256 of the lower-cased, trimmed email: the job data carries only the hash.
  */
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runAnalysis } from '../../analytics/analysis.ts';
-import type { JobContext, LearnerProfileResult } from '../contracts.ts';
+import type { JobContext, LearnerProfileReceipt, LearnerProfileResult } from '../contracts.ts';
 import { JobsError } from '../jobs-error.ts';
 import { latestFolderOrFail, readPredictions } from '../latest-outputs.ts';
 import type { ProcessorContext } from '../processor-context.ts';
@@ -125,7 +134,7 @@ async function progress(job: JobContext<'learner-profile'>, stage: string, perce
 export async function processLearnerProfile(
   job: JobContext<'learner-profile'>,
   context: ProcessorContext,
-): Promise<LearnerProfileResult> {
+): Promise<LearnerProfileReceipt> {
   const { outDir, emailSha256 } = job.data;
   await progress(job, 'looking up the learner', 10);
   const runDir = latestFolderOrFail(outDir);
@@ -140,7 +149,7 @@ export async function processLearnerProfile(
     await progress(job, 'drawing the profile chart', 40);
     chartPath = await renderProfileChart(job, context, runDir, learnerId);
   }
-  return {
+  const answer: LearnerProfileResult = {
     learnerId,
     found: row !== undefined,
     riskBand: row?.risk_band ?? null,
@@ -152,4 +161,11 @@ export async function processLearnerProfile(
     outcome,
     byEmail,
   };
+  // The answer goes to a file in OUT, not into the job's return value (kept in Redis in plain text).
+  const answers = join(outDir, 'learner-answers');
+  mkdirSync(answers, { recursive: true });
+  const answerPath = join(answers, `${randomUUID()}.json`);
+  writeFileSync(`${answerPath}.tmp`, JSON.stringify(answer));
+  renameSync(`${answerPath}.tmp`, answerPath);
+  return { learnerId, found: answer.found, byEmail, answerPath };
 }

@@ -4,8 +4,8 @@
  * where learner-level content may go.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { enqueue } from '../../../jobs/index.ts';
+import { readFileSync, rmSync } from 'node:fs';
+import { enqueue, type LearnerProfileResult } from '../../../jobs/index.ts';
 import { learnerProfileMessage } from '../../blocks/learner-profile.ts';
 import {
   badArgumentMessage,
@@ -74,7 +74,10 @@ export const handleLearner: CommandHandler = async (request, deps) => {
         what: `look up ${who}`,
         progress: (progress) => progressMessage(`the profile of ${who}`, job.id, progress, destination.viaDm),
         // The posted profile names the learner: it goes where learner-level content may go.
-        withResult: async (profile) => {
+        withResult: async (receipt) => {
+          // The job's return value holds ids only; the answer itself is a file in OUT, read once.
+          const profile = JSON.parse(readFileSync(receipt.answerPath, 'utf8')) as LearnerProfileResult;
+          rmSync(receipt.answerPath, { force: true });
           const message = learnerProfileMessage(profile);
           await deps.publisher.postMessage(destination.channel, message.blocks, message.text);
           if (profile.chartPath) {
