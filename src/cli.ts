@@ -22,6 +22,7 @@ import {
   feedbackCsv,
   formatQueueStatus,
   JobsError,
+  latestFeedback,
   queueStatus,
   readJobsConfig,
   runDigestDryRun,
@@ -99,6 +100,7 @@ function buildProgram(config: Config): Command {
         asOf: opts.asOf,
         onStage: log.stage,
         modelPath: opts.model ? resolve(opts.model) : null,
+        feedback: latestFeedback(resolve(opts.out)),
         ...flags,
       });
       log.done();

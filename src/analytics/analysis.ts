@@ -16,7 +16,7 @@ import type { Db } from './db.ts';
 import { buildWeeklyFeatures, WEEKLY_FEATURES, writeWeeklyFeaturesCsv } from './features.ts';
 import { FORECAST_FEATURES, type ForecastResult, predictForecast, trainQuizForecast } from './forecast.ts';
 import { buildArtifact, type ModelArtifact, readArtifact } from './model/artifact.ts';
-import { buildModelCard, type ModelCard, renderModelCard } from './model/card.ts';
+import { buildModelCard, type FeedbackOutcome, type ModelCard, renderModelCard } from './model/card.ts';
 import {
   allRows,
   COMPLETION_FEATURES,
@@ -47,6 +47,36 @@ export interface AnalysisOptions {
   readonly charts?: boolean;
   /** learner-profile chart for this user_id; default: the learner at highest risk. */
   readonly learnerId?: string | null;
+  /**
+   * Latest reviewer verdict per flagged learner (from the Slack feedback buttons); the model card
+   * reports how those learners turned out.
+   */
+  readonly feedback?: ReadonlyMap<string, { readonly verdict: string; readonly at: string }> | null;
+}
+
+async function feedbackOutcomes(
+  db: Db,
+  feedback: ReadonlyMap<string, { readonly verdict: string }>,
+): Promise<FeedbackOutcome[]> {
+  const outcomes = await db.all<{ user_id: string; outcome: string }>(
+    'SELECT user_id, outcome FROM learner_outcomes',
+  );
+  const outcomeOf = new Map(outcomes.map((o) => [o.user_id, o.outcome]));
+  const counts = new Map<string, FeedbackOutcome>();
+  for (const [learnerId, { verdict }] of feedback) {
+    const row = counts.get(verdict) ?? {
+      verdict,
+      learners: 0,
+      completed: 0,
+      dropped: 0,
+      open: 0,
+      unknown: 0,
+    };
+    const outcome = outcomeOf.get(learnerId);
+    const key = outcome === 'completed' || outcome === 'dropped' || outcome === 'open' ? outcome : 'unknown';
+    counts.set(verdict, { ...row, learners: row.learners + 1, [key]: row[key] + 1 });
+  }
+  return [...counts.values()].sort((a, b) => a.verdict.localeCompare(b.verdict));
 }
 
 /** What the next run compares itself with (at-risk count change on the dashboard). */
@@ -271,6 +301,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
         trainedAt: trainedAt.toISOString(),
         C: 1.0,
         features: MODEL_FEATURES,
+        feedback: options.feedback ? await feedbackOutcomes(db, options.feedback) : null,
       });
       stage.writeJson('model_card.json', card);
       stage.writeText('model_card.md', renderModelCard(card));

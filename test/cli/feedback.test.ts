@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { generateLmsData } from '../../src/analytics/generate.ts';
 import { runCli } from '../helpers/cli.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 
@@ -40,4 +41,39 @@ test('lumen feedback --out exports the button log as CSV', async () => {
     '2026-06-29T08:05:00.000Z,U0000040,UADMIN,contacted,m1,j1',
     '2026-06-29T08:06:00.000Z,U0001934,UADMIN,snoozed,m1,j2',
   ]);
+});
+
+test('the model card reports how learners flagged with the feedback buttons turned out', async () => {
+  const data = tempDir('lumen-data-');
+  const out = tempDir('lumen-out-');
+  await generateLmsData({ learners: 600, seed: 8, outDir: data });
+  expect((await runCli(['run', '--data', data, '--out', out])).code).toBe(0);
+  const outcomes = readFileSync(join(out, 'learner_outcomes.csv'), 'utf8').trim().split('\n').slice(1);
+  const idsWith = (outcome: string) =>
+    outcomes.filter((l) => l.endsWith(`,${outcome}`)).map((l) => l.split(',')[0] ?? '');
+  const [completed] = idsWith('completed');
+  const [dropped1, dropped2] = idsWith('dropped');
+  const [open] = idsWith('open');
+  const entry = (learnerId: string | undefined, verdict: string, at: string) =>
+    JSON.stringify({ at, learnerId, slackUserId: 'UADMIN', verdict, modelVersion: 'm0', jobId: 'j' });
+  mkdirSync(join(out, 'feedback'));
+  writeFileSync(
+    join(out, 'feedback', 'feedback.jsonl'),
+    `${[
+      entry(dropped1, 'snoozed', '2026-06-01T08:00:00.000Z'),
+      entry(dropped1, 'contacted', '2026-06-02T08:00:00.000Z'), // the latest verdict counts
+      entry(dropped2, 'contacted', '2026-06-02T09:00:00.000Z'),
+      entry(completed, 'contacted', '2026-06-02T10:00:00.000Z'),
+      entry(open, 'not-at-risk', '2026-06-03T08:00:00.000Z'),
+      entry('U9999999', 'snoozed', '2026-06-03T09:00:00.000Z'),
+    ].join('\n')}\n`,
+  );
+  expect((await runCli(['run', '--data', data, '--out', out])).code).toBe(0);
+  const card = JSON.parse(readFileSync(join(out, 'model_card.json'), 'utf8'));
+  expect(card.feedback).toEqual([
+    { verdict: 'contacted', learners: 3, completed: 1, dropped: 2, open: 0, unknown: 0 },
+    { verdict: 'not-at-risk', learners: 1, completed: 0, dropped: 0, open: 1, unknown: 0 },
+    { verdict: 'snoozed', learners: 1, completed: 0, dropped: 0, open: 0, unknown: 1 },
+  ]);
+  expect(readFileSync(join(out, 'model_card.md'), 'utf8')).toContain('| contacted | 3 | 1 | 2 | 0 | 0 |');
 });

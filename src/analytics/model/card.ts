@@ -7,6 +7,17 @@ import type { StatsReport } from '../stats-report.ts';
 import type { ModelArtifact } from './artifact.ts';
 import type { TrainResult } from './train.ts';
 
+/** Learners a reviewer marked with a feedback button, by their latest verdict and how they turned out. */
+export interface FeedbackOutcome {
+  readonly verdict: string;
+  readonly learners: number;
+  readonly completed: number;
+  readonly dropped: number;
+  readonly open: number;
+  /** Not in this run's outcomes (no event up to as-of, or not a learner any more). */
+  readonly unknown: number;
+}
+
 export interface ModelCard {
   readonly modelVersion: string | null;
   readonly trainedAt: string;
@@ -26,6 +37,8 @@ export interface ModelCard {
   readonly coefficients: TrainResult['coefficients'];
   readonly forecast: Omit<ForecastResult, 'model'>;
   readonly stats: StatsReport | null;
+  /** Null when no feedback log was given. */
+  readonly feedback: FeedbackOutcome[] | null;
 }
 
 export function buildModelCard(
@@ -33,7 +46,13 @@ export function buildModelCard(
   forecast: ForecastResult,
   stats: StatsReport | null,
   artifact: ModelArtifact | null,
-  context: { asOf: string; trainedAt: string; C: number; features: readonly string[] },
+  context: {
+    asOf: string;
+    trainedAt: string;
+    C: number;
+    features: readonly string[];
+    feedback?: FeedbackOutcome[] | null;
+  },
 ): ModelCard {
   const evaluation = train.evaluation
     ? (({ oofProbabilities: _oof, ...rest }) => rest)(train.evaluation)
@@ -58,6 +77,7 @@ export function buildModelCard(
     coefficients: train.coefficients,
     forecast: forecastSummary,
     stats,
+    feedback: context.feedback ?? null,
   };
 }
 
@@ -160,6 +180,23 @@ export function renderModelCard(card: ModelCard): string {
       : `Not used: ${fc.reason}. predicted_final_quiz is left empty.`,
     '',
   );
+
+  if (card.feedback) {
+    out.push('## Flagged learners: how they turned out (latest feedback-button verdict per learner)', '');
+    if (card.feedback.length === 0) out.push('No feedback recorded yet.', '');
+    else {
+      out.push(
+        '| verdict | learners | completed | dropped | still open | not in this run |',
+        '| --- | ---: | ---: | ---: | ---: | ---: |',
+      );
+      for (const f of card.feedback) {
+        out.push(
+          `| ${f.verdict} | ${f.learners} | ${f.completed} | ${f.dropped} | ${f.open} | ${f.unknown} |`,
+        );
+      }
+      out.push('');
+    }
+  }
 
   const s = card.stats;
   if (s) {

@@ -9,6 +9,7 @@ import { runAnalysis } from '../../analytics/analysis.ts';
 import { LumenError } from '../../errors.ts';
 import type { JobContext, RefreshResult, StageTimings } from '../contracts.ts';
 import { dataFingerprint } from '../data-fingerprint.ts';
+import { latestFeedback } from '../feedback-log.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 import {
   freshRunFolder,
@@ -170,6 +171,8 @@ export async function processRefresh(
       train: trained,
       score: true,
       modelPath: trained ? null : join(runDir, 'models', 'latest.json'),
+      // Reviewers' verdicts live beside the runs; the model card reports how those learners turned out.
+      feedback: latestFeedback(outDir),
     });
     modelVersion = analysis.artifact?.version ?? null;
 
