@@ -38,3 +38,23 @@ export function feedbackButtons(learnerId: string): SlackBlock {
     })),
   };
 }
+
+/** A row of ML_Prediction.csv (column name -> cell) as the at-risk list and the digest show it. */
+export function atRiskLearnerLine(
+  row: Readonly<Record<string, string | undefined>>,
+  feedback: { readonly verdict: string; readonly at: string } | undefined,
+): string {
+  const risk = Math.round(Number(row.risk_score) * 100);
+  const name = escapeMrkdwn(`${row.first_name ?? ''} ${row.last_name ?? ''}`.trim());
+  const drivers = (row.top_drivers ?? '').split(/;\s*/).filter(Boolean).slice(0, 3);
+  const details = [
+    `${escapeMrkdwn(row.department ?? '')} · ${escapeMrkdwn(row.courses ?? '')}`,
+    `${risk}% risk, ${escapeMrkdwn(row.risk_band ?? '?')}`,
+    ...(drivers.length ? [drivers.map(escapeMrkdwn).join('; ')] : []),
+  ];
+  const contacted =
+    feedback?.verdict === 'contacted'
+      ? ` :white_check_mark: contacted ${escapeMrkdwn(feedback.at.slice(0, 10))}`
+      : '';
+  return `*${name}* (${escapeMrkdwn(row.user_id ?? '')})${contacted}\n${details.join('\n')}`;
+}

@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import { spreadsheetSafe } from '../../analytics/prediction-csv.ts';
 import { isSnoozed, type LatestFeedback } from '../feedback-log.ts';
 import type { SlackBlock } from '../publisher.ts';
-import { escapeMrkdwn, feedbackButtons } from '../slack-text.ts';
+import { atRiskLearnerLine, escapeMrkdwn, feedbackButtons } from '../slack-text.ts';
 import { addDays, isoWeek, mondayOf } from './iso-week.ts';
 import type { CsvRow, RunOutputs } from './run-outputs.ts';
 
@@ -159,21 +159,6 @@ function bandText(counts: Record<string, number>): string {
   return `${total} (${bands.map((band) => `${escapeMrkdwn(band)} ${counts[band]}`).join(', ')})`;
 }
 
-function learnerLine(row: CsvRow, feedback: LatestFeedback | undefined): string {
-  const risk = Math.round(num(row.risk_score) * 100);
-  const name = escapeMrkdwn(`${row.first_name ?? ''} ${row.last_name ?? ''}`.trim());
-  const drivers = (row.top_drivers ?? '').split(/;\s*/).filter(Boolean).slice(0, 3);
-  const contacted =
-    feedback?.verdict === 'contacted'
-      ? ` :white_check_mark: contacted ${escapeMrkdwn(feedback.at.slice(0, 10))}`
-      : '';
-  return [
-    `*${name}* (${escapeMrkdwn(row.user_id ?? '')})${contacted}`,
-    `${escapeMrkdwn(row.department ?? '')} · ${escapeMrkdwn(row.courses ?? '')} · ${risk}% risk, ${escapeMrkdwn(row.risk_band ?? '?')}`,
-    ...(drivers.length ? [drivers.map(escapeMrkdwn).join('; ')] : []),
-  ].join('\n');
-}
-
 export function modelHealthLine(outputs: RunOutputs, now: Date, maxAgeDays: number): string {
   const card = outputs.card;
   if (!card) return ':warning: Model: no model card in this run.';
@@ -276,7 +261,7 @@ export function buildDigestContent(input: DigestInput): DigestContent {
       for (const row of shown) {
         blocks.push({
           type: 'section',
-          text: { type: 'mrkdwn', text: learnerLine(row, feedback.get(row.user_id ?? '')) },
+          text: { type: 'mrkdwn', text: atRiskLearnerLine(row, feedback.get(row.user_id ?? '')) },
         });
         blocks.push(feedbackButtons(row.user_id ?? ''));
       }

@@ -8,13 +8,13 @@ import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { RunSummary } from '../../analytics/analysis.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
-import { isSnoozed, type LatestFeedback, latestFeedback } from '../feedback-log.ts';
+import { isSnoozed, latestFeedback } from '../feedback-log.ts';
 import { latestFolderOrFail, type PredictionRow, readModelCard, readPredictions } from '../latest-outputs.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 import type { SlackBlock } from '../publisher.ts';
 import { runsDir } from '../runs/run-folders.ts';
 import { readHistoryFile } from '../runs/run-history.ts';
-import { escapeMrkdwn, feedbackButtons } from '../slack-text.ts';
+import { atRiskLearnerLine, escapeMrkdwn, feedbackButtons } from '../slack-text.ts';
 import { requirePublisher } from './require-publisher.ts';
 
 /** Each listed learner takes two blocks (text + buttons); Slack allows 50 blocks per message. */
@@ -23,20 +23,6 @@ export const MAX_LISTED = 20;
 function inCourse(row: PredictionRow, courseId: string | null | undefined): boolean {
   if (!courseId) return true;
   return (row.courses ?? '').split(/[;,\s]+/).includes(courseId);
-}
-
-function learnerLine(row: PredictionRow, feedback: LatestFeedback | undefined): string {
-  const risk = Math.round(Number(row.risk_score) * 100);
-  const name = escapeMrkdwn(`${row.first_name ?? ''} ${row.last_name ?? ''}`.trim());
-  const drivers = (row.top_drivers ?? '').split(/;\s*/).filter(Boolean).slice(0, 3);
-  const details = [
-    `${escapeMrkdwn(row.department ?? '')} · ${escapeMrkdwn(row.courses ?? '')}`,
-    `${risk}% risk, ${escapeMrkdwn(row.risk_band ?? '?')}`,
-    ...(drivers.length ? [drivers.map(escapeMrkdwn).join('; ')] : []),
-  ];
-  const contacted =
-    feedback?.verdict === 'contacted' ? ` :white_check_mark: contacted ${feedback.at.slice(0, 10)}` : '';
-  return `*${name}* (${escapeMrkdwn(row.user_id ?? '')})${contacted}\n${details.join('\n')}`;
 }
 
 function bandCounts(rows: PredictionRow[]): string {
@@ -173,7 +159,7 @@ export async function processPostAtRisk(
   for (const row of shown) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: learnerLine(row, feedback.get(row.user_id ?? '')) },
+      text: { type: 'mrkdwn', text: atRiskLearnerLine(row, feedback.get(row.user_id ?? '')) },
     });
     blocks.push(feedbackButtons(row.user_id ?? ''));
   }
