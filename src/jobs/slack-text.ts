@@ -58,3 +58,17 @@ export function atRiskLearnerLine(
       : '';
   return `*${name}* (${escapeMrkdwn(row.user_id ?? '')})${contacted}\n${details.join('\n')}`;
 }
+
+/** Each listed learner as two blocks: the learner line, then the feedback buttons. */
+export function atRiskLearnerBlocks(
+  rows: readonly Readonly<Record<string, string | undefined>>[],
+  feedback: ReadonlyMap<string, { readonly verdict: string; readonly at: string }>,
+): SlackBlock[] {
+  return rows.flatMap((row) => [
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: atRiskLearnerLine(row, feedback.get(row.user_id ?? '')) },
+    },
+    feedbackButtons(row.user_id ?? ''),
+  ]);
+}

@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import { spreadsheetSafe } from '../../analytics/prediction-csv.ts';
 import { isSnoozed, type LatestFeedback } from '../feedback-log.ts';
 import type { SlackBlock } from '../publisher.ts';
-import { atRiskLearnerLine, escapeMrkdwn, feedbackButtons } from '../slack-text.ts';
+import { atRiskLearnerBlocks, escapeMrkdwn } from '../slack-text.ts';
 import { addDays, isoWeek, mondayOf } from './iso-week.ts';
 import type { CsvRow, RunOutputs } from './run-outputs.ts';
 
@@ -258,13 +258,7 @@ export function buildDigestContent(input: DigestInput): DigestContent {
         type: 'section',
         text: { type: 'mrkdwn', text: `*Top ${shown.length} at risk*` },
       });
-      for (const row of shown) {
-        blocks.push({
-          type: 'section',
-          text: { type: 'mrkdwn', text: atRiskLearnerLine(row, feedback.get(row.user_id ?? '')) },
-        });
-        blocks.push(feedbackButtons(row.user_id ?? ''));
-      }
+      blocks.push(...atRiskLearnerBlocks(shown, feedback));
     }
     const more = listed.length - shown.length;
     const notes = [

@@ -14,7 +14,7 @@ import type { ProcessorContext } from '../processor-context.ts';
 import type { SlackBlock } from '../publisher.ts';
 import { runsDir } from '../runs/run-folders.ts';
 import { readHistoryFile } from '../runs/run-history.ts';
-import { atRiskLearnerLine, escapeMrkdwn, feedbackButtons } from '../slack-text.ts';
+import { atRiskLearnerBlocks, escapeMrkdwn } from '../slack-text.ts';
 import { requirePublisher } from './require-publisher.ts';
 
 /** Each listed learner takes two blocks (text + buttons); Slack allows 50 blocks per message. */
@@ -156,13 +156,7 @@ export async function processPostAtRisk(
     },
     { type: 'context', elements: [{ type: 'mrkdwn', text: totals }] },
   ];
-  for (const row of shown) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: atRiskLearnerLine(row, feedback.get(row.user_id ?? '')) },
-    });
-    blocks.push(feedbackButtons(row.user_id ?? ''));
-  }
+  blocks.push(...atRiskLearnerBlocks(shown, feedback));
   const more = atRisk.length - shown.length;
   const footer = [
     `model ${card.modelVersion}`,
