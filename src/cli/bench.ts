@@ -4,7 +4,7 @@
  * them in docs/BENCHMARKS.md.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,14 +66,6 @@ export async function benchStep(config: Config, dataDir: string, outDir: string)
   };
 }
 
-function countLines(path: string): number {
-  // Rows are counted by the generator; this fallback only serves reused data folders.
-  let lines = 0;
-  const buffer = readFileSync(path);
-  for (let i = 0; i < buffer.length; i++) if (buffer[i] === 0x0a) lines++;
-  return Math.max(0, lines - 1);
-}
-
 export async function runBench(options: {
   learners: number;
   seed: number;
@@ -100,10 +92,8 @@ export async function runBench(options: {
     bar.stop();
     generateSeconds = (performance.now() - started) / 1000;
     rows = Object.fromEntries(Object.entries(result.files).map(([name, f]) => [name, f.rows]));
-    await import('node:fs').then((fs) => fs.writeFileSync(marker, JSON.stringify(rows)));
+    writeFileSync(marker, JSON.stringify(rows));
   }
-  for (const name of Object.keys(rows))
-    if (rows[name] === undefined) rows[name] = countLines(join(dataDir, name));
 
   log.stage('pipeline (child process)');
   const report = await new Promise<BenchStepReport>((resolve, reject) => {
