@@ -7,7 +7,13 @@
 /** Jobs that do CPU-heavy work (DuckDB, model fitting, rendering) run in a sandboxed child process. */
 export const COMPUTE_JOBS = ['refresh', 'train-model', 'render-chart', 'learner-profile'] as const;
 /** Jobs that talk to Slack run in the worker process, where the Publisher lives. */
-export const PUBLISH_JOBS = ['post-at-risk', 'post-chart', 'weekly-digest', 'record-feedback'] as const;
+export const PUBLISH_JOBS = [
+  'post-at-risk',
+  'post-chart',
+  'post-model-card',
+  'weekly-digest',
+  'record-feedback',
+] as const;
 
 export type ComputeJobName = (typeof COMPUTE_JOBS)[number];
 export type PublishJobName = (typeof PUBLISH_JOBS)[number];
@@ -132,7 +138,7 @@ export interface PostAtRiskData {
 
 export interface PostResult {
   readonly channel: string;
-  readonly posted: 'list' | 'reason' | 'file' | 'digest' | 'none';
+  readonly posted: 'list' | 'reason' | 'file' | 'card' | 'digest' | 'none';
   readonly count: number;
   /** Aggregate numbers only (counts, dates), for the requester's note; never names. */
   readonly summary?: string | null;
@@ -142,6 +148,12 @@ export interface PostChartData {
   readonly outDir: string;
   readonly channel: string;
   readonly chart: string;
+}
+
+/** After a retrain (the parent of train-model in a flow): the model card and the coefficients chart. */
+export interface PostModelCardData {
+  readonly outDir: string;
+  readonly channel: string;
 }
 
 export interface WeeklyDigestData {
@@ -178,6 +190,7 @@ export interface JobDataMap {
   'learner-profile': LearnerProfileData;
   'post-at-risk': PostAtRiskData;
   'post-chart': PostChartData;
+  'post-model-card': PostModelCardData;
   'weekly-digest': WeeklyDigestData;
   'record-feedback': RecordFeedbackData;
 }
@@ -189,6 +202,7 @@ export interface JobResultMap {
   'learner-profile': LearnerProfileReceipt;
   'post-at-risk': PostResult;
   'post-chart': PostResult;
+  'post-model-card': PostResult;
   'weekly-digest': PostResult;
   'record-feedback': RecordFeedbackResult;
 }

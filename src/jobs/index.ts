@@ -15,13 +15,17 @@ export { JobQueues, withJobQueues } from './job-queues.ts';
 export { closeOnSignals, type RunningWorker, startWorker, type WorkerTuning } from './job-worker.ts';
 export { JobsError, type JobsErrorCode } from './jobs-error.ts';
 export { readModelCard } from './latest-outputs.ts';
+export { type ModelCardText, modelCardMessage } from './model-card-text.ts';
 export {
   type EnqueuedJob,
   type EnqueueOptions,
   enqueue,
   enqueueRefresh,
+  type EnqueuedFlow,
   enqueueRefreshThenPost,
+  enqueueTrainThenPost,
   type RefreshRequest,
+  type TrainRequest,
   waitForJob,
 } from './producer.ts';
 export type { Publisher, SlackBlock } from './publisher.ts';

@@ -5,12 +5,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { FlowProducer, type Job, QueueEvents } from 'bullmq';
 import {
-  COMPUTE_QUEUE,
   type JobDataMap,
   type JobName,
   type JobProgressReport,
   type JobResultMap,
-  PUBLISH_QUEUE,
+  queueOf,
   type RunTrigger,
 } from './contracts.ts';
 import { DEFAULT_JOB_OPTIONS, type JobQueues } from './job-queues.ts';
@@ -97,10 +96,67 @@ function refreshData(queues: JobQueues, request: RefreshRequest): JobDataMap['re
   };
 }
 
+/** A flow's two jobs: the work (child) and the post that runs after it (parent). */
+export interface EnqueuedFlow<C extends JobName, P extends JobName> {
+  readonly child: EnqueuedJob & { readonly name: C };
+  readonly parent: EnqueuedJob & { readonly name: P };
+}
+
+/**
+ * Queues `child`, then `parent` once the child has finished (BullMQ flow). The parent runs even when
+ * the child fails (it sees the failure through childFailures and says why). With `dedupeKey`, the
+ * same request again within `dedupeWindowMs` gets the first flow's ids back and queues nothing: a
+ * SET NX record claims the key, since BullMQ cannot deduplicate flows.
+ */
+async function enqueueFlow<C extends JobName, P extends JobName>(
+  queues: JobQueues,
+  child: { readonly name: C; readonly data: JobDataMap[C] },
+  parent: { readonly name: P; readonly data: JobDataMap[P] },
+  options: Pick<EnqueueOptions, 'dedupeKey' | 'dedupeWindowMs'> = {},
+): Promise<EnqueuedFlow<C, P>> {
+  const stamp = `${Date.now()}-${randomUUID().slice(0, 8)}`;
+  const ids = { child: `${child.name}-${stamp}`, parent: `${parent.name}-${stamp}` };
+  if (options.dedupeKey !== undefined) {
+    const key = `${queues.jobsConfig.queuePrefix}:flow-dedupe:${parent.name}:${options.dedupeKey}`;
+    const windowMs = options.dedupeWindowMs ?? 10 * 60 * 1000;
+    const claimed = await queues.redis.set(key, JSON.stringify(ids), 'PX', windowMs, 'NX');
+    if (claimed === null) {
+      const first = JSON.parse((await queues.redis.get(key)) ?? JSON.stringify(ids)) as typeof ids;
+      return {
+        child: { id: first.child, name: child.name, deduplicated: true },
+        parent: { id: first.parent, name: parent.name, deduplicated: true },
+      };
+    }
+  }
+  const flows = new FlowProducer({ connection: queues.redis, prefix: queues.jobsConfig.queuePrefix });
+  try {
+    // FlowProducer does not apply the queues' default options, so they are passed explicitly.
+    await flows.add({
+      name: parent.name,
+      queueName: queueOf(parent.name),
+      data: parent.data,
+      opts: { ...DEFAULT_JOB_OPTIONS, jobId: ids.parent },
+      children: [
+        {
+          name: child.name,
+          queueName: queueOf(child.name),
+          data: child.data,
+          opts: { ...DEFAULT_JOB_OPTIONS, jobId: ids.child, ignoreDependencyOnFailure: true },
+        },
+      ],
+    });
+  } finally {
+    await flows.close();
+  }
+  return {
+    child: { id: ids.child, name: child.name, deduplicated: false },
+    parent: { id: ids.parent, name: parent.name, deduplicated: false },
+  };
+}
+
 /**
  * A flow: refresh, then post the at-risk list to `channel` (what the bot's "refresh" button does).
- * The post runs even when the refresh fails and then tells the channel why. Flows are not
- * deduplicated (BullMQ cannot attach a new parent to an existing child).
+ * The post runs even when the refresh fails and then tells the channel why.
  */
 export async function enqueueRefreshThenPost(
   queues: JobQueues,
@@ -108,36 +164,48 @@ export async function enqueueRefreshThenPost(
   post: { channel: string; limit?: number },
 ): Promise<{ refresh: EnqueuedJob; post: EnqueuedJob }> {
   const data = refreshData(queues, request);
-  const stamp = `${Date.now()}-${randomUUID().slice(0, 8)}`;
-  const flows = new FlowProducer({ connection: queues.redis, prefix: queues.jobsConfig.queuePrefix });
-  try {
-    // FlowProducer does not apply the queues' default options, so they are passed explicitly.
-    const node = await flows.add({
-      name: 'post-at-risk',
-      queueName: PUBLISH_QUEUE,
+  const flow = await enqueueFlow(
+    queues,
+    { name: 'refresh', data },
+    { name: 'post-at-risk', data: { outDir: data.outDir, channel: post.channel, limit: post.limit } },
+  );
+  return { refresh: flow.child, post: flow.parent };
+}
+
+export interface TrainRequest {
+  readonly trigger: RunTrigger;
+  readonly channel: string;
+  readonly asOf?: string | null;
+  readonly dataDir?: string;
+  readonly outDir?: string;
+}
+
+/**
+ * A flow: retrain (train-model), then post the model card and the coefficients chart to `channel`
+ * (`/lumen train`). The worker posts the answer, so it arrives even if the bot restarts meanwhile.
+ */
+export function enqueueTrainThenPost(
+  queues: JobQueues,
+  request: TrainRequest,
+  options: Pick<EnqueueOptions, 'dedupeKey' | 'dedupeWindowMs'> = {},
+): Promise<EnqueuedFlow<'train-model', 'post-model-card'>> {
+  const { jobsConfig } = queues;
+  const outDir = request.outDir ?? jobsConfig.outDir;
+  return enqueueFlow(
+    queues,
+    {
+      name: 'train-model',
       data: {
-        outDir: data.outDir,
-        channel: post.channel,
-        limit: post.limit,
-      } satisfies JobDataMap['post-at-risk'],
-      opts: { ...DEFAULT_JOB_OPTIONS, jobId: `post-at-risk-${stamp}` },
-      children: [
-        {
-          name: 'refresh',
-          queueName: COMPUTE_QUEUE,
-          data,
-          opts: { ...DEFAULT_JOB_OPTIONS, jobId: `refresh-${stamp}`, ignoreDependencyOnFailure: true },
-        },
-      ],
-    });
-    const child = node.children?.[0];
-    return {
-      refresh: { id: String(child?.job.id), name: 'refresh', deduplicated: false },
-      post: { id: String(node.job.id), name: 'post-at-risk', deduplicated: false },
-    };
-  } finally {
-    await flows.close();
-  }
+        trigger: request.trigger,
+        dataDir: request.dataDir ?? jobsConfig.dataDir,
+        outDir,
+        asOf: request.asOf ?? null,
+        timeoutMs: jobsConfig.jobTimeoutMs,
+      },
+    },
+    { name: 'post-model-card', data: { outDir, channel: request.channel } },
+    options,
+  );
 }
 
 export interface WaitOptions {

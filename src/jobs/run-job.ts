@@ -9,6 +9,7 @@ import type { ProcessorContext } from './processor-context.ts';
 import { processLearnerProfile } from './processors/learner-profile.ts';
 import { processPostAtRisk } from './processors/post-at-risk.ts';
 import { processPostChart } from './processors/post-chart.ts';
+import { processPostModelCard } from './processors/post-model-card.ts';
 import { processRecordFeedback } from './processors/record-feedback.ts';
 import { processRefresh } from './processors/refresh.ts';
 import { processRenderChart } from './processors/render-chart.ts';
@@ -27,6 +28,7 @@ const PROCESSORS: Processors = {
   'learner-profile': processLearnerProfile,
   'post-at-risk': processPostAtRisk,
   'post-chart': processPostChart,
+  'post-model-card': processPostModelCard,
   'weekly-digest': processWeeklyDigest,
   'record-feedback': processRecordFeedback,
 };

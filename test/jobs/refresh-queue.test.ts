@@ -9,7 +9,13 @@ import { generateLmsData } from '../../src/analytics/generate.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
 import { JobQueues } from '../../src/jobs/job-queues.ts';
 import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
-import { enqueue, enqueueRefresh, enqueueRefreshThenPost, waitForJob } from '../../src/jobs/producer.ts';
+import {
+  enqueue,
+  enqueueRefresh,
+  enqueueRefreshThenPost,
+  enqueueTrainThenPost,
+  waitForJob,
+} from '../../src/jobs/producer.ts';
 import { queueStatus } from '../../src/jobs/queue-status.ts';
 import { RunHistory, readHistoryFile } from '../../src/jobs/runs/run-history.ts';
 import type { RunRecord } from '../../src/jobs/runs/run-record.ts';
@@ -186,6 +192,43 @@ describe('refresh through the queue', () => {
     const reason = await waitForJob(queues, 'post-at-risk', bad.post.id, { timeoutMs: 45_000 });
     expect(reason).toMatchObject({ posted: 'reason', count: 0 });
     expect(publisher.messages.at(-1)?.text).toMatch(/^The refresh failed.*lms_quiz_attempts\.csv/);
+  });
+
+  test('a train-then-post flow retrains and the worker posts the model card and the coefficients chart', async () => {
+    const before = latestTarget();
+    const request = { trigger: 'slack' as const, channel: 'C-train' };
+    const flow = await enqueueTrainThenPost(queues, request, { dedupeKey: 'trigger-1' });
+    // The same Slack request delivered again: the first flow's ids, nothing new queued.
+    const again = await enqueueTrainThenPost(queues, request, { dedupeKey: 'trigger-1' });
+    expect(again.child).toEqual({ ...flow.child, deduplicated: true });
+    expect(again.parent).toEqual({ ...flow.parent, deduplicated: true });
+
+    const posted = await waitForJob(queues, 'post-model-card', flow.parent.id, { timeoutMs: 60_000 });
+    expect(posted).toMatchObject({ channel: 'C-train', posted: 'card', count: 2 });
+    const trained = await queues.compute.getJob(flow.child.id);
+    expect(trained?.returnvalue).toMatchObject({ reliable: true });
+    const version = (trained?.returnvalue as { modelVersion: string }).modelVersion;
+    expect(latestTarget()).not.toBe(before);
+    const card = publisher.messages.filter((m) => m.channel === 'C-train');
+    expect(card).toHaveLength(1);
+    expect(card[0]?.text).toBe(
+      `Model ${version}: reliable, data as of ${JSON.parse(readFileSync(join(outDir, 'latest', 'model_card.json'), 'utf8')).dataAsOf}`,
+    );
+    expect(publisher.files.filter((f) => f.channel === 'C-train').map((f) => f.filename)).toEqual([
+      'model-coefficients.png',
+    ]);
+    expect((await queues.compute.getJobCounts('waiting', 'active')).waiting).toBe(0);
+
+    const badDir = tempDir('lumen-jobs-bad-train-');
+    await generateLmsData({ learners: 50, seed: 5, outDir: badDir });
+    editFile(join(badDir, 'lms_users.csv'), (text) => text.replace(/^user_id,/, 'uid,'));
+    const bad = await enqueueTrainThenPost(queues, { ...request, channel: 'C-train-bad', dataDir: badDir });
+    const reason = await waitForJob(queues, 'post-model-card', bad.parent.id, { timeoutMs: 45_000 });
+    expect(reason).toMatchObject({ posted: 'reason', count: 0 });
+    expect(publisher.messages.at(-1)).toMatchObject({ channel: 'C-train-bad' });
+    expect(publisher.messages.at(-1)?.text).toMatch(
+      /^Retraining failed, the current model stays in use: .*lms_users\.csv/,
+    );
   });
 
   test('lumen status shows the queues, the last runs and the schedules', async () => {

@@ -1,6 +1,5 @@
 /** `/lumen model`: the current model card (a small JSON file under OUT/latest, no learner data). */
-import { latestRunFolder, readModelCard } from '../../../jobs/index.ts';
-import { modelCardMessage } from '../../blocks/model-card.ts';
+import { latestRunFolder, modelCardMessage, readModelCard } from '../../../jobs/index.ts';
 import { failureMessage } from '../../blocks/notices.ts';
 import { type CommandHandler, reply, reportFailure } from './command-request.ts';
 

@@ -1,14 +1,19 @@
 /**
- * `/lumen train` (admins only): retrains through the train-model job; when it finishes the channel
- * gets the model card summary and the worker posts the coefficients chart. Both are aggregates.
+ * `/lumen train` (admins only): queues a retrain followed by the post of its answer (a flow); the
+ * worker posts the model card summary and the coefficients chart to the channel (both aggregates),
+ * so the answer arrives even if the bot restarts meanwhile. The requester's note follows the
+ * retrain's stages.
  */
-import { enqueue, latestRunFolder, readModelCard } from '../../../jobs/index.ts';
-import { modelCardMessage } from '../../blocks/model-card.ts';
-import { adminOnlyMessage, failureMessage, workingMessage } from '../../blocks/notices.ts';
-import { inBackground } from '../../deps.ts';
-import { JobWatchEnded } from '../../job-watcher.ts';
+import { enqueueTrainThenPost } from '../../../jobs/index.ts';
+import {
+  adminOnlyMessage,
+  doneMessage,
+  failureMessage,
+  progressMessage,
+  workingMessage,
+} from '../../blocks/notices.ts';
 import { isAdmin } from '../../privacy.ts';
-import { type CommandHandler, oncePerRequest, reply, reportFailure } from './command-request.ts';
+import { type CommandHandler, followJob, oncePerRequest, reply, reportFailure } from './command-request.ts';
 
 export const handleTrain: CommandHandler = async (request, deps) => {
   await request.ack();
@@ -18,36 +23,25 @@ export const handleTrain: CommandHandler = async (request, deps) => {
       await reply(request, adminOnlyMessage('retrain the model'));
       return;
     }
-    const { dataDir, outDir, jobTimeoutMs } = deps.jobsConfig;
-    const job = await enqueue(
+    const flow = await enqueueTrainThenPost(
       deps.queues,
-      'train-model',
-      {
-        trigger: 'slack',
-        dataDir,
-        outDir,
-        timeoutMs: jobTimeoutMs,
-      },
+      { trigger: 'slack', channel: command.channel_id },
       oncePerRequest(request),
     );
-    if (job.deduplicated) return;
-    await reply(request, workingMessage('a new model', job.id));
-    inBackground(deps, `train-model ${job.id}`, async () => {
-      try {
-        await deps.watcher.waitFor('train-model', job.id, jobTimeoutMs + 60_000);
-        const runDir = latestRunFolder(outDir);
-        const message = modelCardMessage(runDir ? readModelCard(runDir) : null);
-        await deps.publisher.postMessage(command.channel_id, message.blocks, message.text);
-        await enqueue(deps.queues, 'post-chart', {
-          outDir,
-          channel: command.channel_id,
-          chart: 'model-coefficients',
-        });
-      } catch (error) {
-        if (!deps.stopping.aborted && !(error instanceof JobWatchEnded))
-          await reply(request, failureMessage('retrain the model', error));
-        throw error;
-      }
+    // A redelivered request: the first delivery already queued the retrain and answered.
+    if (flow.child.deduplicated) return;
+    const what = 'a new model';
+    const train = { id: flow.child.id, name: 'train-model' as const };
+    await reply(request, workingMessage(what, train.id));
+    followJob(request, deps, train, {
+      what: 'retrain the model',
+      progress: (progress) => progressMessage(what, train.id, progress),
+      done: (result) =>
+        doneMessage(
+          'retrained the model; the model card and the coefficients chart follow in this channel',
+          train.id,
+          result.reliable ? '' : `The new model failed its quality gate: ${result.gateReasons.join(' ')}`,
+        ),
     });
   } catch (error) {
     await reportFailure(request, deps, 'train', error, failureMessage('start training', error));

@@ -1,15 +1,25 @@
-/** `/lumen model` and the answer to `/lumen train`: the model card in a few phone-sized lines. */
-import type { ModelCard } from '../../analytics/model/card.ts';
-import { escapeMrkdwn } from '../../jobs/index.ts';
-import { context, header, plainMessage, type SlackMessage, section } from './message.ts';
+/**
+ * The model card in a few phone-sized lines: `/lumen model` (the bot) and the answer to `/lumen
+ * train` (the worker, after the retrain). Aggregates only.
+ */
+import type { ModelCard } from '../analytics/model/card.ts';
+import type { SlackBlock } from './publisher.ts';
+import { escapeMrkdwn } from './slack-text.ts';
 
 function fixed(value: number | null | undefined, digits = 3): string {
   return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }
 
-export function modelCardMessage(card: ModelCard | null): SlackMessage {
-  if (!card)
-    return plainMessage('There is no model yet: no refresh has finished. Ask an admin for `/lumen train`.');
+export interface ModelCardText {
+  readonly text: string;
+  readonly blocks: SlackBlock[];
+}
+
+export function modelCardMessage(card: ModelCard | null): ModelCardText {
+  if (!card) {
+    const text = 'There is no model yet: no refresh has finished. Ask an admin for `/lumen train`.';
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  }
   const gate = card.reliable
     ? ':white_check_mark: passed its quality gate'
     : `:warning: failed its quality gate: ${escapeMrkdwn(card.gateReasons.join(' '))}`;
@@ -30,9 +40,9 @@ export function modelCardMessage(card: ModelCard | null): SlackMessage {
   return {
     text: `Model ${card.modelVersion ?? 'none'}: ${card.reliable ? 'reliable' : 'not reliable'}, data as of ${card.dataAsOf}`,
     blocks: [
-      header('Completion-risk model'),
-      section(lines.join('\n')),
-      ...(training ? [context(training)] : []),
+      { type: 'header', text: { type: 'plain_text', text: 'Completion-risk model' } },
+      { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
+      ...(training ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: training }] }] : []),
     ],
   };
 }

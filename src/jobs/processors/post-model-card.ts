@@ -1,0 +1,35 @@
+/**
+ * post-model-card: the answer to `/lumen train`, posted by the worker once the retrain (its child
+ * in a flow) has finished: the model card summary, then the model-coefficients chart. When the
+ * retrain failed, the channel gets one sentence saying why. Aggregates only.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JobContext, PostResult } from '../contracts.ts';
+import { latestFolderOrFail, readModelCard } from '../latest-outputs.ts';
+import { modelCardMessage } from '../model-card-text.ts';
+import type { ProcessorContext } from '../processor-context.ts';
+import { escapeMrkdwn } from '../slack-text.ts';
+import { requirePublisher } from './require-publisher.ts';
+
+export async function processPostModelCard(
+  job: JobContext<'post-model-card'>,
+  context: ProcessorContext,
+): Promise<PostResult> {
+  const publisher = requirePublisher(context);
+  const { channel, outDir } = job.data;
+  const failures = (await job.childFailures?.()) ?? [];
+  if (failures.length > 0) {
+    const text = `Retraining failed, the current model stays in use: ${escapeMrkdwn(failures.join('; '))}`;
+    await publisher.postMessage(channel, [{ type: 'section', text: { type: 'mrkdwn', text } }], text);
+    return { channel, posted: 'reason', count: 0 };
+  }
+  const runDir = latestFolderOrFail(outDir);
+  const message = modelCardMessage(readModelCard(runDir));
+  await publisher.postMessage(channel, message.blocks, message.text);
+  // A model that could not be fitted (too few learners) has no coefficients chart.
+  const chart = join(runDir, 'charts', 'model-coefficients.png');
+  if (!existsSync(chart)) return { channel, posted: 'card', count: 1 };
+  await publisher.uploadFile(channel, 'model-coefficients.png', readFileSync(chart), 'model coefficients');
+  return { channel, posted: 'card', count: 2 };
+}
