@@ -4,7 +4,7 @@
  * worker does the work and posts through the publisher.
  */
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel } from '@slack/bolt';
+import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { JobQueues, type JobsConfig, readJobsConfig } from '../jobs/index.ts';
 import { type BotConfig, describeBotConfig, readBotConfig } from './config.ts';
 import type { BotDeps, BotLog } from './deps.ts';
@@ -16,22 +16,63 @@ import { createSlackPublisher } from './publish.ts';
 /** How long `stop()` waits for background work started by listeners. */
 const STOP_GRACE_MS = 5000;
 
-export function buildApp(deps: BotDeps): App {
+export interface BuiltApp {
+  readonly app: App;
+  /** Socket Mode's receiver (its client holds the WebSocket); null in HTTP mode. */
+  readonly socketMode: SocketModeReceiver | null;
+}
+
+/** The Web API options; a fresh object per client because the clients write into what they are given. */
+function clientOptions(botConfig: BotConfig): { slackApiUrl?: string } {
+  return botConfig.apiUrl ? { slackApiUrl: botConfig.apiUrl } : {};
+}
+
+/**
+ * Socket Mode's receiver, built here rather than by Bolt: its client calls apps.connections.open
+ * (with the xapp- token) at SLACK_API_URL, and gets its own copy of the options, because it writes a
+ * 100-retry policy (meant for that call, to reconnect) into them, which through Bolt's shared object
+ * reached the listeners' Web API client too (a feedback click's chat.update).
+ */
+function socketModeReceiver(botConfig: BotConfig, appToken: string): SocketModeReceiver {
+  return new SocketModeReceiver({
+    appToken,
+    logLevel: LogLevel.WARN,
+    installerOptions: { clientOptions: clientOptions(botConfig) },
+  });
+}
+
+export function buildApp(deps: BotDeps): BuiltApp {
   const { botConfig } = deps;
   const common = {
     token: botConfig.botToken,
     logLevel: LogLevel.WARN,
-    clientOptions: botConfig.apiUrl ? { slackApiUrl: botConfig.apiUrl } : {},
+    clientOptions: clientOptions(botConfig),
   };
-  const app = botConfig.appToken
-    ? new App({ ...common, appToken: botConfig.appToken, socketMode: true })
+  const socketMode = botConfig.appToken ? socketModeReceiver(botConfig, botConfig.appToken) : null;
+  const app = socketMode
+    ? new App({ ...common, receiver: socketMode, socketMode: true })
     : new App({ ...common, signingSecret: botConfig.signingSecret ?? '', port: botConfig.port });
   registerCommands(app, deps);
   registerFeedbackActions(app, deps);
   app.error(async (error) => {
     deps.log(`slack app error: ${error.message}`);
   });
-  return app;
+  return { app, socketMode };
+}
+
+/**
+ * Stops receiving. In Socket Mode Bolt's stop() returns as soon as the client has sent its close
+ * frame; this waits until the WebSocket has closed (the client gives Slack 30 s to answer).
+ */
+async function stopReceiving(app: App, socketMode: SocketModeReceiver | null): Promise<void> {
+  if (!socketMode) {
+    await app.stop();
+    return;
+  }
+  // The socket-mode client's State.Disconnected, emitted once the socket is closed and cleaned up.
+  const closed = new Promise<void>((resolve) => socketMode.client.once('disconnected', () => resolve()));
+  await app.stop();
+  await closed;
 }
 
 export interface StartBotOptions {
@@ -69,7 +110,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
       log,
       background: new Set(),
     };
-    const app = buildApp(deps);
+    const { app, socketMode } = buildApp(deps);
     const started: unknown = botConfig.appToken ? await app.start() : await app.start(botConfig.port);
     const address = botConfig.appToken
       ? null
@@ -82,7 +123,7 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
       deps,
       async stop() {
         stopping.abort();
-        await app.stop();
+        await stopReceiving(app, socketMode);
         // Background watches end with their jobs; a stopping bot gives them a few seconds, not minutes.
         let timer: NodeJS.Timeout | undefined;
         const grace = new Promise<void>((resolve) => {
