@@ -4,22 +4,18 @@
  * Slack Web API recording what arrives where.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runAnalysis } from '../../src/analytics/analysis.ts';
-import { generateLmsData } from '../../src/analytics/generate.ts';
 import { type RunningBot, startBot } from '../../src/bot/app.ts';
 import { type BotConfig, readBotConfig } from '../../src/bot/config.ts';
-import { createSlackPublisher } from '../../src/bot/publish.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
-import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
+import type { RunningWorker } from '../../src/jobs/job-worker.ts';
 import { FEEDBACK_ACTIONS } from '../../src/jobs/slack-text.ts';
-import { removeTempDirs, tempDir } from '../helpers/fs.ts';
-import { deleteKeys, quietLog, testConfig, testJobsConfig, uniquePrefix } from '../jobs/redis-kit.ts';
+import { removeTempDirs } from '../helpers/fs.ts';
+import { deleteKeys, testJobsConfig, uniquePrefix } from '../jobs/redis-kit.ts';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from './fake-slack.ts';
+import { PNG, PREVIOUS_AS_OF, publishedRun, startTestWorker } from './published-run.ts';
 import { buttonClickBody, postToSlackEvents, slashCommandBody } from './signed-request.ts';
 
 const SECRET = 'test-signing-secret-0123456789';
@@ -28,8 +24,6 @@ const STAFF = 'CSTAFF';
 const PUBLIC = 'CPUBLIC';
 const ADMIN = 'UADMIN';
 const MEMBER = 'UMEMBER';
-/** Smallest valid PNG signature + IHDR start: enough for an upload, charts are tested elsewhere. */
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 
 const prefix = uniquePrefix('bot');
 const logLines: string[] = [];
@@ -43,26 +37,8 @@ let plainName = '';
 let responseCounter = 0;
 /** The latest run's at-risk count, and the previous run's (2026-06-21), 12 fewer. */
 let atRiskNow = 0;
-const PREVIOUS_AS_OF = '2026-06-21';
 /** An at-risk learner looked up by email; the rendered profile chart in OUT/latest is theirs. */
 let emailLearner = { id: '', email: '' };
-
-function runRecord(runId: string): Record<string, unknown> {
-  return {
-    runId,
-    jobId: `job-${runId}`,
-    trigger: 'test',
-    status: 'succeeded',
-    startedAt: '2026-06-21T06:00:00.000Z',
-    finishedAt: '2026-06-21T06:01:00.000Z',
-    attempt: 1,
-    stages: {},
-    dataFingerprint: null,
-    modelVersion: null,
-    trained: true,
-    error: null,
-  };
-}
 
 async function slash(text: string, channelId: string, userId = MEMBER) {
   responseCounter += 1;
@@ -84,53 +60,10 @@ function textOf(call: RecordedCall): string {
   return JSON.stringify(call.params);
 }
 
-/** A real scored run on generated data, published as OUT/latest by hand (refresh is tested in jobs). */
-async function publishedRun(): Promise<{ dataDir: string; outDir: string }> {
-  const dataDir = tempDir('lumen-bot-data-');
-  const outDir = tempDir('lumen-bot-out-');
-  await generateLmsData({ learners: 800, seed: 3, outDir: dataDir });
-  const runDir = join(outDir, 'runs', 'r1');
-  mkdirSync(runDir, { recursive: true });
-  // Charts are drawn by a colleague's module and tested there; a stand-in PNG keeps this suite fast.
-  await runAnalysis(testConfig(), { dataDir, outDir: runDir, train: true, score: true, charts: false });
-  mkdirSync(join(runDir, 'charts'), { recursive: true });
-  writeFileSync(join(runDir, 'charts', 'risk-distribution.png'), PNG);
-  // A learner whose name is a Slack broadcast: it must arrive escaped and ping nobody.
-  const csvPath = join(runDir, 'ML_Prediction.csv');
-  const rows = parse(readFileSync(csvPath, 'utf8'), { columns: true }) as Record<string, string>[];
-  const atRisk = rows.filter((r) => r.at_risk === 'true');
-  expect(atRisk.length).toBeGreaterThan(2);
-  (atRisk[0] as Record<string, string>).first_name = '<!channel>';
-  plainName = atRisk[1]?.last_name ?? '';
-  const users = parse(readFileSync(join(dataDir, 'lms_users.csv'), 'utf8'), {
-    columns: (header: string[]) => header.map((h) => h.trim()),
-  }) as Record<string, string>[];
-  const third = atRisk[2]?.user_id ?? '';
-  emailLearner = { id: third, email: users.find((u) => u.user_id === third)?.email ?? '' };
-  expect(emailLearner.email).toContain('@');
-  writeFileSync(join(runDir, 'charts', 'learner-profile.png'), PNG);
-  writeFileSync(
-    join(runDir, 'charts', 'learner-profile.vl.json'),
-    JSON.stringify({ title: `Learner ${third}: weekly activity` }),
-  );
-  writeFileSync(csvPath, stringify(rows, { header: true, columns: Object.keys(rows[0] ?? {}) }));
-  symlinkSync(join('runs', 'r1'), join(outDir, 'latest'));
-  // A previous run with 12 fewer at risk, found through the run history (newest first).
-  const summary = JSON.parse(readFileSync(join(runDir, 'run_summary.json'), 'utf8')) as { atRisk: number };
-  atRiskNow = summary.atRisk;
-  const previousDir = join(outDir, 'runs', 'r0');
-  mkdirSync(previousDir, { recursive: true });
-  writeFileSync(
-    join(previousDir, 'run_summary.json'),
-    JSON.stringify({ ...summary, asOf: PREVIOUS_AS_OF, atRisk: atRiskNow - 12 }),
-  );
-  writeFileSync(join(outDir, 'runs', 'history.json'), JSON.stringify([runRecord('r1'), runRecord('r0')]));
-  return { dataDir, outDir };
-}
-
 beforeAll(async () => {
   fake = await startFakeSlack();
   const paths = await publishedRun();
+  ({ plainName, atRiskNow, emailLearner } = paths);
   jobsConfig = testJobsConfig(prefix, paths);
   botConfig = readBotConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -140,16 +73,7 @@ beforeAll(async () => {
     LUMEN_STAFF_CHANNELS: STAFF,
     LUMEN_ADMIN_USERS: ADMIN,
   });
-  const fastRetries = { retries: 2, factor: 1, minTimeout: 100, maxTimeout: 2000 };
-  worker = await startWorker(
-    testConfig(),
-    jobsConfig,
-    createSlackPublisher(botConfig, { retryConfig: fastRetries }),
-    {
-      upsertSchedules: false,
-      log: quietLog,
-    },
-  );
+  worker = await startTestWorker(botConfig, jobsConfig);
   bot = await startBot({ botConfig, jobsConfig, log: (line) => logLines.push(line) });
 }, 60_000);
 

@@ -25,6 +25,8 @@ export interface FakeSlack {
   callsTo(method: string): RecordedCall[];
   /** The next call to `method` gets this HTTP status (429 comes with Retry-After: 1). */
   failNext(method: string, status: 429 | 500): void;
+  /** Socket Mode: the WebSocket URL that apps.connections.open hands out (until set it fails). */
+  setSocketModeUrl(url: string): void;
   /** Resolves when `predicate` holds for some recorded call, or rejects after `timeoutMs`. */
   waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   close(): Promise<void>;
@@ -56,10 +58,15 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const failures = new Map<string, (429 | 500)[]>();
   const waiters = new Set<() => void>();
   let fileCounter = 0;
+  let socketModeUrl: string | null = null;
   let base = '';
 
   function answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
+      case 'apps.connections.open':
+        return socketModeUrl
+          ? { ok: true, url: socketModeUrl }
+          : { ok: false, error: 'not_allowed_token_type' };
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'lumen' };
       case 'conversations.open':
@@ -126,6 +133,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     callsTo: (method) => calls.filter((c) => c.method === method),
     failNext(method, status) {
       failures.set(method, [...(failures.get(method) ?? []), status]);
+    },
+    setSocketModeUrl(url) {
+      socketModeUrl = url;
     },
     waitFor(predicate, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {

@@ -1,0 +1,110 @@
+/**
+ * Shared set-up for the bot's end-to-end tests: a real scored run on generated data published as
+ * OUT/latest (with a previous run in the history), and a real worker posting through the Slack
+ * publisher to the fake Web API.
+ */
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { expect } from 'vitest';
+import { runAnalysis } from '../../src/analytics/analysis.ts';
+import { generateLmsData } from '../../src/analytics/generate.ts';
+import type { BotConfig } from '../../src/bot/config.ts';
+import { createSlackPublisher } from '../../src/bot/publish.ts';
+import type { JobsConfig } from '../../src/jobs/config.ts';
+import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
+import { tempDir } from '../helpers/fs.ts';
+import { quietLog, testConfig } from '../jobs/redis-kit.ts';
+
+/** Smallest valid PNG signature + IHDR start: enough for an upload, charts are tested elsewhere. */
+export const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+
+/** The previous run's as-of date; it had 12 fewer learners at risk than the latest. */
+export const PREVIOUS_AS_OF = '2026-06-21';
+
+export interface PublishedRun {
+  readonly dataDir: string;
+  readonly outDir: string;
+  /** The second at-risk learner's last name: a real name that must arrive unescaped. */
+  readonly plainName: string;
+  /** The latest run's at-risk count. */
+  readonly atRiskNow: number;
+  /** An at-risk learner looked up by email; the rendered profile chart in OUT/latest is theirs. */
+  readonly emailLearner: { readonly id: string; readonly email: string };
+}
+
+function runRecord(runId: string): Record<string, unknown> {
+  return {
+    runId,
+    jobId: `job-${runId}`,
+    trigger: 'test',
+    status: 'succeeded',
+    startedAt: '2026-06-21T06:00:00.000Z',
+    finishedAt: '2026-06-21T06:01:00.000Z',
+    attempt: 1,
+    stages: {},
+    dataFingerprint: null,
+    modelVersion: null,
+    trained: true,
+    error: null,
+  };
+}
+
+/** A real scored run on generated data, published as OUT/latest by hand (refresh is tested in jobs). */
+export async function publishedRun(): Promise<PublishedRun> {
+  const dataDir = tempDir('lumen-bot-data-');
+  const outDir = tempDir('lumen-bot-out-');
+  await generateLmsData({ learners: 800, seed: 3, outDir: dataDir });
+  const runDir = join(outDir, 'runs', 'r1');
+  mkdirSync(runDir, { recursive: true });
+  // Charts are drawn by a colleague's module and tested there; a stand-in PNG keeps this suite fast.
+  await runAnalysis(testConfig(), { dataDir, outDir: runDir, train: true, score: true, charts: false });
+  mkdirSync(join(runDir, 'charts'), { recursive: true });
+  writeFileSync(join(runDir, 'charts', 'risk-distribution.png'), PNG);
+  // A learner whose name is a Slack broadcast: it must arrive escaped and ping nobody.
+  const csvPath = join(runDir, 'ML_Prediction.csv');
+  const rows = parse(readFileSync(csvPath, 'utf8'), { columns: true }) as Record<string, string>[];
+  const atRisk = rows.filter((r) => r.at_risk === 'true');
+  expect(atRisk.length).toBeGreaterThan(2);
+  (atRisk[0] as Record<string, string>).first_name = '<!channel>';
+  const plainName = atRisk[1]?.last_name ?? '';
+  const users = parse(readFileSync(join(dataDir, 'lms_users.csv'), 'utf8'), {
+    columns: (header: string[]) => header.map((h) => h.trim()),
+  }) as Record<string, string>[];
+  const third = atRisk[2]?.user_id ?? '';
+  const emailLearner = { id: third, email: users.find((u) => u.user_id === third)?.email ?? '' };
+  expect(emailLearner.email).toContain('@');
+  writeFileSync(join(runDir, 'charts', 'learner-profile.png'), PNG);
+  writeFileSync(
+    join(runDir, 'charts', 'learner-profile.vl.json'),
+    JSON.stringify({ title: `Learner ${third}: weekly activity` }),
+  );
+  writeFileSync(csvPath, stringify(rows, { header: true, columns: Object.keys(rows[0] ?? {}) }));
+  symlinkSync(join('runs', 'r1'), join(outDir, 'latest'));
+  // A previous run with 12 fewer at risk, found through the run history (newest first).
+  const summary = JSON.parse(readFileSync(join(runDir, 'run_summary.json'), 'utf8')) as { atRisk: number };
+  const atRiskNow = summary.atRisk;
+  const previousDir = join(outDir, 'runs', 'r0');
+  mkdirSync(previousDir, { recursive: true });
+  writeFileSync(
+    join(previousDir, 'run_summary.json'),
+    JSON.stringify({ ...summary, asOf: PREVIOUS_AS_OF, atRisk: atRiskNow - 12 }),
+  );
+  writeFileSync(join(outDir, 'runs', 'history.json'), JSON.stringify([runRecord('r1'), runRecord('r0')]));
+  return { dataDir, outDir, plainName, atRiskNow, emailLearner };
+}
+
+/** A real worker that posts through the Slack publisher (fast retries) to `botConfig`'s Web API. */
+export function startTestWorker(botConfig: BotConfig, jobsConfig: JobsConfig): Promise<RunningWorker> {
+  const fastRetries = { retries: 2, factor: 1, minTimeout: 100, maxTimeout: 2000 };
+  return startWorker(
+    testConfig(),
+    jobsConfig,
+    createSlackPublisher(botConfig, { retryConfig: fastRetries }),
+    {
+      upsertSchedules: false,
+      log: quietLog,
+    },
+  );
+}
