@@ -4,13 +4,22 @@
  * 5xx and network errors with backoff and waits out 429s for their Retry-After; what still fails is
  * thrown, and BullMQ retries the job.
  */
-import { LogLevel, type RetryOptions, WebClient } from '@slack/web-api';
-import type { Publisher, SlackBlock } from '../jobs/index.ts';
+import { ErrorCode, LogLevel, type RetryOptions, WebClient } from '@slack/web-api';
+import type { MessageMetadata, PostOptions, Publisher, SlackBlock } from '../jobs/index.ts';
 import { asKnownBlocks } from './blocks/message.ts';
 import { apiUrl, type BotConfig } from './config.ts';
 
 /** A few quick retries inside one job attempt; BullMQ's backoff covers longer outages. */
 const SLACK_RETRIES: RetryOptions = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 4000 };
+
+/** Pages of 200 messages (newest first) searched for a post: a digest is looked for soon after it was sent. */
+const HISTORY_PAGES = 5;
+const UNREADABLE_HISTORY = new Set([
+  'missing_scope',
+  'not_in_channel',
+  'channel_not_found',
+  'not_allowed_token_type',
+]);
 
 export interface SlackPublisherOptions {
   readonly retryConfig?: RetryOptions;
@@ -32,14 +41,60 @@ export function createSlackClient(
 export class SlackPublisher implements Publisher {
   constructor(readonly client: WebClient) {}
 
-  async postMessage(channel: string, blocks: SlackBlock[], text: string): Promise<void> {
+  async postMessage(
+    channel: string,
+    blocks: SlackBlock[],
+    text: string,
+    options: PostOptions = {},
+  ): Promise<void> {
     // text is the notification / screen-reader fallback; Slack caps it at 40k characters.
     await this.client.chat.postMessage({
       channel,
       blocks: asKnownBlocks(blocks),
       text: text.slice(0, 3000),
       unfurl_links: false,
+      ...(options.metadata
+        ? {
+            metadata: {
+              event_type: options.metadata.eventType,
+              event_payload: { ...options.metadata.payload },
+            },
+          }
+        : {}),
     });
+  }
+
+  async findPosted(channel: string, metadata: MessageMetadata, sinceMs: number): Promise<boolean | null> {
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < HISTORY_PAGES; page += 1) {
+        const reply = await this.client.conversations.history({
+          channel,
+          oldest: (sinceMs / 1000).toFixed(6),
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const message of reply.messages ?? []) {
+          const found = message.metadata as
+            | { event_type?: string; event_payload?: Record<string, unknown> }
+            | undefined;
+          if (found?.event_type !== metadata.eventType) continue;
+          const payload = found.event_payload ?? {};
+          if (Object.entries(metadata.payload).every(([key, value]) => String(payload[key]) === value))
+            return true;
+        }
+        cursor = reply.response_metadata?.next_cursor || undefined;
+        if (!reply.has_more || !cursor) return false;
+      }
+      return false;
+    } catch (error) {
+      // The history cannot be read (scope missing, bot not in the channel): the caller cannot tell.
+      const code = (error as { code?: string; data?: { error?: string } }).code;
+      const slackError = (error as { data?: { error?: string } }).data?.error ?? '';
+      if (code === ErrorCode.PlatformError && UNREADABLE_HISTORY.has(slackError)) return null;
+      throw error;
+    }
   }
 
   async uploadFile(channel: string, filename: string, bytes: Uint8Array, title: string): Promise<void> {

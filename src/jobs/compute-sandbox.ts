@@ -6,6 +6,7 @@
 import type { SandboxedJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { JobContext, JobName, JobResultMap } from './contracts.ts';
+import { dueAt } from './due-at.ts';
 import { isJobName, runJob } from './run-job.ts';
 import { RunHistory } from './runs/run-history.ts';
 import { errorCode } from './unrecoverable.ts';
@@ -32,6 +33,7 @@ export default async function processComputeJob(
     name,
     data: job.data,
     timestamp: job.timestamp,
+    dueAt: dueAt(job),
     attemptsMade: job.attemptsMade,
     updateProgress: (progress) => job.updateProgress({ ...progress }),
     log: (line) => job.log(line),

@@ -223,6 +223,11 @@ export interface JobContext<N extends JobName> {
   readonly data: JobDataMap[N];
   /** Milliseconds since the epoch when the job was created; stable across retries. */
   readonly timestamp: number;
+  /**
+   * When the job was due: its creation plus its initial delay. A scheduled job is created when the
+   * previous one runs (a week early for the digest), so this, not `timestamp`, is the run's time.
+   */
+  readonly dueAt: number;
   /** Attempts already made before this one. */
   readonly attemptsMade: number;
   updateProgress(progress: JobProgressReport): Promise<void>;

@@ -17,18 +17,18 @@ export { JobsError, type JobsErrorCode } from './jobs-error.ts';
 export { readModelCard } from './latest-outputs.ts';
 export { type ModelCardText, modelCardMessage } from './model-card-text.ts';
 export {
+  type EnqueuedFlow,
   type EnqueuedJob,
   type EnqueueOptions,
   enqueue,
   enqueueRefresh,
-  type EnqueuedFlow,
   enqueueRefreshThenPost,
   enqueueTrainThenPost,
   type RefreshRequest,
   type TrainRequest,
   waitForJob,
 } from './producer.ts';
-export type { Publisher, SlackBlock } from './publisher.ts';
+export type { MessageMetadata, PostOptions, Publisher, SlackBlock } from './publisher.ts';
 export { type QueueStatus, queueStatus, readQueueStatus } from './queue-status.ts';
 export { latestRunFolder } from './runs/run-folders.ts';
 export { RunHistory, readHistoryFile, writeHistoryFile } from './runs/run-history.ts';

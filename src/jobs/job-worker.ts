@@ -13,6 +13,7 @@ import {
   type JobProgressReport,
   PUBLISH_QUEUE,
 } from './contracts.ts';
+import { dueAt } from './due-at.ts';
 import { JobQueues } from './job-queues.ts';
 import type { Publisher } from './publisher.ts';
 import { type Log, openWorkerConnection, warnIfEvicting } from './redis-connection.ts';
@@ -92,6 +93,7 @@ export async function startWorker(
         name: job.name,
         data: job.data,
         timestamp: job.timestamp,
+        dueAt: dueAt(job),
         attemptsMade: job.attemptsMade,
         updateProgress: (progress: JobProgressReport) => job.updateProgress({ ...progress }),
         log: (line: string) => job.log(line),

@@ -6,8 +6,27 @@
 /** A Slack Block Kit block; kept loose on purpose so this module does not depend on Slack's types. */
 export type SlackBlock = Record<string, unknown>;
 
+/**
+ * Slack message metadata (event type + flat payload) carried by a post, so the post can be found
+ * again in the channel's history: the digest's proof that a week's message went out.
+ */
+export interface MessageMetadata {
+  readonly eventType: string;
+  readonly payload: Readonly<Record<string, string>>;
+}
+
+export interface PostOptions {
+  readonly metadata?: MessageMetadata;
+}
+
 export interface Publisher {
-  postMessage(channel: string, blocks: SlackBlock[], text: string): Promise<void>;
+  postMessage(channel: string, blocks: SlackBlock[], text: string, options?: PostOptions): Promise<void>;
+  /**
+   * Whether a message with this metadata (same event type, every payload field equal) was posted
+   * to `channel` at or after `sinceMs`; null when the channel's history cannot be read (a missing
+   * history scope, the bot not in the channel), so the caller cannot tell.
+   */
+  findPosted(channel: string, metadata: MessageMetadata, sinceMs: number): Promise<boolean | null>;
   uploadFile(channel: string, filename: string, bytes: Uint8Array, title: string): Promise<void>;
   /** Opens a direct-message channel with a user and returns its channel id. */
   openDm(userId: string): Promise<string>;

@@ -5,12 +5,12 @@ import { chartCaption, chartCatalogMessage, EDA_CHART_IDS } from '../../src/bot/
 import { blocksWithFeedback, feedbackNote } from '../../src/bot/blocks/feedback.ts';
 import { learnerProfileMessage } from '../../src/bot/blocks/learner-profile.ts';
 import { SECTION_TEXT_LIMIT, section } from '../../src/bot/blocks/message.ts';
-import { modelCardMessage } from '../../src/jobs/model-card-text.ts';
 import { adminOnlyMessage, failureMessage, workingMessage } from '../../src/bot/blocks/notices.ts';
 import { statusMessage } from '../../src/bot/blocks/status.ts';
 import { usageMessage } from '../../src/bot/blocks/usage.ts';
 import { parseAtRiskArgs } from '../../src/bot/listeners/commands/at-risk.ts';
 import { emailSha256, unwrapMailto } from '../../src/bot/listeners/commands/learner.ts';
+import { modelCardMessage } from '../../src/jobs/model-card-text.ts';
 import { escapeMrkdwn, feedbackButtons } from '../../src/jobs/slack-text.ts';
 
 describe('mrkdwn escaping', () => {

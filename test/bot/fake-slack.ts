@@ -27,6 +27,14 @@ export interface FakeSlack {
   failNext(method: string, status: 429 | 500): void;
   /** Socket Mode: the WebSocket URL that apps.connections.open hands out (until set it fails). */
   setSocketModeUrl(url: string): void;
+  /**
+   * The next call to `method` is recorded (Slack got it) but not answered until releaseHeld(): the
+   * caller can be killed between Slack accepting a post and the caller hearing back.
+   */
+  holdNext(method: string): void;
+  releaseHeld(): void;
+  /** conversations.history answers with this Slack error (e.g. missing_scope); null: normally. */
+  setHistoryError(error: string | null): void;
   /** Resolves when `predicate` holds for some recorded call, or rejects after `timeoutMs`. */
   waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   close(): Promise<void>;
@@ -58,6 +66,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const failures = new Map<string, (429 | 500)[]>();
   const waiters = new Set<() => void>();
   let fileCounter = 0;
+  /** chat.postMessage calls as the channel's history: ts (seconds, as Slack writes it) and metadata. */
+  const history: { channel: string; ts: string; text: unknown; metadata: unknown }[] = [];
+  const holds = new Set<string>();
+  const held: (() => void)[] = [];
+  let historyError: string | null = null;
+  let lastTs = 0;
   let socketModeUrl: string | null = null;
   let base = '';
 
@@ -73,7 +87,28 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return { ok: true, channel: { id: `D-${String(params.users)}` } };
       case 'users.info':
         return { ok: true, user: { id: params.user, name: 'someone', tz: 'UTC' } };
-      case 'chat.postMessage':
+      case 'chat.postMessage': {
+        // Distinct, increasing timestamps, like Slack's.
+        lastTs = Math.max(lastTs + 0.000001, Date.now() / 1000);
+        const ts = lastTs.toFixed(6);
+        history.push({ channel: String(params.channel), ts, text: params.text, metadata: params.metadata });
+        return { ok: true, channel: params.channel, ts };
+      }
+      case 'conversations.history': {
+        if (historyError) return { ok: false, error: historyError };
+        const oldest = Number(params.oldest ?? 0);
+        const withMetadata = String(params.include_all_metadata) === 'true';
+        const messages = history
+          .filter((m) => m.channel === params.channel && Number(m.ts) >= oldest)
+          .reverse()
+          .map((m) => ({
+            type: 'message',
+            ts: m.ts,
+            text: m.text,
+            ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+          }));
+        return { ok: true, messages, has_more: false };
+      }
       case 'chat.update':
         return { ok: true, channel: params.channel, ts: `${Date.now() / 1000}` };
       case 'chat.postEphemeral':
@@ -121,7 +156,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     if (failure === 429) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
     if (failure === 500) return send(500, { ok: false, error: 'internal_error' });
     if (method === 'upload' || method === 'response') return send(200, { ok: true });
-    send(200, answer(method, params));
+    const reply = answer(method, params);
+    if (holds.delete(method)) {
+      held.push(() => send(200, reply));
+      return;
+    }
+    send(200, reply);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -136,6 +176,15 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     setSocketModeUrl(url) {
       socketModeUrl = url;
+    },
+    holdNext(method) {
+      holds.add(method);
+    },
+    releaseHeld() {
+      for (const release of held.splice(0)) release();
+    },
+    setHistoryError(error) {
+      historyError = error;
     },
     waitFor(predicate, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {

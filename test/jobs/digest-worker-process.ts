@@ -1,24 +1,55 @@
 /**
- * A worker process for the digest kill test: its "Slack" appends every call to DIGEST_SLACK_LOG;
- * after a message is appended it prints "posted" and never returns, so the test can SIGKILL it
- * between the post and the job's completion.
+ * A worker process for the digest kill tests: its "Slack" appends every call to DIGEST_SLACK_LOG
+ * and reads that log as the channel history. With DIGEST_HANG=after-post (default) a message is
+ * appended, "posted" printed, and the call never returns; with DIGEST_HANG=before-post the call
+ * prints "posting" and never returns without appending (the worker dies before Slack got it). Either
+ * way the test SIGKILLs it there.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { readConfig } from '../../src/config.ts';
 import { readJobsConfig } from '../../src/jobs/config.ts';
 import { startWorker } from '../../src/jobs/job-worker.ts';
-import type { Publisher } from '../../src/jobs/publisher.ts';
+import type { MessageMetadata, Publisher } from '../../src/jobs/publisher.ts';
+import { hasMetadata } from './redis-kit.ts';
 
 const log = process.env.DIGEST_SLACK_LOG ?? '';
+const hang = process.env.DIGEST_HANG ?? 'after-post';
+
+interface LoggedCall {
+  readonly kind: 'message' | 'file';
+  readonly channel: string;
+  readonly metadata?: MessageMetadata;
+  readonly at: number;
+}
 
 const publisher: Publisher = {
-  async postMessage(channel, _blocks, text) {
-    appendFileSync(log, `${JSON.stringify({ kind: 'message', channel, text })}\n`);
+  async postMessage(channel, _blocks, text, options = {}) {
+    if (hang === 'before-post') {
+      process.stdout.write('posting\n');
+      await new Promise(() => {});
+    }
+    appendFileSync(
+      log,
+      `${JSON.stringify({ kind: 'message', channel, text, metadata: options.metadata, at: Date.now() })}\n`,
+    );
     process.stdout.write('posted\n');
     await new Promise(() => {});
   },
+  async findPosted(channel, metadata, sinceMs) {
+    return readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as LoggedCall)
+      .some(
+        (c) =>
+          c.kind === 'message' &&
+          c.channel === channel &&
+          c.at >= sinceMs &&
+          hasMetadata(c.metadata, metadata),
+      );
+  },
   async uploadFile(channel, filename) {
-    appendFileSync(log, `${JSON.stringify({ kind: 'file', channel, filename })}\n`);
+    appendFileSync(log, `${JSON.stringify({ kind: 'file', channel, filename, at: Date.now() })}\n`);
   },
   async openDm(userId) {
     return `D-${userId}`;

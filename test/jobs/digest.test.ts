@@ -27,6 +27,7 @@ import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 import {
   deleteKeys,
   FakePublisher,
+  type PostedMessage,
   quietLog,
   REDIS_URL,
   testConfig,
@@ -72,6 +73,7 @@ function digestJob(
     name: 'weekly-digest',
     data,
     timestamp: Date.parse(at),
+    dueAt: Date.parse(at),
     attemptsMade,
     updateProgress: async () => {},
     log: () => {},
@@ -295,22 +297,53 @@ describe('weekly-digest job', () => {
     expect(publisher.messages).toHaveLength(1);
   });
 
-  test('a worker killed after the message was sent: the recovered job does not post again', async () => {
+  test('a job whose worker died while sending looks in the channel before posting', async () => {
     const publisher = new FakePublisher();
-    const channel = 'C-killed';
     switchLatest(outDir, WEEK2.runId);
     const at = '2026-06-29T08:00:00Z';
-    // State the kill leaves: the claim written by this job, the message already on its way.
-    await redis.set(
-      onceKey(prefix, channel, isoWeek('2026-06-29')),
-      JSON.stringify({ state: 'posting', owner: 'killed-1', stage: 'sending', uploaded: '', at }),
-    );
-    const result = await processWeeklyDigest(
-      digestJob({ outDir, channel }, at, 'killed-1', 1),
-      context(publisher),
-    );
-    expect(result.posted).toBe('none');
-    expect(publisher.messages).toHaveLength(0);
+    const week = isoWeek('2026-06-29');
+    const killedWhileSending = async (channel: string, owner: string) => {
+      // State the kill leaves: the claim written by this job, the message on its way (or not).
+      await redis.set(
+        onceKey(prefix, channel, week),
+        JSON.stringify({
+          state: 'posting',
+          owner,
+          stage: 'sending',
+          uploaded: '',
+          at: new Date().toISOString(),
+        }),
+      );
+      return processWeeklyDigest(digestJob({ outDir, channel }, at, owner, 1), context(publisher));
+    };
+
+    // The message reached Slack before the kill: found by its metadata, recorded, not posted again;
+    // the week's at-risk ids become the baseline of the next digest all the same.
+    publisher.messages.push({
+      channel: 'C-sent',
+      blocks: [],
+      text: 'the digest',
+      metadata: { eventType: 'lumen_digest', payload: { channel: 'C-sent', week } },
+      at: Date.now(),
+    });
+    expect((await killedWhileSending('C-sent', 'killed-1')).posted).toBe('none');
+    expect(publisher.messages.filter((m) => m.channel === 'C-sent')).toHaveLength(1);
+    expect(JSON.parse((await redis.get(onceKey(prefix, 'C-sent', week))) ?? '{}').state).toBe('posted');
+    const baseline = JSON.parse((await redis.get(lastDigestKey(prefix, 'C-sent'))) ?? '{}');
+    expect(new Set(baseline.atRisk)).toEqual(atRiskIds(WEEK2));
+
+    // The kill came before Slack got it: not in the channel, so it is posted now, once.
+    expect((await killedWhileSending('C-lost', 'killed-3')).posted).toBe('digest');
+    const lost = publisher.messages.filter((m) => m.channel === 'C-lost');
+    expect(lost).toHaveLength(1);
+    expect(lost[0]?.metadata).toEqual({ eventType: 'lumen_digest', payload: { channel: 'C-lost', week } });
+
+    // Without a readable history (no channels:history scope) it cannot tell: at most once.
+    publisher.historyReadable = false;
+    expect((await killedWhileSending('C-blind', 'killed-4')).posted).toBe('none');
+    expect(publisher.messages.filter((m) => m.channel === 'C-blind')).toHaveLength(0);
+    publisher.historyReadable = true;
+
     // Killed while uploading (no message yet): the recovered job finishes it, skipping uploaded files.
     const channel2 = 'C-killed-early';
     await redis.set(
@@ -323,15 +356,51 @@ describe('weekly-digest job', () => {
         at,
       }),
     );
+    const filesBefore = publisher.files.length;
     await processWeeklyDigest(
       digestJob({ outDir, channel: channel2 }, at, 'killed-2', 1),
       context(publisher),
     );
-    expect(publisher.messages).toHaveLength(1);
-    expect(publisher.files.map((f) => f.filename)).toEqual([
+    expect(publisher.messages.filter((m) => m.channel === channel2)).toHaveLength(1);
+    expect(publisher.files.slice(filesBefore).map((f) => f.filename)).toEqual([
       'risk-distribution-2026-06-28.png',
       'at-risk-2026-06-28.csv',
     ]);
+  });
+
+  test('a postMessage that fails after Slack posted the digest is not posted again by the retry', async () => {
+    const publisher = new FakePublisher();
+    switchLatest(outDir, WEEK2.runId);
+    const at = '2026-06-29T08:00:00Z';
+    publisher.lostResponses = 1;
+    const result = await processWeeklyDigest(
+      digestJob({ outDir, channel: 'C-lost-reply' }, at),
+      context(publisher),
+    );
+    expect(result.posted).toBe('digest');
+    // A retry of the job (BullMQ would retry a throw) finds the week posted.
+    await processWeeklyDigest(
+      digestJob({ outDir, channel: 'C-lost-reply' }, at, `digest-${jobCounter}`, 1),
+      context(publisher),
+    );
+    expect(publisher.messages.filter((m) => m.channel === 'C-lost-reply')).toHaveLength(1);
+
+    // A clean Slack error (nothing posted) releases the week: the retry posts it, once.
+    const failing = new FakePublisher();
+    const id = 'digest-clean-error';
+    const job = digestJob({ outDir, channel: 'C-503' }, at, id);
+    // Uploads succeed (3 calls), then the message fails like a Slack 503.
+    const realPost = failing.postMessage.bind(failing);
+    let postCalls = 0;
+    failing.postMessage = async (...args) => {
+      postCalls += 1;
+      if (postCalls === 1) throw new Error('slack_webapi_platform_error: 503 service unavailable');
+      return realPost(...args);
+    };
+    await expect(processWeeklyDigest(job, context(failing))).rejects.toThrow(/503/);
+    await processWeeklyDigest(digestJob(job.data, at, id, 1), context(failing));
+    expect(failing.messages.filter((m) => m.channel === 'C-503')).toHaveLength(1);
+    expect(failing.files.filter((f) => f.channel === 'C-503')).toHaveLength(3);
   });
 });
 
@@ -382,25 +451,39 @@ describe('through the queue', () => {
   }, 60_000);
 });
 
-describe('a worker killed between the post and the job completing', () => {
+describe('a worker killed while posting the digest', () => {
   const WORKER_SCRIPT = new URL('./digest-worker-process.ts', import.meta.url).pathname;
-  let child: ChildProcess | null = null;
-  let rescuer: RunningWorker | null = null;
-  let queues: JobQueues;
-  // A prefix of its own: the earlier workers' stalled-check marker (30 s) would delay the recovery.
-  const killPrefix = uniquePrefix('digest-kill');
-  let killConfig: JobsConfig;
+  const children: ChildProcess[] = [];
+  const rescuers: RunningWorker[] = [];
+  const opened: JobQueues[] = [];
+  const prefixes: string[] = [];
 
   afterAll(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await rescuer?.close();
-    await queues?.close();
-    await deleteKeys(killPrefix);
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const rescuer of rescuers) await rescuer.close();
+    for (const queues of opened) await queues.close();
+    for (const killPrefix of prefixes) await deleteKeys(killPrefix);
   });
 
-  test('the job recovered by another worker does not post a second digest', async () => {
-    switchLatest(outDir, WEEK2.runId);
-    killConfig = testJobsConfig(killPrefix, { dataDir, outDir });
+  interface LoggedCall {
+    readonly kind: 'message' | 'file';
+    readonly channel: string;
+    readonly text?: string;
+    readonly metadata?: PostedMessage['metadata'];
+    readonly at: number;
+  }
+
+  /**
+   * Starts a worker process whose "Slack" hangs at `hang`, enqueues a digest, SIGKILLs the worker
+   * there, and lets an in-process worker recover the stalled job. The rescuer's Slack history holds
+   * what the killed worker's Slack received.
+   */
+  async function killAndRecover(hang: 'after-post' | 'before-post', channel: string) {
+    // A prefix of its own: an earlier worker's stalled-check marker (30 s) would delay the recovery.
+    const killPrefix = uniquePrefix('digest-kill');
+    prefixes.push(killPrefix);
+    const killConfig = testJobsConfig(killPrefix, { dataDir, outDir });
     const slackLog = join(tempDir('lumen-digest-slack-'), 'slack.jsonl');
     writeFileSync(slackLog, '');
     const proc = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
@@ -413,10 +496,11 @@ describe('a worker killed between the post and the job completing', () => {
         LUMEN_DUCKDB_THREADS: '1',
         LUMEN_DUCKDB_MEMORY: '1GB',
         DIGEST_SLACK_LOG: slackLog,
+        DIGEST_HANG: hang,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child = proc;
+    children.push(proc);
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -429,31 +513,69 @@ describe('a worker killed between the post and the job completing', () => {
         proc.on('exit', (code) => reject(new Error(`worker exited (${code}) before "${word}": ${stderr}`)));
       });
     await seen('ready');
-    queues = await JobQueues.open(killConfig);
-    const posted = seen('posted');
-    const job = await enqueue(queues, 'weekly-digest', { outDir, channel: 'C-kill' }, { attempts: 3 });
-    await posted;
+    const queues = await JobQueues.open(killConfig);
+    opened.push(queues);
+    const hung = seen(hang === 'after-post' ? 'posted' : 'posting');
+    const job = await enqueue(queues, 'weekly-digest', { outDir, channel }, { attempts: 3 });
+    await hung;
     proc.kill('SIGKILL');
     await new Promise((resolve) => proc.once('exit', resolve));
 
-    // Another worker recovers the stalled job once its lock expires.
+    const killedCalls = readFileSync(slackLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as LoggedCall);
+    // The channel as Slack holds it: what the killed worker got through.
     const publisher = new FakePublisher();
-    rescuer = await startWorker(testConfig(), killConfig, publisher, {
+    for (const call of killedCalls.filter((c) => c.kind === 'message'))
+      publisher.messages.push({
+        channel: call.channel,
+        blocks: [],
+        text: call.text ?? '',
+        at: call.at,
+        ...(call.metadata ? { metadata: call.metadata } : {}),
+      });
+    const alreadyInChannel = publisher.messages.length;
+    // Another worker recovers the stalled job once its lock expires.
+    const rescuer = await startWorker(testConfig(), killConfig, publisher, {
       upsertSchedules: false,
       lockDurationMs: 2000,
       stalledIntervalMs: 500,
       log: quietLog,
     });
+    rescuers.push(rescuer);
     const result = await waitForJob(queues, 'weekly-digest', job.id, { timeoutMs: 30_000 });
-    expect(result.posted).toBe('none');
-    const calls = readFileSync(slackLog, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as { kind: string });
-    expect(calls.filter((c) => c.kind === 'message')).toHaveLength(1);
-    expect(calls.filter((c) => c.kind === 'file')).toHaveLength(3);
-    expect(publisher.messages).toHaveLength(0);
-    expect(publisher.files).toHaveLength(0);
+    return {
+      result,
+      killedCalls,
+      newMessages: publisher.messages.slice(alreadyInChannel),
+      newFiles: publisher.files,
+      killPrefix,
+    };
+  }
+
+  test('killed after Slack got the message: found in the channel, recorded, not posted again', async () => {
+    switchLatest(outDir, WEEK2.runId);
+    const run = await killAndRecover('after-post', 'C-kill');
+    expect(run.result.posted).toBe('none');
+    expect(run.killedCalls.filter((c) => c.kind === 'message')).toHaveLength(1);
+    expect(run.killedCalls.filter((c) => c.kind === 'file')).toHaveLength(3);
+    expect(run.newMessages).toHaveLength(0);
+    expect(run.newFiles).toHaveLength(0);
+    // The recovered week is the next digest's baseline, as if the job had completed.
+    const baseline = JSON.parse((await redis.get(lastDigestKey(run.killPrefix, 'C-kill'))) ?? '{}');
+    expect(new Set(baseline.atRisk)).toEqual(atRiskIds(WEEK2));
+  }, 60_000);
+
+  test('killed after marking "sending" but before Slack got the message: posted by the rescuer, once', async () => {
+    switchLatest(outDir, WEEK2.runId);
+    const run = await killAndRecover('before-post', 'C-kill-early');
+    expect(run.result.posted).toBe('digest');
+    expect(run.killedCalls.filter((c) => c.kind === 'message')).toHaveLength(0);
+    expect(run.killedCalls.filter((c) => c.kind === 'file')).toHaveLength(3);
+    expect(run.newMessages).toHaveLength(1);
+    // The files went up before the kill and are not uploaded twice.
+    expect(run.newFiles).toHaveLength(0);
   }, 60_000);
 });
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { type Config, readConfig } from '../../src/config.ts';
 import { type JobsConfig, readJobsConfig } from '../../src/jobs/config.ts';
-import type { Publisher, SlackBlock } from '../../src/jobs/publisher.ts';
+import type { MessageMetadata, PostOptions, Publisher, SlackBlock } from '../../src/jobs/publisher.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -53,9 +53,23 @@ export interface PostedMessage {
   readonly channel: string;
   readonly blocks: SlackBlock[];
   readonly text: string;
+  readonly metadata?: MessageMetadata;
+  readonly at: number;
 }
 
-/** In-memory Publisher; `failures` makes the next N calls throw like a Slack 503. */
+/** Whether `posted` carries `wanted` (same event type, every wanted payload field equal). */
+export function hasMetadata(posted: MessageMetadata | undefined, wanted: MessageMetadata): boolean {
+  return (
+    posted?.eventType === wanted.eventType &&
+    Object.entries(wanted.payload).every(([key, value]) => posted.payload[key] === value)
+  );
+}
+
+/**
+ * In-memory Publisher; `failures` makes the next N calls throw like a Slack 503; `lostResponses`
+ * makes the next N messages go out but their calls throw (Slack posted, the response was lost);
+ * `historyReadable = false` answers findPosted with null (no history scope).
+ */
 export class FakePublisher implements Publisher {
   readonly messages: PostedMessage[] = [];
   readonly files: { channel: string; filename: string; bytes: number; title: string }[] = [];
@@ -63,6 +77,8 @@ export class FakePublisher implements Publisher {
 
   /** Calls still to fail. */
   failures = 0;
+  lostResponses = 0;
+  historyReadable = true;
 
   private maybeFail(): void {
     this.calls += 1;
@@ -72,9 +88,31 @@ export class FakePublisher implements Publisher {
     }
   }
 
-  async postMessage(channel: string, blocks: SlackBlock[], text: string): Promise<void> {
+  async postMessage(
+    channel: string,
+    blocks: SlackBlock[],
+    text: string,
+    options: PostOptions = {},
+  ): Promise<void> {
     this.maybeFail();
-    this.messages.push({ channel, blocks, text });
+    this.messages.push({
+      channel,
+      blocks,
+      text,
+      at: Date.now(),
+      ...(options.metadata ? { metadata: options.metadata } : {}),
+    });
+    if (this.lostResponses > 0) {
+      this.lostResponses -= 1;
+      throw new Error('slack_webapi_request_error: socket hang up');
+    }
+  }
+
+  async findPosted(channel: string, metadata: MessageMetadata, sinceMs: number): Promise<boolean | null> {
+    if (!this.historyReadable) return null;
+    return this.messages.some(
+      (m) => m.channel === channel && m.at >= sinceMs && hasMetadata(m.metadata, metadata),
+    );
   }
 
   async uploadFile(channel: string, filename: string, bytes: Uint8Array, title: string): Promise<void> {

@@ -207,7 +207,7 @@ describe('refresh through the queue', () => {
     expect(posted).toMatchObject({ channel: 'C-train', posted: 'card', count: 2 });
     const trained = await queues.compute.getJob(flow.child.id);
     expect(trained?.returnvalue).toMatchObject({ reliable: true });
-    const version = (trained?.returnvalue as { modelVersion: string }).modelVersion;
+    const version = (trained?.returnvalue as { modelVersion?: string } | undefined)?.modelVersion;
     expect(latestTarget()).not.toBe(before);
     const card = publisher.messages.filter((m) => m.channel === 'C-train');
     expect(card).toHaveLength(1);

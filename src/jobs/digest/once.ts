@@ -1,22 +1,24 @@
 /**
  * Exactly one digest per ISO week per channel, with an idempotency record in Redis under the key
- * prefix: `<prefix>:digest:once:<channel>:<week>` holds JSON { state, owner, stage, uploaded, at }.
+ * prefix: `<prefix>:digest:once:<channel>:<week>` holds JSON { state, owner, stage, uploaded, at },
+ * and the digest message itself carries Slack message metadata (`lumen_digest`, channel + week), so
+ * the channel's history can say whether the message went out.
  *
  * - claim (Lua, atomic): no record -> `posting` owned by this job; `posted` -> skip; `failed` (a
  *   clean Slack error released it) -> take over, keeping the list of files already uploaded; a
- *   `posting` record of this same job still in the `uploading` stage (its worker died before the
- *   message was sent; BullMQ hands a job to one worker at a time) -> take over; any other
- *   `posting` record (another job, or this job after the message was sent) -> skip.
+ *   `posting` record of this same job (its worker died; BullMQ hands a job to one worker at a time)
+ *   -> take over: in the `uploading` stage at once, in the `sending` stage only after looking for the
+ *   message in the channel's history (`verify`): found -> record it as posted, not found -> post it;
+ *   any `posting` record of another job -> skip.
  * - the files go first, recorded one by one; the message is the last Slack call; right after it,
  *   one Lua call marks the week `posted` and stores the digest's at-risk ids as the channel's
- *   baseline (`<prefix>:digest:last:<channel>`), atomically.
+ *   baseline (`<prefix>:digest:last:<channel>`), atomically. A postMessage that throws is checked
+ *   against the history the same way before the week is released for a retry.
  *
- * The remaining window: a worker killed after Slack accepted the message but before the `posted`
- * mark leaves the record in `posting`/`sending`; every later attempt skips it, so the week is never
- * posted twice, but if the kill came after `sending` was written and before Slack got the message,
- * that week's digest is lost (at most once); `force` re-posts. A postMessage that throws (a Slack
- * 5xx/429) is taken as not posted and released for the retry: should Slack have posted it anyway
- * and only the response been lost, the retry posts it a second time.
+ * The remaining window needs the history to be unreadable (the app lacks channels:history /
+ * groups:history, or is not in the channel): then a `sending` record is skipped (at most once; a
+ * lost week is re-posted with `force`) and a postMessage that threw is released (a message whose
+ * response was lost would be posted again).
  */
 import type { Redis } from 'ioredis';
 
@@ -57,6 +59,7 @@ local v = redis.call('GET', KEYS[1])
 if v then
   local r = cjson.decode(v)
   if r.state == 'posted' then return {'posted', v} end
+  if r.state == 'posting' and r.owner == ARGV[3] and r.stage == 'sending' then return {'verify', v} end
   if r.state == 'failed' or (r.owner == ARGV[3] and r.stage == 'uploading') then
     r.state = 'posting'; r.owner = ARGV[3]; r.stage = 'uploading'; r.at = ARGV[4]
     local out = cjson.encode(r)
@@ -80,9 +83,28 @@ if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
 return 1
 `;
 
+/**
+ * claimed: post the digest; verify: this job was sending when its worker died, so look for the
+ * message in the channel before posting; posted / busy: do nothing.
+ */
 export type ClaimResult =
-  | { readonly status: 'claimed'; readonly record: OnceRecord }
+  | { readonly status: 'claimed' | 'verify'; readonly record: OnceRecord }
   | { readonly status: 'posted' | 'busy'; readonly record: OnceRecord };
+
+/** The Slack message metadata that marks a channel's digest for a week. */
+export function digestMetadata(
+  channel: string,
+  week: string,
+): { eventType: string; payload: Record<string, string> } {
+  return { eventType: 'lumen_digest', payload: { channel, week } };
+}
+
+/**
+ * How far before the `sending` mark the history is searched. The metadata names the week, so a
+ * match is this week's digest whenever it was sent; the bound only keeps the search short, and at
+ * eight days it is immune to any clock difference between the worker and Slack.
+ */
+export const HISTORY_MARGIN_MS = 8 * 24 * 60 * 60 * 1000;
 
 export class DigestOnce {
   private record: OnceRecord;
@@ -127,9 +149,14 @@ export class DigestOnce {
       fresh.at,
     )) as [string, string];
     const record = JSON.parse(raw) as OnceRecord;
-    if (status === 'claimed')
+    if (status === 'claimed' || status === 'verify')
       return { claim: { status, record }, once: new DigestOnce(redis, keys.key, keys.lastKey, record) };
     return { claim: { status: status === 'posted' ? 'posted' : 'busy', record }, once: null };
+  }
+
+  /** When the message was (about to be) sent: where a search of the channel's history starts. */
+  sendingSince(): number {
+    return Date.parse(this.record.at) - HISTORY_MARGIN_MS;
   }
 
   uploaded(name: string): boolean {

@@ -16,6 +16,7 @@ export async function processTrainModel(
     id: job.id,
     name: 'refresh',
     timestamp: job.timestamp,
+    dueAt: job.dueAt,
     attemptsMade: job.attemptsMade,
     data: { ...job.data, forceTrain: true },
     updateProgress: (progress) => job.updateProgress(progress),

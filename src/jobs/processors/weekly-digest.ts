@@ -8,7 +8,15 @@ import { Redis } from 'ioredis';
 import type { JobContext, PostResult } from '../contracts.ts';
 import { failedDigestText } from '../digest/content.ts';
 import { dayIn, isoWeek } from '../digest/iso-week.ts';
-import { DigestOnce, lastDigestKey, ONCE_TTL_SECONDS, onceKey, readLastDigest } from '../digest/once.ts';
+import {
+  DigestOnce,
+  digestMetadata,
+  type LastDigest,
+  lastDigestKey,
+  ONCE_TTL_SECONDS,
+  onceKey,
+  readLastDigest,
+} from '../digest/once.ts';
 import { type DigestPlan, planDigest } from '../digest/plan.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 import type { Publisher, SlackBlock } from '../publisher.ts';
@@ -61,8 +69,9 @@ export async function processWeeklyDigest(
   const { channel, outDir } = job.data;
   const { jobsConfig } = context;
   const prefix = jobsConfig.queuePrefix;
-  // The week the digest is for: the job's creation day in LUMEN_TZ, stable across retries.
-  const week = isoWeek(dayIn(job.timestamp, jobsConfig.tz));
+  // The week the digest is for: the day the job was due in LUMEN_TZ (a scheduled job is created a
+  // week early, when the previous one runs), stable across retries.
+  const week = isoWeek(dayIn(job.dueAt, jobsConfig.tz));
   const redis = new Redis(jobsConfig.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
   try {
     await redis.connect();
@@ -110,22 +119,8 @@ export async function processWeeklyDigest(
       await job.log(`digest skipped: ${why}`);
       return { channel, posted: 'none', count: 0 };
     }
-    try {
-      for (const upload of uploadsOf(plan)) {
-        if (once.uploaded(upload.name)) continue;
-        await publisher.uploadFile(channel, upload.name, upload.bytes(), upload.title);
-        await once.markUploaded(upload.name);
-      }
-      await once.markSending();
-      if (plan.kind === 'quiet') await publisher.postMessage(channel, line(plan.text), plan.text);
-      else await publisher.postMessage(channel, plan.content.blocks, plan.content.text);
-    } catch (error) {
-      // Slack (or Redis) said no before the message went out: the retry may take the week over.
-      await once.release().catch(() => {});
-      throw error;
-    }
-    // The message is out: from here on nothing releases the claim.
-    await once.markPosted(
+    const metadata = digestMetadata(channel, week);
+    const baseline: LastDigest | null =
       plan.kind === 'digest'
         ? {
             week,
@@ -134,8 +129,53 @@ export async function processWeeklyDigest(
             postedAt: new Date().toISOString(),
             runDir: plan.runDir,
           }
-        : null,
-    );
+        : null;
+    if (claim.status === 'verify') {
+      // This job's worker died after marking `sending`: did the message reach the channel?
+      const found = await publisher.findPosted(channel, metadata, once.sendingSince());
+      if (found === true) {
+        await once.markPosted(baseline);
+        await job.log(
+          `digest for ${channel} ${week} found in the channel (sent before the worker stopped); recorded`,
+        );
+        return { channel, posted: 'none', count: 0 };
+      }
+      if (found === null) {
+        await job.log(
+          `digest skipped: ${channel} ${week} was being sent when the worker stopped and the channel's history cannot be read (channels:history / groups:history); not posting twice - re-post with force if it never arrived`,
+        );
+        return { channel, posted: 'none', count: 0 };
+      }
+      await job.log(
+        `digest for ${channel} ${week} not in the channel: the worker stopped before sending it; posting`,
+      );
+    }
+    let sending = false;
+    try {
+      for (const upload of uploadsOf(plan)) {
+        if (once.uploaded(upload.name)) continue;
+        await publisher.uploadFile(channel, upload.name, upload.bytes(), upload.title);
+        await once.markUploaded(upload.name);
+      }
+      await once.markSending();
+      sending = true;
+      if (plan.kind === 'quiet')
+        await publisher.postMessage(channel, line(plan.text), plan.text, { metadata });
+      else await publisher.postMessage(channel, plan.content.blocks, plan.content.text, { metadata });
+    } catch (error) {
+      // Slack may have posted a message whose response was lost: the channel's history tells.
+      const found = sending
+        ? await publisher.findPosted(channel, metadata, once.sendingSince()).catch(() => null)
+        : false;
+      if (found !== true) {
+        // Not posted (or cannot tell): the retry may take the week over.
+        await once.release().catch(() => {});
+        throw error;
+      }
+      await job.log(`postMessage failed (${message(error)}) but the digest is in the channel; recorded`);
+    }
+    // The message is out: from here on nothing releases the claim.
+    await once.markPosted(baseline);
     return {
       channel,
       posted: plan.kind === 'digest' ? 'digest' : 'reason',
