@@ -8,7 +8,7 @@ import { runAnalysis } from './analytics/analysis.ts';
 import { generateLmsData } from './analytics/generate.ts';
 import { runFeatures, runValidate } from './analytics/pipeline.ts';
 import { formatQualityReport, parseAsOfArgument } from './analytics/validate.ts';
-import { slackPublisherFromEnv, startBot } from './bot/index.ts';
+import { checkDigestChannel, slackPublisherFromEnv, startBot } from './bot/index.ts';
 import { benchStep, runBench } from './cli/bench.ts';
 import { runDemo } from './cli/demo.ts';
 import { progressBar, stageLogger } from './cli/progress.ts';
@@ -159,11 +159,13 @@ function buildProgram(config: Config): Command {
     .description('run jobs from the Redis queue (refresh, train, charts, Slack posts) until SIGTERM/SIGINT')
     .action(async () => {
       // Slack posts need the bot token; without it the worker still runs every compute job.
-      const worker = await startWorker(
-        config,
-        readJobsConfig(process.env),
-        slackPublisherFromEnv() ?? undefined,
-      );
+      const jobsConfig = readJobsConfig(process.env);
+      const publisher = slackPublisherFromEnv();
+      // With Slack, the worker schedules the digest: it must go to a staff channel.
+      if (publisher && jobsConfig.digestChannel) checkDigestChannel(jobsConfig.digestChannel);
+      if (!jobsConfig.digestChannel)
+        process.stderr.write('lumen worker: no weekly digest scheduled (LUMEN_DIGEST_CHANNEL is not set)\n');
+      const worker = await startWorker(config, jobsConfig, publisher ?? undefined);
       closeOnSignals(worker);
       process.stderr.write('lumen worker: waiting for jobs (Ctrl-C to stop)\n');
       await new Promise(() => {});
@@ -202,10 +204,14 @@ function buildProgram(config: Config): Command {
           process.stderr.write(`digest preview files:\n${preview.files.map((f) => `  ${f}`).join('\n')}\n`);
           return;
         }
+        const channel = opts.channel ?? jobsConfig.digestChannel;
+        if (!channel)
+          throw new JobsError('BAD_CONFIG', 'no digest channel: pass --channel or set LUMEN_DIGEST_CHANNEL');
+        checkDigestChannel(channel);
         await withJobQueues(jobsConfig, async (queues) => {
           const job = await enqueue(queues, 'weekly-digest', {
             outDir,
-            channel: opts.channel ?? jobsConfig.digestChannel,
+            channel,
             force: opts.force ?? false,
           });
           process.stderr.write(`weekly digest queued as job ${job.id}\n`);

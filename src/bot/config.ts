@@ -84,6 +84,19 @@ export function readBotConfig(env: Env = process.env): BotConfig {
   });
 }
 
+/**
+ * The digest names learners, so its channel must be one of LUMEN_STAFF_CHANNELS: checked when the
+ * worker starts with a Slack token (the schedule) and when `lumen digest` posts.
+ */
+export function checkDigestChannel(channel: string, env: Env = process.env): void {
+  const staff = idList(env, 'LUMEN_STAFF_CHANNELS');
+  if (staff.has(channel)) return;
+  const listed = staff.size ? [...staff].join(', ') : 'unset';
+  throw new BotConfigError(
+    `LUMEN_DIGEST_CHANNEL=${channel} is not one of LUMEN_STAFF_CHANNELS (${listed}): the digest names learners, so it goes to a staff channel only`,
+  );
+}
+
 /** What may be logged about the configuration: modes and lists, never a secret. */
 export function describeBotConfig(config: BotConfig): string {
   const mode = config.appToken ? 'Socket Mode' : `HTTP on port ${config.port} at /slack/events`;

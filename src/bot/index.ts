@@ -1,4 +1,10 @@
 /** The Slack bot's public surface: `lumen bot` calls startBot; `lumen worker` gets createSlackPublisher. */
 export { type RunningBot, type StartBotOptions, startBot } from './app.ts';
-export { type BotConfig, BotConfigError, describeBotConfig, readBotConfig } from './config.ts';
+export {
+  type BotConfig,
+  BotConfigError,
+  checkDigestChannel,
+  describeBotConfig,
+  readBotConfig,
+} from './config.ts';
 export { createSlackPublisher, SlackPublisher, slackPublisherFromEnv } from './publish.ts';

@@ -14,8 +14,8 @@ export interface JobsConfig {
   readonly jobTimeoutMs: number;
   /** Cron pattern of the weekly digest. */
   readonly digestCron: string;
-  /** Slack channel the weekly digest goes to. */
-  readonly digestChannel: string;
+  /** Slack channel id the weekly digest goes to (a staff channel); null: no digest is scheduled. */
+  readonly digestChannel: string | null;
   /** Cron pattern of the scheduled refresh; null: no scheduled refresh. */
   readonly refreshCron: string | null;
   /** IANA time zone the cron patterns are read in. */
@@ -106,7 +106,7 @@ export function readJobsConfig(env: Env = process.env): JobsConfig {
     queuePrefix: prefix(env),
     jobTimeoutMs: positiveInt(env, 'LUMEN_JOB_TIMEOUT', 1800) * 1000,
     digestCron: cron(env, 'LUMEN_DIGEST_CRON', '0 8 * * 1') as string,
-    digestChannel: text(env, 'LUMEN_DIGEST_CHANNEL') ?? 'learning-analytics',
+    digestChannel: text(env, 'LUMEN_DIGEST_CHANNEL') ?? null,
     refreshCron: cron(env, 'LUMEN_REFRESH_CRON', null),
     tz: timeZone(env),
     concurrency: positiveInt(env, 'LUMEN_WORKER_CONCURRENCY', 1),

@@ -22,15 +22,20 @@ export async function upsertSchedules(
   queues: JobQueues,
   jobsConfig: JobsConfig = queues.jobsConfig,
 ): Promise<ScheduleTimes> {
-  const digest: JobDataMap['weekly-digest'] = {
-    outDir: jobsConfig.outDir,
-    channel: jobsConfig.digestChannel,
-  };
-  await queues.publish.upsertJobScheduler(
-    DIGEST_SCHEDULER,
-    { pattern: jobsConfig.digestCron, tz: jobsConfig.tz },
-    { name: 'weekly-digest', data: digest, opts: DEFAULT_JOB_OPTIONS },
-  );
+  if (jobsConfig.digestChannel) {
+    const digest: JobDataMap['weekly-digest'] = {
+      outDir: jobsConfig.outDir,
+      channel: jobsConfig.digestChannel,
+    };
+    await queues.publish.upsertJobScheduler(
+      DIGEST_SCHEDULER,
+      { pattern: jobsConfig.digestCron, tz: jobsConfig.tz },
+      { name: 'weekly-digest', data: digest, opts: DEFAULT_JOB_OPTIONS },
+    );
+  } else {
+    // No digest channel (LUMEN_DIGEST_CHANNEL unset since the last start): no digest schedule.
+    await queues.publish.removeJobScheduler(DIGEST_SCHEDULER);
+  }
   if (jobsConfig.refreshCron) {
     const refresh: JobDataMap['refresh'] = {
       trigger: 'schedule',

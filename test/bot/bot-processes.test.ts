@@ -141,6 +141,8 @@ function processEnv(paths: { dataDir: string; outDir: string }): Record<string, 
     SLACK_API_URL: fake.apiUrl,
     PORT: String(port),
     LUMEN_STAFF_CHANNELS: `${STAFF},${RETRY}`,
+    // The worker refuses to schedule the digest into a channel that is not a staff channel.
+    LUMEN_DIGEST_CHANNEL: STAFF,
     LUMEN_ADMIN_USERS: ADMIN,
     REDIS_URL,
     LUMEN_QUEUE_PREFIX: prefix,

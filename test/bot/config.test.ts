@@ -1,8 +1,14 @@
 /** Bot settings: read once, defaults, one-line errors naming the missing token, no secret in descriptions. */
 import { describe, expect, test } from 'vitest';
-import { BotConfigError, describeBotConfig, readBotConfig } from '../../src/bot/config.ts';
+import {
+  BotConfigError,
+  checkDigestChannel,
+  describeBotConfig,
+  readBotConfig,
+} from '../../src/bot/config.ts';
 import { SlackPublisher, slackPublisherFromEnv } from '../../src/bot/publish.ts';
 import { JobsError } from '../../src/jobs/jobs-error.ts';
+import { runCli } from '../helpers/cli.ts';
 
 describe('readBotConfig', () => {
   test('defaults: HTTP on 3000, no staff channels or admins', () => {
@@ -54,5 +60,31 @@ describe('readBotConfig', () => {
     const text = describeBotConfig(config);
     expect(text).toContain('HTTP on port 3000');
     expect(text).not.toMatch(/xoxb-secret-token|signing-secret/);
+  });
+});
+
+describe('the digest channel', () => {
+  test('must be one of the staff channels: the digest names learners', () => {
+    expect(() => checkDigestChannel('C2', { LUMEN_STAFF_CHANNELS: 'C1 C2' })).not.toThrow();
+    expect(() => checkDigestChannel('learning-analytics', { LUMEN_STAFF_CHANNELS: 'C1' })).toThrow(
+      /^LUMEN_DIGEST_CHANNEL=learning-analytics is not one of LUMEN_STAFF_CHANNELS \(C1\): the digest names learners/,
+    );
+    expect(() => checkDigestChannel('C1', {})).toThrow(/LUMEN_STAFF_CHANNELS \(unset\)/);
+  });
+
+  test('lumen worker with a Slack token and a non-staff digest channel stops with one line, exit 2', async () => {
+    const result = await runCli(['worker'], {
+      SLACK_BOT_TOKEN: 'xoxb-check',
+      LUMEN_STAFF_CHANNELS: 'CSTAFF',
+      LUMEN_DIGEST_CHANNEL: 'CPUBLIC',
+      // Never reached: the check comes before Redis.
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /LUMEN_DIGEST_CHANNEL=CPUBLIC is not one of LUMEN_STAFF_CHANNELS \(CSTAFF\)/,
+    );
+    expect(result.stderr).not.toContain('xoxb-check');
   });
 });

@@ -64,6 +64,7 @@ async function startWorkerProcess(offset = 0): Promise<WorkerProcess> {
       LUMEN_OUT_DIR: outDir,
       LUMEN_TZ: TZ,
       LUMEN_DIGEST_CHANNEL: CHANNEL,
+      LUMEN_STAFF_CHANNELS: `CSTAFF ${CHANNEL}`,
       LUMEN_DUCKDB_THREADS: '1',
       LUMEN_DUCKDB_MEMORY: '1GB',
       SLACK_BOT_TOKEN: 'xoxb-digest-schedule',

@@ -16,7 +16,11 @@ afterAll(async () => {
 function settings(extra: Record<string, string> = {}) {
   const prefix = uniquePrefix('schedules');
   prefixes.push(prefix);
-  return testJobsConfig(prefix, { dataDir: tempDir(), outDir: tempDir() }, extra);
+  return testJobsConfig(
+    prefix,
+    { dataDir: tempDir(), outDir: tempDir() },
+    { LUMEN_DIGEST_CHANNEL: 'CDIGEST', ...extra },
+  );
 }
 
 describe('schedules', () => {
@@ -57,6 +61,16 @@ describe('schedules', () => {
       const without = await upsertSchedules(queues, { ...withRefresh, refreshCron: null });
       expect(without.refreshNextAt).toBeNull();
       expect(await queues.compute.getJobSchedulersCount()).toBe(0);
+
+      // No digest channel: no digest schedule, and the pending digest job goes with it.
+      const noDigest = await upsertSchedules(queues, {
+        ...withRefresh,
+        refreshCron: null,
+        digestChannel: null,
+      });
+      expect(noDigest.digestNextAt).toBeNull();
+      expect(await queues.publish.getJobSchedulersCount()).toBe(0);
+      expect(await queues.publish.getDelayedCount()).toBe(0);
     } finally {
       await queues.close();
     }
