@@ -30,10 +30,28 @@ export function registerCommands(app: App, deps: BotDeps): void {
     const handler = Object.hasOwn(SUBCOMMANDS, subcommand)
       ? (SUBCOMMANDS[subcommand] as CommandHandler)
       : handleUnknown(first);
-    // Ids only: the text may hold a learner id, which is fine, but never a name.
-    deps.log(
-      `/lumen ${Object.hasOwn(SUBCOMMANDS, subcommand) ? subcommand : '(unknown)'} from ${command.user_id} in ${command.channel_id}`,
-    );
-    await handler({ command, ack, respond, args }, deps);
+    // Ids only: the text may hold a learner id, which is fine, but never a name. Logged once the ack
+    // is sent: the synchronous write to stderr was a quarter of a request's CPU time before its ack,
+    // and under a burst every request's line held up the acks of the requests behind it.
+    let logged = false;
+    const logRequest = () => {
+      if (logged) return;
+      logged = true;
+      deps.log(
+        `/lumen ${Object.hasOwn(SUBCOMMANDS, subcommand) ? subcommand : '(unknown)'} from ${command.user_id} in ${command.channel_id}`,
+      );
+    };
+    const ackThenLog: typeof ack = async (response) => {
+      try {
+        await ack(response);
+      } finally {
+        logRequest();
+      }
+    };
+    try {
+      await handler({ command, ack: ackThenLog, respond, args }, deps);
+    } finally {
+      logRequest();
+    }
   });
 }
