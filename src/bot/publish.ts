@@ -4,8 +4,8 @@
  * 5xx and network errors with backoff and waits out 429s for their Retry-After; what still fails is
  * thrown, and BullMQ retries the job.
  */
-import { ErrorCode, LogLevel, type RetryOptions, WebClient } from '@slack/web-api';
-import type { MessageMetadata, PostOptions, Publisher, SlackBlock } from '../jobs/index.ts';
+import { LogLevel, type RetryOptions, WebClient } from '@slack/web-api';
+import type { MessageMetadata, PostedCheck, PostOptions, Publisher, SlackBlock } from '../jobs/index.ts';
 import { asKnownBlocks } from './blocks/message.ts';
 import { apiUrl, type BotConfig } from './config.ts';
 
@@ -14,13 +14,6 @@ const SLACK_RETRIES: RetryOptions = { retries: 3, factor: 2, minTimeout: 250, ma
 
 /** Pages of 200 messages (newest first) searched for a post: a digest is looked for soon after it was sent. */
 const HISTORY_PAGES = 5;
-const UNREADABLE_HISTORY = new Set([
-  'missing_scope',
-  'not_in_channel',
-  'channel_not_found',
-  'not_allowed_token_type',
-]);
-
 export interface SlackPublisherOptions {
   readonly retryConfig?: RetryOptions;
 }
@@ -64,7 +57,7 @@ export class SlackPublisher implements Publisher {
     });
   }
 
-  async findPosted(channel: string, metadata: MessageMetadata, sinceMs: number): Promise<boolean | null> {
+  async findPosted(channel: string, metadata: MessageMetadata, sinceMs: number): Promise<PostedCheck> {
     let cursor: string | undefined;
     try {
       for (let page = 0; page < HISTORY_PAGES; page += 1) {
@@ -82,18 +75,18 @@ export class SlackPublisher implements Publisher {
           if (found?.event_type !== metadata.eventType) continue;
           const payload = found.event_payload ?? {};
           if (Object.entries(metadata.payload).every(([key, value]) => String(payload[key]) === value))
-            return true;
+            return { found: true };
         }
         cursor = reply.response_metadata?.next_cursor || undefined;
-        if (!reply.has_more || !cursor) return false;
+        if (!reply.has_more || !cursor) return { found: false };
       }
-      return false;
+      return { found: false };
     } catch (error) {
-      // The history cannot be read (scope missing, bot not in the channel): the caller cannot tell.
-      const code = (error as { code?: string; data?: { error?: string } }).code;
-      const slackError = (error as { data?: { error?: string } }).data?.error ?? '';
-      if (code === ErrorCode.PlatformError && UNREADABLE_HISTORY.has(slackError)) return null;
-      throw error;
+      // missing_scope, not_in_channel, a Slack outage after the client's retries: it cannot tell.
+      const slackError = (error as { data?: { error?: string } }).data?.error;
+      return {
+        unknown: `conversations.history failed: ${slackError ?? (error instanceof Error ? error.message : String(error))}`,
+      };
     }
   }
 

@@ -28,7 +28,7 @@ export {
   type TrainRequest,
   waitForJob,
 } from './producer.ts';
-export type { MessageMetadata, PostOptions, Publisher, SlackBlock } from './publisher.ts';
+export type { MessageMetadata, PostedCheck, PostOptions, Publisher, SlackBlock } from './publisher.ts';
 export { type QueueStatus, queueStatus, readQueueStatus } from './queue-status.ts';
 export { latestRunFolder } from './runs/run-folders.ts';
 export { RunHistory, readHistoryFile, writeHistoryFile } from './runs/run-history.ts';

@@ -19,14 +19,17 @@ export interface PostOptions {
   readonly metadata?: MessageMetadata;
 }
 
+/** What a channel's history says about a post: found or not, or why it cannot tell. */
+export type PostedCheck = { readonly found: boolean } | { readonly unknown: string };
+
 export interface Publisher {
   postMessage(channel: string, blocks: SlackBlock[], text: string, options?: PostOptions): Promise<void>;
   /**
    * Whether a message with this metadata (same event type, every payload field equal) was posted
-   * to `channel` at or after `sinceMs`; null when the channel's history cannot be read (a missing
-   * history scope, the bot not in the channel), so the caller cannot tell.
+   * to `channel` at or after `sinceMs`; `unknown` (with the reason) when the channel's history cannot
+   * be read (a missing history scope, the bot not in the channel, Slack failing). Never throws.
    */
-  findPosted(channel: string, metadata: MessageMetadata, sinceMs: number): Promise<boolean | null>;
+  findPosted(channel: string, metadata: MessageMetadata, sinceMs: number): Promise<PostedCheck>;
   uploadFile(channel: string, filename: string, bytes: Uint8Array, title: string): Promise<void>;
   /** Opens a direct-message channel with a user and returns its channel id. */
   openDm(userId: string): Promise<string>;

@@ -235,19 +235,21 @@ describe('weekly digest through the real scheduler', () => {
     const publisher = createSlackPublisher({ botToken: 'xoxb-history', apiUrl: fake.apiUrl });
     const since = Date.now() - 1000;
     const metadata = { eventType: 'lumen_digest', payload: { channel: 'CHIST', week: '2026-W01' } };
-    expect(await publisher.findPosted('CHIST', metadata, since)).toBe(false);
+    expect(await publisher.findPosted('CHIST', metadata, since)).toEqual({ found: false });
     await publisher.postMessage('CHIST', [], 'the digest', { metadata });
-    expect(await publisher.findPosted('CHIST', metadata, since)).toBe(true);
+    expect(await publisher.findPosted('CHIST', metadata, since)).toEqual({ found: true });
     expect(
       await publisher.findPosted(
         'CHIST',
         { ...metadata, payload: { ...metadata.payload, week: '2026-W02' } },
         since,
       ),
-    ).toBe(false);
-    expect(await publisher.findPosted('CHIST', metadata, Date.now() + 60_000)).toBe(false);
+    ).toEqual({ found: false });
+    expect(await publisher.findPosted('CHIST', metadata, Date.now() + 60_000)).toEqual({ found: false });
     fake.setHistoryError('missing_scope');
-    expect(await publisher.findPosted('CHIST', metadata, since)).toBeNull();
+    expect(await publisher.findPosted('CHIST', metadata, since)).toEqual({
+      unknown: 'conversations.history failed: missing_scope',
+    });
     fake.setHistoryError(null);
   });
 });

@@ -36,17 +36,19 @@ const publisher: Publisher = {
     await new Promise(() => {});
   },
   async findPosted(channel, metadata, sinceMs) {
-    return readFileSync(log, 'utf8')
+    const calls = readFileSync(log, 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((line) => JSON.parse(line) as LoggedCall)
-      .some(
+      .map((line) => JSON.parse(line) as LoggedCall);
+    return {
+      found: calls.some(
         (c) =>
           c.kind === 'message' &&
           c.channel === channel &&
           c.at >= sinceMs &&
           hasMetadata(c.metadata, metadata),
-      );
+      ),
+    };
   },
   async uploadFile(channel, filename) {
     appendFileSync(log, `${JSON.stringify({ kind: 'file', channel, filename, at: Date.now() })}\n`);

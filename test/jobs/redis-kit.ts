@@ -6,7 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { type Config, readConfig } from '../../src/config.ts';
 import { type JobsConfig, readJobsConfig } from '../../src/jobs/config.ts';
-import type { MessageMetadata, PostOptions, Publisher, SlackBlock } from '../../src/jobs/publisher.ts';
+import type {
+  MessageMetadata,
+  PostedCheck,
+  PostOptions,
+  Publisher,
+  SlackBlock,
+} from '../../src/jobs/publisher.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -68,7 +74,7 @@ export function hasMetadata(posted: MessageMetadata | undefined, wanted: Message
 /**
  * In-memory Publisher; `failures` makes the next N calls throw like a Slack 503; `lostResponses`
  * makes the next N messages go out but their calls throw (Slack posted, the response was lost);
- * `historyReadable = false` answers findPosted with null (no history scope).
+ * `historyReadable = false` answers findPosted with unknown (no history scope).
  */
 export class FakePublisher implements Publisher {
   readonly messages: PostedMessage[] = [];
@@ -108,11 +114,13 @@ export class FakePublisher implements Publisher {
     }
   }
 
-  async findPosted(channel: string, metadata: MessageMetadata, sinceMs: number): Promise<boolean | null> {
-    if (!this.historyReadable) return null;
-    return this.messages.some(
-      (m) => m.channel === channel && m.at >= sinceMs && hasMetadata(m.metadata, metadata),
-    );
+  async findPosted(channel: string, metadata: MessageMetadata, sinceMs: number): Promise<PostedCheck> {
+    if (!this.historyReadable) return { unknown: 'conversations.history failed: missing_scope' };
+    return {
+      found: this.messages.some(
+        (m) => m.channel === channel && m.at >= sinceMs && hasMetadata(m.metadata, metadata),
+      ),
+    };
   }
 
   async uploadFile(channel: string, filename: string, bytes: Uint8Array, title: string): Promise<void> {

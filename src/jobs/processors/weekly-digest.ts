@@ -132,17 +132,17 @@ export async function processWeeklyDigest(
         : null;
     if (claim.status === 'verify') {
       // This job's worker died after marking `sending`: did the message reach the channel?
-      const found = await publisher.findPosted(channel, metadata, once.sendingSince());
-      if (found === true) {
+      const check = await publisher.findPosted(channel, metadata, once.sendingSince());
+      if ('found' in check && check.found) {
         await once.markPosted(baseline);
         await job.log(
           `digest for ${channel} ${week} found in the channel (sent before the worker stopped); recorded`,
         );
         return { channel, posted: 'none', count: 0 };
       }
-      if (found === null) {
+      if ('unknown' in check) {
         await job.log(
-          `digest skipped: ${channel} ${week} was being sent when the worker stopped and the channel's history cannot be read (channels:history / groups:history); not posting twice - re-post with force if it never arrived`,
+          `digest skipped: ${channel} ${week} was being sent when the worker stopped and the channel's history cannot tell whether it arrived (${check.unknown}; the app needs channels:history / groups:history and to be in the channel); not posting twice - re-post with force if it never arrived`,
         );
         return { channel, posted: 'none', count: 0 };
       }
@@ -164,10 +164,8 @@ export async function processWeeklyDigest(
       else await publisher.postMessage(channel, plan.content.blocks, plan.content.text, { metadata });
     } catch (error) {
       // Slack may have posted a message whose response was lost: the channel's history tells.
-      const found = sending
-        ? await publisher.findPosted(channel, metadata, once.sendingSince()).catch(() => null)
-        : false;
-      if (found !== true) {
+      const check = sending ? await publisher.findPosted(channel, metadata, once.sendingSince()) : null;
+      if (!check || !('found' in check) || !check.found) {
         // Not posted (or cannot tell): the retry may take the week over.
         await once.release().catch(() => {});
         throw error;
