@@ -2,8 +2,8 @@
  * Slack-facing jobs through the real queue with an in-memory publisher: retries with backoff on
  * transient Slack errors, the gate reason instead of an empty list, clear failures without retries.
  */
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { JobsConfig } from '../../src/jobs/config.ts';
 import { JobQueues } from '../../src/jobs/job-queues.ts';
@@ -177,5 +177,30 @@ describe('publishing jobs', () => {
       byEmail: false,
     });
     expect(JSON.stringify(profile)).not.toContain('Ada');
+  });
+
+  test('learner-profile prunes profile charts of older runs and answers the bot never collected', async () => {
+    const outDir = outWithLatest({ reliable: true, gateReasons: [] }, PREDICTIONS);
+    const charts = join(outDir, 'learner-charts');
+    const answers = join(outDir, 'learner-answers');
+    mkdirSync(charts, { recursive: true });
+    mkdirSync(answers, { recursive: true });
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+    writeFileSync(join(charts, 'r0-U7.png'), png);
+    writeFileSync(join(charts, 'r1-U8.png'), png);
+    writeFileSync(join(answers, 'orphan.json'), '{}');
+    writeFileSync(join(answers, 'fresh.json'), '{}');
+    // A saved model makes r1's cached profile chart usable for the answer.
+    mkdirSync(join(outDir, 'runs', 'r1', 'models'));
+    writeFileSync(join(outDir, 'runs', 'r1', 'models', 'latest.json'), '{}');
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(join(answers, 'orphan.json'), twoHoursAgo, twoHoursAgo);
+
+    const job = await enqueue(queues, 'learner-profile', { outDir, learnerId: 'U8', timeoutMs: 20_000 });
+    const receipt = await waitForJob(queues, 'learner-profile', job.id, { timeoutMs: 20_000 });
+    // The latest run (r1) keeps its chart, used for the answer; r0's chart and the orphan are gone.
+    expect(readdirSync(charts)).toEqual(['r1-U8.png']);
+    expect(readdirSync(answers).sort()).toEqual([basename(receipt.answerPath), 'fresh.json'].sort());
+    expect(JSON.parse(readFileSync(receipt.answerPath, 'utf8')).chartPath).toBe(join(charts, 'r1-U8.png'));
   });
 });

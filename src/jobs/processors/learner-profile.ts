@@ -9,9 +9,11 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,36 @@ import type { JobContext, LearnerProfileReceipt, LearnerProfileResult } from '..
 import { JobsError } from '../jobs-error.ts';
 import { latestFolderOrFail, readPredictions } from '../latest-outputs.ts';
 import type { ProcessorContext } from '../processor-context.ts';
+
+/**
+ * Answer files the bot has not collected after this long are removed: the bot reads and deletes
+ * its answer within minutes, so an older file is an orphan (the bot stopped) holding learner data.
+ */
+export const ANSWER_MAX_AGE_MS = 60 * 60 * 1000;
+
+/**
+ * Keeps OUT/learner-charts and OUT/learner-answers from growing without bound: profile charts of
+ * runs other than the latest (a new ask draws against the latest run) and orphaned answer files go.
+ * Returns the removed paths.
+ */
+export function pruneLearnerFiles(outDir: string, latestRunDir: string, now = Date.now()): string[] {
+  const removed: string[] = [];
+  const remove = (path: string) => {
+    rmSync(path, { force: true });
+    removed.push(path);
+  };
+  const charts = join(outDir, 'learner-charts');
+  const current = `${basename(latestRunDir)}-`;
+  if (existsSync(charts))
+    for (const name of readdirSync(charts)) if (!name.startsWith(current)) remove(join(charts, name));
+  const answers = join(outDir, 'learner-answers');
+  if (existsSync(answers))
+    for (const name of readdirSync(answers)) {
+      const path = join(answers, name);
+      if (now - statSync(path).mtimeMs > ANSWER_MAX_AGE_MS) remove(path);
+    }
+  return removed;
+}
 
 /** The hash the bot puts into the job data for `/lumen learner <email>`. */
 export function emailHash(email: string): string {
@@ -138,6 +170,7 @@ export async function processLearnerProfile(
   const { outDir, emailSha256 } = job.data;
   await progress(job, 'looking up the learner', 10);
   const runDir = latestFolderOrFail(outDir);
+  pruneLearnerFiles(outDir, runDir);
   const byEmail = typeof emailSha256 === 'string' && emailSha256 !== '';
   const learnerId = byEmail ? (userIdByEmailHash(runDir, emailSha256) ?? '') : job.data.learnerId;
   const row = learnerId ? readPredictions(runDir)?.find((r) => r.user_id === learnerId) : undefined;
