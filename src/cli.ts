@@ -371,7 +371,8 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version exit 0; usage errors were already printed by commander.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof LumenError || error instanceof JobsError) {
+    // JobsError and the bot's config errors are LumenErrors too.
+    if (error instanceof LumenError) {
       process.stderr.write(`lumen: ${error.message}\n`);
       return error.exitCode;
     }

@@ -15,7 +15,13 @@ export type LumenErrorCode =
   | 'MODEL_MISMATCH'
   | 'MODEL_UNRELIABLE'
   | 'NOT_FOUND'
-  | 'JOB_FAILED';
+  | 'JOB_FAILED'
+  // the job system (src/jobs/jobs-error.ts)
+  | 'QUEUE_DOWN'
+  | 'JOB_TIMEOUT'
+  | 'MISSING_OUTPUT'
+  | 'UNKNOWN_JOB'
+  | 'PUBLISH_FAILED';
 
 export class LumenError extends Error {
   readonly code: LumenErrorCode;

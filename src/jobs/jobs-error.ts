@@ -1,23 +1,19 @@
 /**
- * Errors raised by the job system. They extend LumenError's shape (string code, one-line message,
- * exit code) without widening src/errors.ts's code union, which other work owns.
+ * Errors raised by the job system and the bot: LumenErrors (one-line message, string code, exit
+ * code; the CLI prints them as one line) with the job system's codes.
  */
-export type JobsErrorCode =
-  | 'BAD_CONFIG'
-  | 'QUEUE_DOWN'
-  | 'JOB_TIMEOUT'
-  | 'MISSING_OUTPUT'
-  | 'UNKNOWN_JOB'
-  | 'PUBLISH_FAILED';
+import { LumenError, type LumenErrorCode } from '../errors.ts';
 
-export class JobsError extends Error {
-  readonly code: JobsErrorCode;
-  readonly exitCode: number;
+export type JobsErrorCode = Extract<
+  LumenErrorCode,
+  'BAD_CONFIG' | 'QUEUE_DOWN' | 'JOB_TIMEOUT' | 'MISSING_OUTPUT' | 'UNKNOWN_JOB' | 'PUBLISH_FAILED'
+>;
+
+export class JobsError extends LumenError {
+  declare readonly code: JobsErrorCode;
 
   constructor(code: JobsErrorCode, message: string, options: { cause?: unknown; exitCode?: number } = {}) {
-    super(message, { cause: options.cause });
+    super(code, message, options);
     this.name = 'JobsError';
-    this.code = code;
-    this.exitCode = options.exitCode ?? 2;
   }
 }

@@ -3,8 +3,9 @@
  * JOB_TIMEOUT and no retry (a run that overran once will overrun again), and the processor's
  * signal is aborted so a run still going cannot switch OUT/latest afterwards.
  */
+
+import { LumenError } from '../errors.ts';
 import type { JobContext, JobName, JobResultMap } from './contracts.ts';
-import { JobsError } from './jobs-error.ts';
 import type { ProcessorContext } from './processor-context.ts';
 import { processLearnerProfile } from './processors/learner-profile.ts';
 import { processPostAtRisk } from './processors/post-at-risk.ts';
@@ -76,8 +77,8 @@ export async function runJob<N extends JobName>(
   try {
     return await Promise.race([work, timeout]);
   } catch (error) {
-    // Publisher and file errors with a JobsError code (missing chart, no run yet) will not heal on retry.
-    if (error instanceof JobsError) throw unrecoverable(error.code, error.message);
+    // Lumen errors (a missing chart, no run yet, bad input) will not heal on retry.
+    if (error instanceof LumenError) throw unrecoverable(error.code, error.message);
     throw error;
   } finally {
     clearTimeout(timer);
