@@ -13,7 +13,7 @@ import type { Config } from '../config.ts';
 import { buildChartSet, modelInputsFromAnalysis, readOverview, writeCharts } from './charts/index.ts';
 import { buildDashboard, dashboardInputFromAnalysis } from './dashboard.ts';
 import type { Db } from './db.ts';
-import { buildWeeklyFeatures, WEEKLY_FEATURES, writeWeeklyFeaturesCsv } from './features.ts';
+import { WEEKLY_FEATURES } from './features.ts';
 import { FORECAST_FEATURES, type ForecastResult, predictForecast, trainQuizForecast } from './forecast.ts';
 import { buildArtifact, type ModelArtifact, readArtifact } from './model/artifact.ts';
 import { buildModelCard, type FeedbackOutcome, type ModelCard, renderModelCard } from './model/card.ts';
@@ -27,10 +27,10 @@ import {
 import { type LearnerScore, scoreSnapshots } from './model/score.ts';
 import { type TrainingData, type TrainResult, trainCompletionModel } from './model/train.ts';
 import { OutputStage } from './output.ts';
-import { openDb, type StageReporter } from './pipeline.ts';
+import { openDb, type StageReporter, stageFeatureFiles, validateAndBuildFeatures } from './pipeline.ts';
 import { type LearnerInfo, predictionCsv } from './prediction-csv.ts';
 import { buildStatsReport, type StatsReport } from './stats-report.ts';
-import { type DataQualityReport, validateData } from './validate.ts';
+import type { DataQualityReport } from './validate.ts';
 
 export interface AnalysisOptions {
   readonly dataDir: string;
@@ -248,11 +248,12 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
   const db = await openDb(config);
   let stage: OutputStage | null = null;
   try {
-    stageName('load+validate');
-    const report = await validateData(db, { dataDir: options.dataDir, tz: config.tz, asOf: options.asOf });
+    const { report, featureRows } = await validateAndBuildFeatures(db, config, {
+      dataDir: options.dataDir,
+      asOf: options.asOf,
+      onStage: stageName,
+    });
     const asOf = report.asOf;
-    stageName('features');
-    const { rows: featureRows } = await buildWeeklyFeatures(db, asOf);
 
     stageName('outcomes');
     await db.materialize('learner_outcomes', { as_of: asOf, dropout_days: config.dropoutDays });
@@ -402,8 +403,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
 
     stageName('write');
     stage.writeJson('run_summary.json', summary);
-    stage.writeJson('data_quality.json', report);
-    await writeWeeklyFeaturesCsv(db, stage.path('weekly_behavioral_features.csv'));
+    await stageFeatureFiles(db, stage, report);
     await db.copyToCsv(
       `SELECT user_id, department, courses, required_modules, modules_completed, first_event, last_event,
               completed_at, days_inactive, outcome

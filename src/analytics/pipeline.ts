@@ -42,6 +42,29 @@ export interface FeaturesResult {
   readonly files: string[];
 }
 
+/** The first stages of every run, in `db`: load + validate the export, then the weekly features. */
+export async function validateAndBuildFeatures(
+  db: Db,
+  config: Config,
+  options: PipelineOptions,
+): Promise<{ report: DataQualityReport; featureRows: number; learners: number }> {
+  options.onStage?.('load+validate');
+  const report = await validateData(db, { dataDir: options.dataDir, tz: config.tz, asOf: options.asOf });
+  options.onStage?.('features');
+  const { rows, learners } = await buildWeeklyFeatures(db, report.asOf);
+  return { report, featureRows: rows, learners };
+}
+
+/** The two files every run writes: data_quality.json and weekly_behavioral_features.csv. */
+export async function stageFeatureFiles(
+  db: Db,
+  stage: OutputStage,
+  report: DataQualityReport,
+): Promise<void> {
+  stage.writeJson('data_quality.json', report);
+  await writeWeeklyFeaturesCsv(db, stage.path('weekly_behavioral_features.csv'));
+}
+
 /** validate -> features; writes data_quality.json and weekly_behavioral_features.csv into outDir. */
 export async function runFeatures(
   config: Config,
@@ -50,16 +73,12 @@ export async function runFeatures(
   const db = await openDb(config);
   let stage: OutputStage | null = null;
   try {
-    options.onStage?.('load+validate');
-    const report = await validateData(db, { dataDir: options.dataDir, tz: config.tz, asOf: options.asOf });
-    options.onStage?.('features');
-    const { rows, learners } = await buildWeeklyFeatures(db, report.asOf);
+    const { report, featureRows, learners } = await validateAndBuildFeatures(db, config, options);
     options.onStage?.('write');
     stage = new OutputStage(options.outDir);
-    stage.writeJson('data_quality.json', report);
-    await writeWeeklyFeaturesCsv(db, stage.path('weekly_behavioral_features.csv'));
+    await stageFeatureFiles(db, stage, report);
     const files = stage.commit();
-    return { report, featureRows: rows, learners, files };
+    return { report, featureRows, learners, files };
   } finally {
     stage?.discard();
     db.close();
