@@ -5,6 +5,7 @@
 --   Naive values are wall-clock times in the session TimeZone (LUMEN_TZ); date-only values
 --   mean local midnight.
 -- lumen_parse_number(text) -> DOUBLE (NULL when not a finite number).
+-- lumen_line_breaks(text) -> INTEGER: the LF characters in a field (0 for NULL); a CRLF counts once.
 CREATE OR REPLACE MACRO lumen_parse_number(s) AS (
   CASE WHEN isfinite(try_cast(trim(s) AS DOUBLE)) THEN try_cast(trim(s) AS DOUBLE) END
 );
@@ -44,4 +45,9 @@ CREATE OR REPLACE MACRO lumen_parse_ts(s) AS (
     WHEN length(s) >= 10 AND s[5] = '-' AND s[8] = '-' THEN
       coalesce(try_cast(s AS TIMESTAMPTZ), lumen_parse_iso(lumen_iso_parts(s)))
   END
+);
+
+-- contains() first: fields without a line break (nearly all) skip the replace().
+CREATE OR REPLACE MACRO lumen_line_breaks(s) AS (
+  CASE WHEN contains(s, chr(10)) THEN (strlen(s) - strlen(replace(s, chr(10), '')))::INTEGER ELSE 0 END
 );

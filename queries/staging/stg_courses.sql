@@ -3,13 +3,14 @@
 -- Columns: line_no, course_id, course_name, category, created_at (TIMESTAMPTZ or NULL), created_at_text
 with
 
+-- line_no: the file line the record starts on (raw_lines_by_rowid / raw_lines_by_breaks).
 source as (
-    select rowid as row_index, * from raw_courses
+    select * from raw_courses_numbered
 ),
 
 renamed as (
     select
-        row_index + 2 as line_no,
+        line_no,
         trim(course_id) as course_id,
         trim(course_name) as course_name,
         trim(category) as category,

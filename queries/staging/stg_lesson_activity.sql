@@ -6,14 +6,15 @@
 --   event_date (DATE in LUMEN_TZ)
 with
 
+-- line_no: the file line the record starts on (raw_lines_by_rowid / raw_lines_by_breaks).
 source as (
-    select rowid as row_index, * from raw_lesson_activity
+    select * from raw_lesson_activity_numbered
 ),
 
 renamed as (
     select
         -- ids
-        row_index + 2 as line_no,
+        line_no,
         trim(activity_id) as activity_id,
         trim(user_id) as user_id,
         trim(module_id) as module_id,

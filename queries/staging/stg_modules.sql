@@ -4,13 +4,14 @@
 --   sequence_no_text, content_type (NULL when the optional column is absent)
 with
 
+-- line_no: the file line the record starts on (raw_lines_by_rowid / raw_lines_by_breaks).
 source as (
-    select rowid as row_index, * from raw_modules
+    select * from raw_modules_numbered
 ),
 
 renamed as (
     select
-        row_index + 2 as line_no,
+        line_no,
         trim(module_id) as module_id,
         trim(course_id) as course_id,
         trim(module_name) as module_name,

@@ -4,13 +4,14 @@
 --   attempt_ts (TIMESTAMPTZ or NULL), attempt_date (DATE in LUMEN_TZ)
 with
 
+-- line_no: the file line the record starts on (raw_lines_by_rowid / raw_lines_by_breaks).
 source as (
-    select rowid as row_index, * from raw_quiz_attempts
+    select * from raw_quiz_attempts_numbered
 ),
 
 renamed as (
     select
-        row_index + 2 as line_no,
+        line_no,
         trim(attempt_id) as attempt_id,
         trim(user_id) as user_id,
         trim(module_id) as module_id,

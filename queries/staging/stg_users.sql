@@ -4,14 +4,15 @@
 --   created_at (TIMESTAMPTZ, NULL when blank or unparseable), updated_at, created_at_text, updated_at_text
 with
 
+-- line_no: the file line the record starts on (raw_lines_by_rowid / raw_lines_by_breaks).
 source as (
-    select rowid as row_index, * from raw_users
+    select * from raw_users_numbered
 ),
 
 renamed as (
     select
         -- ids
-        row_index + 2 as line_no,
+        line_no,
         trim(user_id) as user_id,
 
         -- text

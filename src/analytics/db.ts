@@ -110,6 +110,28 @@ export class Db {
     await this.run(`CREATE OR REPLACE VIEW ${name} AS\n${loadQuery(name)}`);
   }
 
+  /**
+   * Defines queries/<template>.sql as the view <view> over the table <table>: the template reads
+   * `raw_source` and may use integer `$name` constants, filled in here (a view cannot take parameters).
+   */
+  async defineViewOver(
+    view: string,
+    template: string,
+    table: string,
+    constants: Record<string, number> = {},
+  ): Promise<void> {
+    for (const name of [view, table]) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe table name ${name}`);
+    }
+    let sql = loadQuery(template).replace(/\braw_source\b/g, table);
+    for (const [key, value] of Object.entries(constants)) {
+      if (!Number.isSafeInteger(value)) throw new Error(`${key} must be an integer, got ${value}`);
+      sql = sql.replace(new RegExp(`\\$${key}\\b`, 'g'), String(value));
+    }
+    if (/\$[a-z_]/i.test(sql)) throw new Error(`${template}.sql: a constant was not given`);
+    await this.run(`CREATE OR REPLACE VIEW ${view} AS\n${sql}`);
+  }
+
   /** Rows of queries/<name>.sql. */
   async query<T extends Row = Row>(name: string, params?: Params): Promise<T[]> {
     return this.all<T>(loadQuery(name), params);

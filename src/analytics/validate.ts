@@ -90,7 +90,10 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
   for (const view of STAGING_VIEWS) await db.defineView(view);
   for (const model of CHECKED_MODELS) await db.materialize(model);
   for (const view of STAGING_VIEWS) await db.run(`DROP VIEW ${view}`);
-  for (const source of loaded) await db.run(`DROP TABLE raw_${source.spec.name}`);
+  for (const source of loaded) {
+    await db.run(`DROP VIEW raw_${source.spec.name}_numbered`);
+    await db.run(`DROP TABLE raw_${source.spec.name}`);
+  }
 
   let asOf = requestedAsOf;
   if (!asOf) {

@@ -1,0 +1,164 @@
+/**
+ * Line numbers in the data-quality report and in one-line errors are file lines (header = line 1)
+ * where the record starts, also when a quoted field before it spans several lines (LF and CRLF).
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runValidate } from '../../src/analytics/pipeline.ts';
+import type { DataQualityReport } from '../../src/analytics/validate.ts';
+import { readConfig } from '../../src/config.ts';
+import { writeDataset } from '../helpers/dataset.ts';
+import { copySample, editFile, removeTempDirs, SAMPLE_DIR, tempDir } from '../helpers/fs.ts';
+
+afterAll(removeTempDirs);
+
+const config = readConfig({});
+
+type Ending = 'LF' | 'CRLF';
+
+/** Rewrites every file of an export with CRLF line ends, the breaks inside quoted fields included. */
+function toCrlf(dir: string): void {
+  for (const file of readdirSync(dir)) editFile(join(dir, file), (text) => text.replace(/\n/g, '\r\n'));
+}
+
+function exclusions(report: DataQualityReport, file: string) {
+  return report.files
+    .find((f) => f.file === file)
+    ?.excluded.map((e) => [e.reason, e.column, e.rows, e.firstLines]);
+}
+
+function warnings(report: DataQualityReport) {
+  return report.warnings.map((w) => [w.file, w.check, w.rows, w.firstLines]);
+}
+
+describe.each<Ending>(['LF', 'CRLF'])('quoted fields spanning lines (%s)', (ending) => {
+  test('users and courses: later bad rows are reported on their file lines', async () => {
+    const dir = writeDataset(tempDir(), {
+      users: [
+        ['U1', 'Ada', 'Lovelace', 'ada@example.org', 'Research', 'learner', '1/5/2026', '1/6/2026'], // 2
+        [
+          'U2',
+          'Alan',
+          '"Turing\nOBE\nFRS"',
+          'alan@example.org',
+          'Research',
+          'learner',
+          '1/5/2026',
+          '1/6/2026',
+        ], // 3-5
+        ['A1', 'Grace', 'Hopper', 'grace@example.org', 'IT', 'instructor', '1/5/2026', '1/6/2026'], // 6 staff
+        ['U1', '"Ada\nAugusta"', 'King', 'ada2@example.org', 'Research', 'learner', '1/5/2026', '1/6/2026'], // 7-8 duplicate
+        ['U3', 'Never', 'Active', 'never@example.org', 'Research', 'learner', 'soon', '1/6/2026'], // 9
+      ],
+      courses: [
+        ['C1', '"Listening\nwithout judgment"', 'Communication', '1/1/2026'], // 2-3
+        ['C1', 'Again', 'Communication', '1/1/2026'], // 4 duplicate
+        ['C2', '"Safety,\n""first""\nand last"', 'Cat', 'never'], // 5-7 unparseable created_at
+        ['C3', 'Third', 'Cat', 'someday'], // 8 unparseable created_at
+      ],
+      lessons: [
+        ['A01', 'U1', 'M1', 'started', '10', '3/2/2026'], // 2
+        ['A02', 'U2', 'M1', 'started', '10', '2/30/2026'], // 3 bad date
+      ],
+      quizzes: [],
+    });
+    if (ending === 'CRLF') toCrlf(dir);
+    const report = await runValidate(config, { dataDir: dir, asOf: '2026-03-10' });
+    expect(exclusions(report, 'lms_users.csv')).toEqual([
+      ['duplicate_id', 'user_id', 1, [7]],
+      ['staff_account', 'role', 1, [6]],
+    ]);
+    expect(exclusions(report, 'lms_courses.csv')).toEqual([['duplicate_id', 'course_id', 1, [4]]]);
+    expect(exclusions(report, 'lms_lesson_activity.csv')).toEqual([
+      ['unparseable_value', 'event_time', 1, [3]],
+    ]);
+    expect(warnings(report)).toEqual([
+      ['lms_courses.csv', 'unparseable created_at (kept; value ignored)', 2, [5, 8]],
+      ['lms_users.csv', 'learner registered but never active', 2, [3, 9]],
+      ['lms_users.csv', 'unparseable created_at (kept; value ignored)', 1, [9]],
+    ]);
+  });
+
+  test('a line break in an ignored extra column or in the header moves later lines too', async () => {
+    const dir = writeDataset(tempDir(), {
+      lessons: [
+        ['A01', 'U1', 'M1', 'started', '10', '3/2/2026', '"first\nnote"'], // 3-4
+        ['A02', 'U1', 'M1', 'started', '10', '3/2/2026', ''], // 5
+        ['A01', 'U1', 'M1', 'started', '10', '3/3/2026', '"a\n\nlong note"'], // 6-8 duplicate
+        ['A03', 'U1', 'M1', 'started', 'ten', '3/3/2026', ''], // 9 bad progress
+      ],
+      quizzes: [['Q1', 'U1', 'M1', '101', '3/4/2026']], // 2 out of range (no line break: lines as before)
+    });
+    editFile(join(dir, 'lms_lesson_activity.csv'), (text) =>
+      text.replace('event_time\n', 'event_time,"Export\nNote"\n'),
+    );
+    if (ending === 'CRLF') toCrlf(dir);
+    const report = await runValidate(config, { dataDir: dir, asOf: '2026-03-10' });
+    expect(exclusions(report, 'lms_lesson_activity.csv')).toEqual([
+      ['duplicate_id', 'activity_id', 1, [6]],
+      ['unparseable_value', 'progress', 1, [9]],
+    ]);
+    expect(exclusions(report, 'lms_quiz_attempts.csv')).toEqual([['out_of_range', 'score', 1, [2]]]);
+  });
+
+  test('a ragged row after a multi-line record: the one-line error names its file line', async () => {
+    const dir = writeDataset(tempDir(), {
+      users: [
+        ['U1', 'Ada', '"Love\nlace"', 'ada@example.org', 'Research', 'learner', '1/5/2026', '1/6/2026'], // 2-3
+        ['U2', 'Alan', 'Turing', 'alan@example.org', 'Research', 'learner', '1/5/2026', '1/6/2026'], // 4
+        ['U3', 'Extra', 'Field', 'x@example.org', 'Research', 'learner', '1/5/2026', '1/6/2026', 'x'], // 5
+      ],
+      lessons: [['A01', 'U1', 'M1', 'started', '10', '3/2/2026']],
+      quizzes: [],
+    });
+    if (ending === 'CRLF') toCrlf(dir);
+    await expect(runValidate(config, { dataDir: dir })).rejects.toThrow(
+      /^lms_users\.csv: line 5: expected 8 fields, found 9$/,
+    );
+  });
+});
+
+describe('the sample export', () => {
+  // As reported before line numbers followed multi-line records (the sample has none).
+  const sampleUsers = [['staff_account', 'role', 11, [3, 11, 28, 29, 33]]];
+  const sampleWarnings = [
+    ['lms_lesson_activity.csv', 'completed with progress below 100', 41, [4, 9, 10, 12, 17]],
+    ['lms_quiz_attempts.csv', 'quiz attempt without lesson activity on that module', 74, [4, 5, 6, 7, 8]],
+    ['lms_users.csv', 'updated_at before created_at', 30, [2, 6, 7, 8, 10]],
+  ];
+
+  test('keeps its line numbers', async () => {
+    const report = await runValidate(config, { dataDir: SAMPLE_DIR });
+    expect(exclusions(report, 'lms_users.csv')).toEqual(sampleUsers);
+    expect(exclusions(report, 'lms_lesson_activity.csv')).toEqual([
+      ['staff_account', 'user_id', 39, [2, 3, 5, 13, 14]],
+    ]);
+    expect(exclusions(report, 'lms_quiz_attempts.csv')).toEqual([
+      ['staff_account', 'user_id', 24, [2, 9, 11, 13, 17]],
+    ]);
+    expect(warnings(report)).toEqual(sampleWarnings);
+  });
+
+  test.each<Ending>(['LF', 'CRLF'])(
+    'a last name on two lines moves every later users line by one (%s)',
+    async (ending) => {
+      const dir = copySample();
+      const path = join(dir, 'lms_users.csv');
+      const before = readFileSync(path, 'utf8');
+      writeFileSync(path, before.replace('U001,Clemente,Zannotelli,', 'U001,Clemente,"Zanno\ntelli",'));
+      if (ending === 'CRLF') toCrlf(dir);
+      const report = await runValidate(config, { dataDir: dir });
+      expect(exclusions(report, 'lms_users.csv')).toEqual([
+        ['staff_account', 'role', 11, [4, 12, 29, 30, 34]],
+      ]);
+      expect(warnings(report)).toEqual([
+        sampleWarnings[0],
+        sampleWarnings[1],
+        ['lms_users.csv', 'updated_at before created_at', 30, [2, 7, 8, 9, 11]],
+      ]);
+      const users = report.files.find((f) => f.file === 'lms_users.csv');
+      expect(users?.rowsRead).toBe(before.trimEnd().split('\n').length - 1);
+    },
+  );
+});
