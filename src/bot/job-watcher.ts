@@ -5,6 +5,7 @@
  */
 import { type Job, QueueEvents } from 'bullmq';
 import {
+  asProgressReport,
   type JobDataMap,
   type JobName,
   type JobProgressReport,
@@ -17,12 +18,6 @@ export type ProgressListener = (progress: JobProgressReport) => void;
 
 /** Progress reports kept per job for late subscribers (a fast job may report before the bot listens). */
 const PROGRESS_MEMORY = 500;
-
-function asProgress(data: unknown): JobProgressReport | null {
-  if (typeof data !== 'object' || data === null) return null;
-  const { stage, percent } = data as Partial<JobProgressReport>;
-  return typeof stage === 'string' && typeof percent === 'number' ? { stage, percent } : null;
-}
 
 export class JobWatcher {
   private closed = false;
@@ -42,7 +37,7 @@ export class JobWatcher {
   }
 
   private progressed(key: string, data: unknown): void {
-    const progress = asProgress(data);
+    const progress = asProgressReport(data);
     if (!progress) return;
     const seen = this.recent.get(key) ?? [];
     seen.push(progress);

@@ -213,6 +213,13 @@ export interface JobProgressReport {
   readonly percent: number;
 }
 
+/** A job's stored progress as a report, or null when it is something else (or none). */
+export function asProgressReport(value: unknown): JobProgressReport | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { stage, percent } = value as Partial<JobProgressReport>;
+  return typeof stage === 'string' && typeof percent === 'number' ? { stage, percent } : null;
+}
+
 /**
  * The slice of a BullMQ job (sandboxed or not) that processors use, so the same processor runs
  * in a child process, in the worker, or in a unit test.
@@ -230,6 +237,11 @@ export interface JobContext<N extends JobName> {
   readonly dueAt: number;
   /** Attempts already made before this one. */
   readonly attemptsMade: number;
+  /**
+   * The progress this job last reported, kept across its attempts: where a retried publish job
+   * resumes (null when it has reported none). Only publish jobs see it.
+   */
+  readonly lastProgress?: JobProgressReport | null;
   updateProgress(progress: JobProgressReport): Promise<void>;
   log(line: string): Promise<unknown> | unknown;
   /** Failure reasons of this job's children in a flow (a post after a refresh that failed). */

@@ -1,7 +1,7 @@
 /** The job system's public surface: the CLI and the Slack bot import from here only. */
 export { type JobsConfig, readJobsConfig } from './config.ts';
 export type * from './contracts.ts';
-export { COMPUTE_JOBS, PUBLISH_JOBS, queueOf } from './contracts.ts';
+export { asProgressReport, COMPUTE_JOBS, PUBLISH_JOBS, queueOf } from './contracts.ts';
 export {
   buildDigestContent,
   type DigestContent,

@@ -7,6 +7,7 @@ import { type Job, Worker } from 'bullmq';
 import type { Config } from '../config.ts';
 import type { JobsConfig } from './config.ts';
 import {
+  asProgressReport,
   COMPUTE_QUEUE,
   type JobContext,
   type JobName,
@@ -94,6 +95,7 @@ export async function startWorker(
         data: job.data,
         timestamp: job.timestamp,
         dueAt: dueAt(job),
+        lastProgress: asProgressReport(job.progress),
         attemptsMade: job.attemptsMade,
         updateProgress: (progress: JobProgressReport) => job.updateProgress({ ...progress }),
         log: (line: string) => job.log(line),

@@ -203,4 +203,36 @@ describe('publishing jobs', () => {
     expect(readdirSync(answers).sort()).toEqual([basename(receipt.answerPath), 'fresh.json'].sort());
     expect(JSON.parse(readFileSync(receipt.answerPath, 'utf8')).chartPath).toBe(join(charts, 'r1-U8.png'));
   });
+
+  test('post-model-card retried after the chart upload failed does not post the card twice', async () => {
+    const outDir = outWithLatest({ reliable: true, gateReasons: [] }, PREDICTIONS);
+    const run = join(outDir, 'runs', 'r1');
+    writeFileSync(
+      join(run, 'model_card.json'),
+      JSON.stringify({
+        modelVersion: 'v1',
+        dataAsOf: '2026-06-28',
+        trainedAt: '2026-06-29T07:00:00.000Z',
+        reliable: true,
+        gateReasons: [],
+      }),
+    );
+    writeFileSync(join(run, 'charts', 'model-coefficients.png'), Buffer.from([0x89, 0x50]));
+    publisher.uploadFailures = 1;
+    const job = await enqueue(
+      queues,
+      'post-model-card',
+      { outDir, channel: 'C-card' },
+      { attempts: 3, backoffMs: 100 },
+    );
+    const result = await waitForJob(queues, 'post-model-card', job.id, { timeoutMs: 20_000 });
+    expect(result).toEqual({ channel: 'C-card', posted: 'card', count: 2 });
+    expect((await queues.publish.getJob(job.id))?.attemptsMade).toBe(2);
+    expect(publisher.messages.filter((m) => m.channel === 'C-card').map((m) => m.text)).toEqual([
+      'Model v1: reliable, data as of 2026-06-28',
+    ]);
+    expect(publisher.files.filter((f) => f.channel === 'C-card').map((f) => f.filename)).toEqual([
+      'model-coefficients.png',
+    ]);
+  });
 });

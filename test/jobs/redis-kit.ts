@@ -84,6 +84,8 @@ export class FakePublisher implements Publisher {
   /** Calls still to fail. */
   failures = 0;
   lostResponses = 0;
+  /** Uploads still to fail (after the other calls succeeded). */
+  uploadFailures = 0;
   historyReadable = true;
 
   private maybeFail(): void {
@@ -125,6 +127,10 @@ export class FakePublisher implements Publisher {
 
   async uploadFile(channel: string, filename: string, bytes: Uint8Array, title: string): Promise<void> {
     this.maybeFail();
+    if (this.uploadFailures > 0) {
+      this.uploadFailures -= 1;
+      throw new Error('slack_webapi_platform_error: 503 service unavailable');
+    }
     this.files.push({ channel, filename, bytes: bytes.byteLength, title });
   }
 

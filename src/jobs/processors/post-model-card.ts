@@ -1,7 +1,8 @@
 /**
  * post-model-card: the answer to `/lumen train`, posted by the worker once the retrain (its child
  * in a flow) has finished: the model card summary, then the model-coefficients chart. When the
- * retrain failed, the channel gets one sentence saying why. Aggregates only.
+ * retrain failed, the channel gets one sentence saying why. Aggregates only. A retry after the card
+ * went out (the chart upload failed) does not post the card again: the job's progress says so.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { modelCardMessage } from '../model-card-text.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 import { escapeMrkdwn } from '../slack-text.ts';
 import { requirePublisher } from './require-publisher.ts';
+
+const CARD_POSTED = 'model card posted';
 
 export async function processPostModelCard(
   job: JobContext<'post-model-card'>,
@@ -25,8 +28,11 @@ export async function processPostModelCard(
     return { channel, posted: 'reason', count: 0 };
   }
   const runDir = latestFolderOrFail(outDir);
-  const message = modelCardMessage(readModelCard(runDir));
-  await publisher.postMessage(channel, message.blocks, message.text);
+  if (job.lastProgress?.stage !== CARD_POSTED) {
+    const message = modelCardMessage(readModelCard(runDir));
+    await publisher.postMessage(channel, message.blocks, message.text);
+    await job.updateProgress({ stage: CARD_POSTED, percent: 50 });
+  }
   // A model that could not be fitted (too few learners) has no coefficients chart.
   const chart = join(runDir, 'charts', 'model-coefficients.png');
   if (!existsSync(chart)) return { channel, posted: 'card', count: 1 };
