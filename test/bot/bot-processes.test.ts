@@ -428,6 +428,9 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
     const mark = fake.calls.length;
     const train = await slash('train', STAFF, ADMIN);
     expect(train.status).toBe(200);
+    // Slack delivers the same command again (retry headers): no second retrain, no second card.
+    const again = await postToSlackEvents(port, train.body, { secret: SECRET, retryNum: 1 });
+    expect(again.status).toBe(200);
     await responseTo(train.responseId, /Working on a new model/);
     // Whoever posts it (bot or worker), the channel gets the new model's card, then its chart.
     const card = await fake.waitFor(
@@ -443,6 +446,17 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
     expect(String(card.params.text)).toMatch(/^Model \S+: reliable, data as of \d{4}-\d{2}-\d{2}/);
     expect(String(card.params.text)).not.toContain(firstModelVersion);
     expectPng(await fileIn(STAFF, /model coefficients/, mark, 60_000));
+    await responseTo(train.responseId, /Done: retrained the model/, 30_000);
+    const cards = fake.calls.filter(
+      (c) =>
+        isSince(mark, c) && c.method === 'chat.postMessage' && textOf(c).includes('Completion-risk model'),
+    );
+    expect(cards).toHaveLength(1);
+    // One "working on it" note (stage updates carry a percentage), not one per delivery.
+    const notes = responsesTo(train.responseId).filter(
+      (c) => /Working on a new model/.test(textOf(c)) && !/\d+%\)/.test(textOf(c)),
+    );
+    expect(notes).toHaveLength(1);
     // Aggregates only: no learner of the list is named in what the retrain posted.
     const posted = fake.calls.filter((c) => isSince(mark, c) && c.method === 'chat.postMessage');
     for (const call of posted) expect(textOf(call)).not.toContain(fullName(atRisk[0]));
