@@ -140,6 +140,8 @@ export function predictProba(
 // Fitting
 
 const ARMIJO_SLOPE = 1e-4;
+/** The objective's rounding error, in units of eps x sqrt(n) x |objective| (a summation's typical error). */
+const NOISE_FLOOR_ULPS = 16;
 const MAX_HALVINGS = 40;
 /** Below this fraction of a diagonal entry a Cholesky pivot is treated as a rank deficiency. */
 const PIVOT_RATIO_FLOOR = 1e-12;
@@ -269,8 +271,14 @@ function newton(
     // longer changes the objective, once the gradient is below sqrt(tol) per row, means the noise
     // floor of the arithmetic is reached: on 357k training rows with rare 0/1 indicator columns the
     // gradient stalled at 1.3e-8 per row and the fit ran all 100 iterations (105 s) without this.
+    // The gradient test depends on the columns' scale (counts in the 1e4-1e5 range stall with a
+    // gradient above sqrt(tol) per row); the Newton decrement does not: when the decrease the full
+    // step predicts (-slope / 2) is within the rounding error of summing the objective over n rows,
+    // no step can be told apart from no step, whatever the units.
     const stalled = t < 1 || Math.abs(previousLoss - loss) <= 1e-12 * Math.abs(loss);
-    const atNoiseFloor = stalled && maxAbs(gradient) / scale <= Math.sqrt(tol);
+    const roundingError = NOISE_FLOOR_ULPS * Number.EPSILON * Math.sqrt(scale) * Math.max(1, Math.abs(loss));
+    const atNoiseFloor =
+      stalled && (maxAbs(gradient) / scale <= Math.sqrt(tol) || -slope / 2 <= roundingError);
     if ((gradientSmall && stepSmall) || atNoiseFloor) {
       converged = true;
       break;

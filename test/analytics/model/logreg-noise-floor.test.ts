@@ -26,17 +26,15 @@ import { mulberry32 } from '../../../src/analytics/model/metrics.ts';
  * optimum, which that fit reaches with a gradient well below tol, and it is mapped back to raw units.
  */
 
-const N = 5000;
-const SEED = 5;
 const TOL = 1e-8; // the fitter's default, spelt out because the assertions below depend on it
 
-function dataset(): { X: number[][]; y: number[] } {
-  const random = mulberry32(SEED);
+function dataset(n: number, seed: number, countScale: number): { X: number[][]; y: number[] } {
+  const random = mulberry32(seed);
   const X: number[][] = [];
   const y: number[] = [];
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < n; i++) {
     const u = (random() + random() + random() - 1.5) * 2; // roughly standard normal
-    const count = Math.round(1000 * Math.exp(u));
+    const count = Math.round(countScale * Math.exp(u));
     const a = random() * 2 - 1;
     X.push([count, a]);
     y.push(random() < 1 / (1 + Math.exp(-(-0.5 + 0.8 * u - 1.2 * a))) ? 1 : 0);
@@ -71,49 +69,63 @@ function standardisedGradientPerRow(probabilities: number[], y: number[], Z: Fea
   return Math.max(...gradient.map(Math.abs)) / y.length;
 }
 
-describe('fitLogisticRegression at the noise floor of the arithmetic', () => {
-  const { X, y } = dataset();
-  const scaler = fitStandardScaler(X);
-  const Z = standardize(X, scaler);
-  const reference = fitLogisticRegression(Z, y, { penalty: 'none', tol: TOL });
-  const referenceCoef = reference.coef.map((c, j) => c / (scaler.std[j] as number));
-  const referenceIntercept = referenceCoef.reduce(
-    (b, c, j) => b - c * (scaler.mean[j] as number),
-    reference.intercept,
-  );
-  const referenceProba = predictProba(reference, Z);
+/**
+ * The stalls, each of which ran all 100 iterations (converged = false) with an earlier stop rule:
+ * counts in the thousands on 5000 rows (seed 5, the first reproduction), and counts around 1e5 on
+ * 10,000 rows (seeds 1, 3, 6, 9), where the gradient stalls above sqrt(tol) per row, so the
+ * gradient-based noise-floor stop alone did not catch them; the Newton-decrement test does.
+ */
+const CASES = [
+  { n: 5000, seed: 5, countScale: 1000 },
+  ...[1, 3, 6, 9].map((seed) => ({ n: 10_000, seed, countScale: 1e5 })),
+];
 
-  it('has a reference that converges normally on standardised columns', () => {
-    expect(reference.converged).toBe(true);
-    expect(standardisedGradientPerRow(referenceProba, y, Z)).toBeLessThanOrEqual(TOL);
-  });
+describe.each(CASES)(
+  'fitLogisticRegression at the noise floor (n $n, seed $seed, counts ~$countScale)',
+  ({ n: N, seed, countScale }) => {
+    const { X, y } = dataset(N, seed, countScale);
+    const scaler = fitStandardScaler(X);
+    const Z = standardize(X, scaler);
+    const reference = fitLogisticRegression(Z, y, { penalty: 'none', tol: TOL });
+    const referenceCoef = reference.coef.map((c, j) => c / (scaler.std[j] as number));
+    const referenceIntercept = referenceCoef.reduce(
+      (b, c, j) => b - c * (scaler.mean[j] as number),
+      reference.intercept,
+    );
+    const referenceProba = predictProba(reference, Z);
 
-  it('stops in a few iterations instead of running to maxIter', () => {
-    const model = fitLogisticRegression(X, y, { penalty: 'none', tol: TOL });
-    // The reference needs 5; before the noise-floor stop this was 100 with converged = false.
-    expect(model.iterations).toBeLessThanOrEqual(10);
-    expect(model.converged).toBe(true);
-  });
+    it('has a reference that converges normally on standardised columns', () => {
+      expect(reference.converged).toBe(true);
+      expect(standardisedGradientPerRow(referenceProba, y, Z)).toBeLessThanOrEqual(TOL);
+    });
 
-  it('stops at the optimum: same coefficients and probabilities as the reference, objective no worse', () => {
-    const model = fitLogisticRegression(X, y, { penalty: 'none', tol: TOL });
-    // Measured: coefficients within 3e-9 relative, probabilities within 1.2e-9. Stopping after three
-    // steps, with the gradient still at 1e-2 per row, is off by 8e-5 and 3e-5 respectively.
-    for (let j = 0; j < referenceCoef.length; j++) {
-      const expected = referenceCoef[j] as number;
-      expect(Math.abs((model.coef[j] as number) - expected)).toBeLessThanOrEqual(1e-7 * Math.abs(expected));
-    }
-    expect(Math.abs(model.intercept - referenceIntercept)).toBeLessThanOrEqual(1e-7);
+    it('stops in a few iterations instead of running to maxIter', () => {
+      const model = fitLogisticRegression(X, y, { penalty: 'none', tol: TOL });
+      // The reference needs 5-6; without a working noise-floor stop this was 100, converged = false.
+      expect(model.iterations).toBeLessThanOrEqual(10);
+      expect(model.converged).toBe(true);
+    });
 
-    const probabilities = predictProba(model, X);
-    for (let i = 0; i < N; i++) {
-      expect(Math.abs((probabilities[i] as number) - (referenceProba[i] as number))).toBeLessThanOrEqual(
-        1e-8,
-      );
-    }
-    // In scale-free (standardised) units the stopping point satisfies the tolerance as well.
-    expect(standardisedGradientPerRow(probabilities, y, Z)).toBeLessThanOrEqual(TOL);
-    // The two objectives differ only by rounding (~1e-12 relative).
-    expect(logLoss(probabilities, y)).toBeLessThanOrEqual(logLoss(referenceProba, y) * (1 + 1e-12));
-  });
-});
+    it('stops at the optimum: same coefficients and probabilities as the reference, objective no worse', () => {
+      const model = fitLogisticRegression(X, y, { penalty: 'none', tol: TOL });
+      // Measured (first case): coefficients within 3e-9 relative, probabilities within 1.2e-9. Stopping
+      // after three steps, with the gradient still at 1e-2 per row, is off by 8e-5 and 3e-5 respectively.
+      for (let j = 0; j < referenceCoef.length; j++) {
+        const expected = referenceCoef[j] as number;
+        expect(Math.abs((model.coef[j] as number) - expected)).toBeLessThanOrEqual(1e-7 * Math.abs(expected));
+      }
+      expect(Math.abs(model.intercept - referenceIntercept)).toBeLessThanOrEqual(1e-7);
+
+      const probabilities = predictProba(model, X);
+      for (let i = 0; i < N; i++) {
+        expect(Math.abs((probabilities[i] as number) - (referenceProba[i] as number))).toBeLessThanOrEqual(
+          1e-8,
+        );
+      }
+      // In scale-free (standardised) units the stopping point satisfies the tolerance as well.
+      expect(standardisedGradientPerRow(probabilities, y, Z)).toBeLessThanOrEqual(TOL);
+      // The two objectives differ only by rounding (~1e-12 relative).
+      expect(logLoss(probabilities, y)).toBeLessThanOrEqual(logLoss(referenceProba, y) * (1 + 1e-12));
+    });
+  },
+);
