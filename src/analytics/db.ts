@@ -99,10 +99,11 @@ export class Db {
     return reader.getColumnsObjectJS() as Record<string, unknown[]>;
   }
 
-  /** Runs queries/<name>.sql (a SELECT) and keeps its result as the table <name>. */
-  async materialize(name: string, params?: Params): Promise<void> {
+  /** Runs queries/<name>.sql (a SELECT) and keeps its result as the table <table> (default: <name>). */
+  async materialize(name: string, params?: Params, table: string = name): Promise<void> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`unsafe table name ${table}`);
     const sql = loadQuery(name);
-    await this.run(`CREATE OR REPLACE TABLE ${name} AS\n${sql}`, params);
+    await this.run(`CREATE OR REPLACE TABLE ${table} AS\n${sql}`, params);
   }
 
   /** Defines queries/<name>.sql (a SELECT without parameters) as the view <name>. */
@@ -111,19 +112,23 @@ export class Db {
   }
 
   /**
-   * Defines queries/<template>.sql as the view <view> over the table <table>: the template reads
-   * `raw_source` and may use integer `$name` constants, filled in here (a view cannot take parameters).
+   * Defines queries/<template>.sql as the view <view>: the template reads placeholder table names
+   * (such as `raw_source`), replaced by the names in `tables`, and may use integer `$name`
+   * constants, filled in here (a view cannot take parameters).
    */
   async defineViewOver(
     view: string,
     template: string,
-    table: string,
+    tables: Record<string, string>,
     constants: Record<string, number> = {},
   ): Promise<void> {
-    for (const name of [view, table]) {
+    for (const name of [view, ...Object.keys(tables), ...Object.values(tables)]) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe table name ${name}`);
     }
-    let sql = loadQuery(template).replace(/\braw_source\b/g, table);
+    let sql = loadQuery(template);
+    for (const [placeholder, table] of Object.entries(tables)) {
+      sql = sql.replace(new RegExp(`\\b${placeholder}\\b`, 'g'), table);
+    }
     for (const [key, value] of Object.entries(constants)) {
       if (!Number.isSafeInteger(value)) throw new Error(`${key} must be an integer, got ${value}`);
       sql = sql.replace(new RegExp(`\\$${key}\\b`, 'g'), String(value));

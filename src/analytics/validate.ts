@@ -4,7 +4,7 @@
  */
 import { InputError } from '../errors.ts';
 import type { Db } from './db.ts';
-import { type LoadedSource, loadSources } from './load.ts';
+import { dropLoaded, type LoadedSource, loadSources } from './load.ts';
 import { type ExclusionReason, REASON_LABELS, SOURCES } from './schema.ts';
 
 export interface ExclusionCount {
@@ -90,10 +90,7 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
   for (const view of STAGING_VIEWS) await db.defineView(view);
   for (const model of CHECKED_MODELS) await db.materialize(model);
   for (const view of STAGING_VIEWS) await db.run(`DROP VIEW ${view}`);
-  for (const source of loaded) {
-    await db.run(`DROP VIEW raw_${source.spec.name}_numbered`);
-    await db.run(`DROP TABLE raw_${source.spec.name}`);
-  }
+  await dropLoaded(db, loaded);
 
   let asOf = requestedAsOf;
   if (!asOf) {
