@@ -59,6 +59,11 @@ function paramsUsedBy(sql: string, params: Params | undefined): Params | undefin
   return Object.keys(used).length > 0 ? used : undefined;
 }
 
+/** Table and view names are spliced into SQL, so only plain lower-case identifiers pass. */
+function assertTableName(name: string): void {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe table name ${name}`);
+}
+
 export class Db {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -101,7 +106,7 @@ export class Db {
 
   /** Runs queries/<name>.sql (a SELECT) and keeps its result as the table <table> (default: <name>). */
   async materialize(name: string, params?: Params, table: string = name): Promise<void> {
-    if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`unsafe table name ${table}`);
+    assertTableName(table);
     const sql = loadQuery(name);
     await this.run(`CREATE OR REPLACE TABLE ${table} AS\n${sql}`, params);
   }
@@ -122,9 +127,7 @@ export class Db {
     tables: Record<string, string>,
     constants: Record<string, number> = {},
   ): Promise<void> {
-    for (const name of [view, ...Object.keys(tables), ...Object.values(tables)]) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe table name ${name}`);
-    }
+    for (const name of [view, ...Object.keys(tables), ...Object.values(tables)]) assertTableName(name);
     let sql = loadQuery(template);
     for (const [placeholder, table] of Object.entries(tables)) {
       sql = sql.replace(new RegExp(`\\b${placeholder}\\b`, 'g'), table);
