@@ -14,6 +14,7 @@ const SLACK_RETRIES: RetryOptions = { retries: 3, factor: 2, minTimeout: 250, ma
 
 /** Pages of 200 messages (newest first) searched for a post: a digest is looked for soon after it was sent. */
 const HISTORY_PAGES = 5;
+
 export interface SlackPublisherOptions {
   readonly retryConfig?: RetryOptions;
 }
