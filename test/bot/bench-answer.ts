@@ -13,7 +13,7 @@ import { readConfig } from '../../src/config.ts';
 import { readJobsConfig } from '../../src/jobs/config.ts';
 import { startWorker } from '../../src/jobs/job-worker.ts';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../jobs/redis-kit.ts';
-import { startFakeSlack } from './fake-slack.ts';
+import { startFakeSlack, textOf } from './fake-slack.ts';
 import { postToSlackEvents, slashCommandBody } from './signed-request.ts';
 
 const RUN = resolve(process.env.BENCH_RUN ?? '.lumen/bench/learners-100000-seed-7/out');
@@ -63,7 +63,7 @@ try {
         fake.calls.indexOf(c) >= before &&
         c.method === 'chat.postMessage' &&
         c.params.channel === STAFF &&
-        JSON.stringify(c.params).includes('Learners at risk'),
+        textOf(c).includes('Learners at risk'),
       60_000,
     );
     times.push(performance.now() - started);

@@ -14,8 +14,8 @@ import type { RunningWorker } from '../../src/jobs/job-worker.ts';
 import { FEEDBACK_ACTIONS } from '../../src/jobs/slack-text.ts';
 import { removeTempDirs } from '../helpers/fs.ts';
 import { deleteKeys, testJobsConfig, uniquePrefix } from '../jobs/redis-kit.ts';
-import { type FakeSlack, type RecordedCall, startFakeSlack } from './fake-slack.ts';
-import { PNG, PREVIOUS_AS_OF, publishedRun, startTestWorker } from './published-run.ts';
+import { type FakeSlack, startFakeSlack, textOf } from './fake-slack.ts';
+import { expectAtRiskFiles, PNG, PREVIOUS_AS_OF, publishedRun, startTestWorker } from './published-run.ts';
 import { buttonClickBody, postToSlackEvents, slashCommandBody } from './signed-request.ts';
 
 const SECRET = 'test-signing-secret-0123456789';
@@ -48,16 +48,8 @@ async function slash(text: string, channelId: string, userId = MEMBER) {
   return { ...response, responseId };
 }
 
-function responsesTo(responseId: string): RecordedCall[] {
-  return fake.callsTo('response').filter((c) => c.params.responseId === responseId);
-}
-
 function totalJobs(counts: Record<string, number>): number {
   return Object.values(counts).reduce((sum, n) => sum + n, 0);
-}
-
-function textOf(call: RecordedCall): string {
-  return JSON.stringify(call.params);
 }
 
 beforeAll(async () => {
@@ -106,21 +98,7 @@ describe('/lumen over signed HTTP with a real worker', () => {
     expect(blocks.filter((b) => b.type === 'actions')).toHaveLength(5);
 
     // The chart and the CSV arrive through the three-step upload, completed into the staff channel.
-    await fake.waitFor(
-      (c) =>
-        c.method === 'files.completeUploadExternal' &&
-        c.params.channel_id === STAFF &&
-        textOf(c).includes('risk distribution'),
-    );
-    await fake.waitFor(
-      (c) =>
-        c.method === 'files.completeUploadExternal' &&
-        c.params.channel_id === STAFF &&
-        textOf(c).includes('At-risk learners'),
-    );
-    const uploads = fake.callsTo('upload');
-    expect(uploads.some((c) => c.body?.includes(PNG) === true)).toBe(true);
-    expect(fake.callsTo('files.getUploadURLExternal').length).toBeGreaterThanOrEqual(2);
+    await expectAtRiskFiles(fake, STAFF);
 
     // Counts by band and the change since the previous run, in the list itself.
     expect(posted).toContain(`at risk: ${atRiskNow} (+12 since ${PREVIOUS_AS_OF})`);
@@ -132,7 +110,7 @@ describe('/lumen over signed HTTP with a real worker', () => {
       (c) =>
         c.method === 'response' && c.params.responseId === response.responseId && textOf(c).includes('Done'),
     );
-    const notes = responsesTo(response.responseId);
+    const notes = fake.responsesTo(response.responseId);
     const first = notes[0];
     const jobId = /\(job `(post-at-risk-[^`]+)`\)/.exec(String(first?.params.text))?.[1] ?? '';
     expect(String(first?.params.text)).toMatch(
@@ -168,7 +146,7 @@ describe('/lumen over signed HTTP with a real worker', () => {
     );
     expect(textOf(list)).toContain(plainName);
     expect(fake.callsTo('conversations.open').some((c) => c.params.users === MEMBER)).toBe(true);
-    const notes = responsesTo(response.responseId).map(textOf).join(' ');
+    const notes = fake.responsesTo(response.responseId).map(textOf).join(' ');
     expect(notes).toMatch(/direct message/);
     expect(notes).not.toContain(plainName);
     // Nothing was posted into the public channel itself.
@@ -224,7 +202,7 @@ describe('/lumen over signed HTTP with a real worker', () => {
     await fake.waitFor((c) => c.method === 'response' && c.params.responseId === 'redelivered');
     const after = await bot.deps.queues.publish.getJobCounts('waiting', 'active', 'completed', 'failed');
     expect(totalJobs(after) - totalJobs(before)).toBe(1);
-    expect(responsesTo('redelivered')).toHaveLength(1);
+    expect(fake.responsesTo('redelivered')).toHaveLength(1);
   });
 
   test('later lists mark contacted learners and leave snoozed ones out', async () => {
@@ -280,7 +258,7 @@ describe('/lumen over signed HTTP with a real worker', () => {
     const after = await bot.deps.queues.publish.getJobCounts('waiting', 'active', 'completed', 'failed');
     // Jobs of earlier tests may still move from active to completed: compare totals.
     expect(totalJobs(after)).toBe(totalJobs(before));
-    expect(responsesTo('forged')).toHaveLength(0);
+    expect(fake.responsesTo('forged')).toHaveLength(0);
   });
 
   test('a non-admin /lumen train is refused politely and nothing is queued', async () => {
@@ -413,14 +391,15 @@ describe('/lumen over signed HTTP with a real worker', () => {
       (c) =>
         c.method === 'response' && c.params.responseId === response.responseId && textOf(c).includes('Done'),
     );
-    const notes = responsesTo(response.responseId).map((c) => String(c.params.text));
+    const notes = fake.responsesTo(response.responseId).map((c) => String(c.params.text));
     expect(notes[0]).toMatch(
       new RegExp(`^:hourglass_flowing_sand: Working on the profile of learner ${learnerId}`),
     );
     expect(notes.some((t) => t.includes('drawing the profile chart (40%)'))).toBe(true);
     expect(notes.at(-1)).toMatch(/^:white_check_mark: Done: posted the profile of learner/);
     expect(
-      responsesTo(response.responseId)
+      fake
+        .responsesTo(response.responseId)
         .slice(1)
         .every((c) => c.params.replace_original === true),
     ).toBe(true);

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../jobs/redis-kit.ts';
-import { type FakeSlack, type RecordedCall, startFakeSlack } from './fake-slack.ts';
+import { type FakeSlack, type RecordedCall, startFakeSlack, textOf } from './fake-slack.ts';
 import { buttonClickBody, postToSlackEvents, slashCommandBody } from './signed-request.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/lumen.mjs', import.meta.url));
@@ -163,14 +163,6 @@ async function slash(text: string, channelId: string, userId = MEMBER, triggerId
   });
   const response = await postToSlackEvents(port, body, { secret: SECRET });
   return { ...response, responseId, body };
-}
-
-function textOf(call: RecordedCall): string {
-  return JSON.stringify(call.params);
-}
-
-function responsesTo(responseId: string): RecordedCall[] {
-  return fake.callsTo('response').filter((c) => c.params.responseId === responseId);
 }
 
 function responseTo(responseId: string, pattern: RegExp = /./, timeoutMs?: number): Promise<RecordedCall> {
@@ -347,7 +339,7 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
     expect(textOf(list)).toContain(fullName(atRisk[0]));
     expectPng(await fileIn(`D-${MEMBER}`, /risk distribution/i, mark));
     const done = await responseTo(response.responseId, /Done/);
-    const notes = responsesTo(response.responseId);
+    const notes = fake.responsesTo(response.responseId);
     expect(notes.every((c) => c.params.response_type === 'ephemeral')).toBe(true);
     expect(textOf(notes[0] as RecordedCall)).toMatch(/direct message/);
     expect(textOf(done)).toMatch(/in your direct messages/);
@@ -413,7 +405,7 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
     );
     expect(textOf(profile)).toMatch(/At risk\* yes/);
     await responseTo(response.responseId, /Done/, 40_000);
-    expect(textOf(responsesTo(response.responseId)[0] as RecordedCall)).toMatch(/direct message/);
+    expect(textOf(fake.responsesTo(response.responseId)[0] as RecordedCall)).toMatch(/direct message/);
     const email = emailLearner.email.toLowerCase();
     expect(fake.calls.some((c) => textOf(c).toLowerCase().includes(email))).toBe(false);
   });
@@ -453,9 +445,9 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
     );
     expect(cards).toHaveLength(1);
     // One "working on it" note (stage updates carry a percentage), not one per delivery.
-    const notes = responsesTo(train.responseId).filter(
-      (c) => /Working on a new model/.test(textOf(c)) && !/\d+%\)/.test(textOf(c)),
-    );
+    const notes = fake
+      .responsesTo(train.responseId)
+      .filter((c) => /Working on a new model/.test(textOf(c)) && !/\d+%\)/.test(textOf(c)));
     expect(notes).toHaveLength(1);
     // Aggregates only: no learner of the list is named in what the retrain posted.
     const posted = fake.calls.filter((c) => isSince(mark, c) && c.method === 'chat.postMessage');
@@ -504,7 +496,7 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
     });
     expect([forged.status, stale.status]).toEqual([401, 401]);
     // Checked again at the end: no answer ever reached that response_url.
-    expect(responsesTo('forged')).toHaveLength(0);
+    expect(fake.responsesTo('forged')).toHaveLength(0);
   });
 
   test('the same at-risk request redelivered with Slack retry headers is answered once', async () => {
@@ -579,12 +571,12 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
     expect(fake.calls.some((c) => c.params.channel_id === TRAVERSAL || c.params.channel === TRAVERSAL)).toBe(
       false,
     );
-    expect(responsesTo('forged')).toHaveLength(0);
+    expect(fake.responsesTo('forged')).toHaveLength(0);
     const lists = fake
       .callsTo('chat.postMessage')
       .filter((c) => c.params.channel === RETRY && textOf(c).includes('Learners at risk'));
     expect(lists).toHaveLength(1);
-    const retried = responsesTo(redeliveredResponseId);
+    const retried = fake.responsesTo(redeliveredResponseId);
     expect(
       retried.filter(
         (c) => /Working on the at-risk list/.test(String(c.params.text)) && !c.params.replace_original,

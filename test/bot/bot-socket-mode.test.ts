@@ -15,9 +15,15 @@ import type { RunningWorker } from '../../src/jobs/job-worker.ts';
 import { FEEDBACK_ACTIONS } from '../../src/jobs/slack-text.ts';
 import { removeTempDirs } from '../helpers/fs.ts';
 import { deleteKeys, testJobsConfig, uniquePrefix } from '../jobs/redis-kit.ts';
-import { type FakeSlack, type RecordedCall, startFakeSlack } from './fake-slack.ts';
+import { type FakeSlack, startFakeSlack, textOf } from './fake-slack.ts';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.ts';
-import { PNG, PREVIOUS_AS_OF, type PublishedRun, publishedRun, startTestWorker } from './published-run.ts';
+import {
+  expectAtRiskFiles,
+  PREVIOUS_AS_OF,
+  type PublishedRun,
+  publishedRun,
+  startTestWorker,
+} from './published-run.ts';
 
 const BOT_TOKEN = 'xoxb-socket-test-token-must-not-be-logged';
 const APP_TOKEN = 'xapp-1-A1-socket-test-token-must-not-be-logged';
@@ -37,14 +43,6 @@ let worker: RunningWorker;
 let bot: RunningBot | null = null;
 /** What kept the process alive before the bot started (the worker's Redis connections, vitest). */
 let resourcesBefore = new Map<string, number>();
-
-function textOf(call: RecordedCall): string {
-  return JSON.stringify(call.params);
-}
-
-function responsesTo(responseId: string): RecordedCall[] {
-  return fake.callsTo('response').filter((c) => c.params.responseId === responseId);
-}
 
 /** Sends `/lumen <text>` as a slash_commands envelope; resolves once the bot has acked it. */
 async function slash(text: string, channelId: string, responseId: string, userId = MEMBER) {
@@ -151,27 +149,14 @@ describe('/lumen over Socket Mode with a real worker', () => {
     const blocks = list.params.blocks as { type: string }[];
     expect(blocks.filter((b) => b.type === 'actions')).toHaveLength(5);
 
-    // The chart and the CSV through the three-step upload, completed into the staff channel.
-    await fake.waitFor(
-      (c) =>
-        c.method === 'files.completeUploadExternal' &&
-        c.params.channel_id === STAFF &&
-        textOf(c).includes('risk distribution'),
-    );
-    await fake.waitFor(
-      (c) =>
-        c.method === 'files.completeUploadExternal' &&
-        c.params.channel_id === STAFF &&
-        textOf(c).includes('At-risk learners'),
-    );
-    expect(fake.callsTo('files.getUploadURLExternal').length).toBeGreaterThanOrEqual(2);
-    expect(fake.callsTo('upload').some((c) => c.body?.includes(PNG) === true)).toBe(true);
+    // The chart and the CSV arrive through the three-step upload, completed into the staff channel.
+    await expectAtRiskFiles(fake, STAFF);
 
     // The requester's note followed the job through response_url, ending with the answer.
     await fake.waitFor(
       (c) => c.method === 'response' && c.params.responseId === 'at-risk' && textOf(c).includes('Done'),
     );
-    const notes = responsesTo('at-risk').map((c) => String(c.params.text));
+    const notes = fake.responsesTo('at-risk').map((c) => String(c.params.text));
     expect(notes[0]).toMatch(/^:hourglass_flowing_sand: Working on the at-risk list \(job `/);
     expect(notes.at(-1)).toMatch(/^:white_check_mark: Done: posted the at-risk list/);
   });

@@ -23,6 +23,8 @@ export interface FakeSlack {
   readonly responseUrl: (id: string) => string;
   readonly calls: RecordedCall[];
   callsTo(method: string): RecordedCall[];
+  /** The posts to the response_url made with responseUrl(responseId), in order. */
+  responsesTo(responseId: string): RecordedCall[];
   /** The next call to `method` gets this HTTP status (429 comes with Retry-After: 1). */
   failNext(method: string, status: 429 | 500): void;
   /** Socket Mode: the WebSocket URL that apps.connections.open hands out (until set it fails). */
@@ -38,6 +40,11 @@ export interface FakeSlack {
   /** Resolves when `predicate` holds for some recorded call, or rejects after `timeoutMs`. */
   waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   close(): Promise<void>;
+}
+
+/** A call's parameters as one string, for looking for text anywhere in them. */
+export function textOf(call: RecordedCall): string {
+  return JSON.stringify(call.params);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -171,6 +178,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     responseUrl: (id) => `${base}/response/${id}`,
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
+    responsesTo: (responseId) =>
+      calls.filter((c) => c.method === 'response' && c.params.responseId === responseId),
     failNext(method, status) {
       failures.set(method, [...(failures.get(method) ?? []), status]);
     },

@@ -16,6 +16,7 @@ import type { JobsConfig } from '../../src/jobs/config.ts';
 import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
 import { tempDir } from '../helpers/fs.ts';
 import { quietLog, testConfig } from '../jobs/redis-kit.ts';
+import { type FakeSlack, textOf } from './fake-slack.ts';
 
 /** Smallest valid PNG signature + IHDR start: enough for an upload, charts are tested elsewhere. */
 export const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
@@ -107,4 +108,20 @@ export function startTestWorker(botConfig: BotConfig, jobsConfig: JobsConfig): P
       log: quietLog,
     },
   );
+}
+
+/**
+ * The files of an at-risk answer, uploaded through the three-step upload (URL, bytes, complete) and
+ * completed into `channel`: the risk-distribution chart, whose bytes are the run's PNG, and the CSV.
+ */
+export async function expectAtRiskFiles(fake: FakeSlack, channel: string): Promise<void> {
+  for (const title of ['risk distribution', 'At-risk learners'])
+    await fake.waitFor(
+      (c) =>
+        c.method === 'files.completeUploadExternal' &&
+        c.params.channel_id === channel &&
+        textOf(c).includes(title),
+    );
+  expect(fake.callsTo('files.getUploadURLExternal').length).toBeGreaterThanOrEqual(2);
+  expect(fake.callsTo('upload').some((c) => c.body?.includes(PNG) === true)).toBe(true);
 }
