@@ -25,7 +25,7 @@ import { deleteKeys, REDIS_URL, testJobsConfig, uniquePrefix } from './redis-kit
 
 type Row = Record<string, string>;
 
-const WORKER_SCRIPT = new URL('./clocked-worker-process.ts', import.meta.url).pathname;
+const WORKER_SCRIPT = new URL('./worker-process.ts', import.meta.url).pathname;
 const CHANNEL = 'CDIGEST';
 const TZ = 'Europe/Berlin';
 /** Monday 08:00 in Berlin (CET, UTC+1) on two consecutive weeks: ISO weeks 2026-W49 and W50. */
@@ -70,6 +70,9 @@ async function startWorkerProcess(offset = 0): Promise<WorkerProcess> {
       SLACK_BOT_TOKEN: 'xoxb-digest-schedule',
       SLACK_API_URL: fake.apiUrl,
       TEST_CLOCK_OFFSET_MS: String(offset),
+      TEST_LOCK_MS: '2000',
+      TEST_STALLED_MS: '1000',
+      TEST_UPSERT_SCHEDULES: 'true',
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -1,15 +1,52 @@
 /**
- * A `lumen worker` stand-in the stalled-recovery test runs as a separate process (so it can be
- * SIGKILLed): settings come from the environment, "ready" is printed once it takes jobs.
+ * `lumen worker` as a test process (so it can be SIGKILLed): the CLI command's start-up (config
+ * from the environment, the Slack publisher when SLACK_BOT_TOKEN is set) with test knobs:
+ * TEST_LOCK_MS / TEST_STALLED_MS (job locks; BullMQ's 30 s by default), TEST_UPSERT_SCHEDULES=true
+ * (the schedules, as `lumen worker` does), and a clock that can be moved forward: TEST_CLOCK_OFFSET_MS
+ * at start, then "offset <ms>" lines on stdin set it to real time + ms (answered "clock <iso>"), so a
+ * weekly schedule can fire in a test. Compute jobs run in child processes on the real clock; only
+ * this process (the scheduler and the publish jobs) sees the shifted one. Prints "ready" once it
+ * takes jobs.
  */
+import { createInterface } from 'node:readline';
+import { slackPublisherFromEnv } from '../../src/bot/publish.ts';
 import { readConfig } from '../../src/config.ts';
 import { readJobsConfig } from '../../src/jobs/config.ts';
 import { closeOnSignals, startWorker } from '../../src/jobs/job-worker.ts';
 
-const worker = await startWorker(readConfig(process.env), readJobsConfig(process.env), null, {
-  lockDurationMs: Number(process.env.TEST_LOCK_MS ?? 30_000),
-  stalledIntervalMs: Number(process.env.TEST_STALLED_MS ?? 30_000),
-  upsertSchedules: false,
+const RealDate = Date;
+let offset = Number(process.env.TEST_CLOCK_OFFSET_MS ?? 0);
+
+class ShiftedDate extends RealDate {
+  constructor(...args: unknown[]) {
+    if (args.length === 0) super(RealDate.now() + offset);
+    else super(...(args as [number]));
+  }
+
+  static override now(): number {
+    return RealDate.now() + offset;
+  }
+}
+globalThis.Date = ShiftedDate as DateConstructor;
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const match = /^offset (-?\d+)$/.exec(line.trim());
+  if (!match) return;
+  offset = Number(match[1]);
+  process.stdout.write(`clock ${new Date().toISOString()}\n`);
 });
-closeOnSignals(worker);
-process.stdout.write('ready\n');
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const worker = await startWorker(
+  readConfig(process.env),
+  readJobsConfig(process.env),
+  slackPublisherFromEnv(),
+  {
+    lockDurationMs: Number(process.env.TEST_LOCK_MS ?? 30_000),
+    stalledIntervalMs: Number(process.env.TEST_STALLED_MS ?? 30_000),
+    upsertSchedules: process.env.TEST_UPSERT_SCHEDULES === 'true',
+    log,
+  },
+);
+closeOnSignals(worker, log);
+process.stdout.write(`ready ${new Date().toISOString()}\n`);
