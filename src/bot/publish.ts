@@ -5,7 +5,14 @@
  * thrown, and BullMQ retries the job.
  */
 import { LogLevel, type RetryOptions, WebClient } from '@slack/web-api';
-import type { MessageMetadata, PostedCheck, PostOptions, Publisher, SlackBlock } from '../jobs/index.ts';
+import {
+  carriesMetadata,
+  type MessageMetadata,
+  type PostedCheck,
+  type PostOptions,
+  type Publisher,
+  type SlackBlock,
+} from '../jobs/index.ts';
 import { asKnownBlocks } from './blocks/message.ts';
 import { apiUrl, type BotConfig } from './config.ts';
 
@@ -73,10 +80,8 @@ export class SlackPublisher implements Publisher {
           const found = message.metadata as
             | { event_type?: string; event_payload?: Record<string, unknown> }
             | undefined;
-          if (found?.event_type !== metadata.eventType) continue;
-          const payload = found.event_payload ?? {};
-          if (Object.entries(metadata.payload).every(([key, value]) => String(payload[key]) === value))
-            return { found: true };
+          const posted = found && { eventType: found.event_type, payload: found.event_payload };
+          if (carriesMetadata(posted, metadata)) return { found: true };
         }
         cursor = reply.response_metadata?.next_cursor || undefined;
         if (!reply.has_more || !cursor) return { found: false };

@@ -28,7 +28,14 @@ export {
   type TrainRequest,
   waitForJob,
 } from './producer.ts';
-export type { MessageMetadata, PostedCheck, PostOptions, Publisher, SlackBlock } from './publisher.ts';
+export {
+  carriesMetadata,
+  type MessageMetadata,
+  type PostedCheck,
+  type PostOptions,
+  type Publisher,
+  type SlackBlock,
+} from './publisher.ts';
 export { type QueueStatus, queueStatus, readQueueStatus } from './queue-status.ts';
 export { latestRunFolder } from './runs/run-folders.ts';
 export { RunHistory, readHistoryFile, writeHistoryFile } from './runs/run-history.ts';

@@ -15,6 +15,16 @@ export interface MessageMetadata {
   readonly payload: Readonly<Record<string, string>>;
 }
 
+/** Whether a posted message's metadata carries `wanted`: the same event type, every wanted field equal. */
+export function carriesMetadata(
+  posted: { readonly eventType?: string; readonly payload?: Readonly<Record<string, unknown>> } | undefined,
+  wanted: MessageMetadata,
+): boolean {
+  if (posted?.eventType !== wanted.eventType) return false;
+  const payload = posted.payload ?? {};
+  return Object.entries(wanted.payload).every(([key, value]) => String(payload[key]) === value);
+}
+
 export interface PostOptions {
   readonly metadata?: MessageMetadata;
 }

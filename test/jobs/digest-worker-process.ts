@@ -9,8 +9,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { readConfig } from '../../src/config.ts';
 import { readJobsConfig } from '../../src/jobs/config.ts';
 import { startWorker } from '../../src/jobs/job-worker.ts';
-import type { MessageMetadata, Publisher } from '../../src/jobs/publisher.ts';
-import { hasMetadata } from './redis-kit.ts';
+import { carriesMetadata, type MessageMetadata, type Publisher } from '../../src/jobs/publisher.ts';
 
 const log = process.env.DIGEST_SLACK_LOG ?? '';
 const hang = process.env.DIGEST_HANG ?? 'after-post';
@@ -46,7 +45,7 @@ const publisher: Publisher = {
           c.kind === 'message' &&
           c.channel === channel &&
           c.at >= sinceMs &&
-          hasMetadata(c.metadata, metadata),
+          carriesMetadata(c.metadata, metadata),
       ),
     };
   },

@@ -6,12 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { type Config, readConfig } from '../../src/config.ts';
 import { type JobsConfig, readJobsConfig } from '../../src/jobs/config.ts';
-import type {
-  MessageMetadata,
-  PostedCheck,
-  PostOptions,
-  Publisher,
-  SlackBlock,
+import {
+  carriesMetadata,
+  type MessageMetadata,
+  type PostedCheck,
+  type PostOptions,
+  type Publisher,
+  type SlackBlock,
 } from '../../src/jobs/publisher.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -63,14 +64,6 @@ export interface PostedMessage {
   readonly at: number;
 }
 
-/** Whether `posted` carries `wanted` (same event type, every wanted payload field equal). */
-export function hasMetadata(posted: MessageMetadata | undefined, wanted: MessageMetadata): boolean {
-  return (
-    posted?.eventType === wanted.eventType &&
-    Object.entries(wanted.payload).every(([key, value]) => posted.payload[key] === value)
-  );
-}
-
 /**
  * In-memory Publisher; `failures` makes the next N calls throw like a Slack 503; `lostResponses`
  * makes the next N messages go out but their calls throw (Slack posted, the response was lost);
@@ -120,7 +113,7 @@ export class FakePublisher implements Publisher {
     if (!this.historyReadable) return { unknown: 'conversations.history failed: missing_scope' };
     return {
       found: this.messages.some(
-        (m) => m.channel === channel && m.at >= sinceMs && hasMetadata(m.metadata, metadata),
+        (m) => m.channel === channel && m.at >= sinceMs && carriesMetadata(m.metadata, metadata),
       ),
     };
   }
