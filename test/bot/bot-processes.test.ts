@@ -177,6 +177,17 @@ function isSince(mark: number, call: RecordedCall): boolean {
   return fake.calls.indexOf(call) >= mark;
 }
 
+/** The at-risk list posted to `channel` (after call number `mark`, when given). */
+function listIn(channel: string, mark = 0): Promise<RecordedCall> {
+  return fake.waitFor(
+    (c) =>
+      c.method === 'chat.postMessage' &&
+      c.params.channel === channel &&
+      isSince(mark, c) &&
+      textOf(c).includes('Learners at risk'),
+  );
+}
+
 /** The file part of an upload: the raw body, or the first part of a multipart form. */
 function uploadedBytes(body: Buffer): Buffer {
   if (!body.subarray(0, 2).equals(Buffer.from('--'))) return body;
@@ -288,13 +299,7 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
     const response = await slash('at-risk', STAFF);
     expect(response.status).toBe(200);
     expect(response.ms).toBeLessThan(3000);
-    const list = await fake.waitFor(
-      (c) =>
-        c.method === 'chat.postMessage' &&
-        c.params.channel === STAFF &&
-        isSince(mark, c) &&
-        textOf(c).includes('Learners at risk'),
-    );
+    const list = await listIn(STAFF, mark);
     const posted = textOf(list);
     for (const row of atRisk.slice(0, 10)) expect(posted).toContain(`(${row.user_id})`);
     expect(posted).toContain(fullName(atRisk[0]));
@@ -311,13 +316,7 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
     const mark = fake.calls.length;
     const response = await slash('at-risk top 3', STAFF);
     expect(response.status).toBe(200);
-    const list = await fake.waitFor(
-      (c) =>
-        c.method === 'chat.postMessage' &&
-        c.params.channel === STAFF &&
-        isSince(mark, c) &&
-        textOf(c).includes('Learners at risk'),
-    );
+    const list = await listIn(STAFF, mark);
     const posted = textOf(list);
     for (const row of atRisk.slice(0, 3)) expect(posted).toContain(fullName(row));
     expect(posted).not.toContain(`(${atRisk[3]?.user_id})`);
@@ -329,13 +328,7 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
     const response = await slash('at-risk', PUBLIC, MEMBER);
     expect(response.status).toBe(200);
     await fake.waitFor((c) => c.method === 'conversations.open' && c.params.users === MEMBER);
-    const list = await fake.waitFor(
-      (c) =>
-        c.method === 'chat.postMessage' &&
-        c.params.channel === `D-${MEMBER}` &&
-        isSince(mark, c) &&
-        textOf(c).includes('Learners at risk'),
-    );
+    const list = await listIn(`D-${MEMBER}`, mark);
     expect(textOf(list)).toContain(fullName(atRisk[0]));
     expectPng(await fileIn(`D-${MEMBER}`, /risk distribution/i, mark));
     const done = await responseTo(response.responseId, /Done/);
@@ -505,23 +498,13 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
     const again = await postToSlackEvents(port, first.body, { secret: SECRET, retryNum: 1 });
     const third = await postToSlackEvents(port, first.body, { secret: SECRET, retryNum: 2 });
     expect([first.status, again.status, third.status]).toEqual([200, 200, 200]);
-    await fake.waitFor(
-      (c) =>
-        c.method === 'chat.postMessage' &&
-        c.params.channel === RETRY &&
-        textOf(c).includes('Learners at risk'),
-    );
+    await listIn(RETRY);
     await responseTo(first.responseId, /Done/);
     // The counts are checked at the end too, after every later case has had time to run.
   });
 
   test('a feedback click is acknowledged, shown on the message, and exported by lumen feedback', async () => {
-    const list = await fake.waitFor(
-      (c) =>
-        c.method === 'chat.postMessage' &&
-        c.params.channel === STAFF &&
-        textOf(c).includes('Learners at risk'),
-    );
+    const list = await listIn(STAFF);
     const blocks = list.params.blocks as { type: string; elements?: { value?: string }[] }[];
     const learnerId = blocks.find((b) => b.type === 'actions')?.elements?.[0]?.value ?? '';
     expect(learnerId).toBe(atRisk[0]?.user_id);
