@@ -154,6 +154,11 @@ export class DigestOnce {
     return { claim: { status: status === 'posted' ? 'posted' : 'busy', record }, once: null };
   }
 
+  /** True from `markSending` on: the message may have reached Slack. */
+  get sending(): boolean {
+    return this.record.stage === 'sending';
+  }
+
   /** When the message was (about to be) sent: where a search of the channel's history starts. */
   sendingSince(): number {
     return Date.parse(this.record.at) - HISTORY_MARGIN_MS;

@@ -19,7 +19,7 @@ import {
 } from '../digest/once.ts';
 import { type DigestPlan, planDigest } from '../digest/plan.ts';
 import type { ProcessorContext } from '../processor-context.ts';
-import type { Publisher, SlackBlock } from '../publisher.ts';
+import type { MessageMetadata, Publisher, SlackBlock } from '../publisher.ts';
 import { requirePublisher } from './require-publisher.ts';
 
 function line(text: string): SlackBlock[] {
@@ -54,11 +54,27 @@ function uploadsOf(plan: DigestPlan): Upload[] {
   return uploads;
 }
 
-async function postPlan(publisher: Publisher, channel: string, plan: DigestPlan): Promise<void> {
-  for (const upload of uploadsOf(plan))
+/**
+ * Uploads the plan's files, then posts its message (the last Slack call). With `once`, files it
+ * already records are skipped, each upload is recorded, `sending` is marked before the message and
+ * the message carries `metadata`; a preview has neither.
+ */
+async function postPlan(
+  publisher: Publisher,
+  channel: string,
+  plan: DigestPlan,
+  once: DigestOnce | null = null,
+  metadata?: MessageMetadata,
+): Promise<void> {
+  for (const upload of uploadsOf(plan)) {
+    if (once?.uploaded(upload.name)) continue;
     await publisher.uploadFile(channel, upload.name, upload.bytes(), upload.title);
-  if (plan.kind === 'quiet') await publisher.postMessage(channel, line(plan.text), plan.text);
-  else await publisher.postMessage(channel, plan.content.blocks, plan.content.text);
+    await once?.markUploaded(upload.name);
+  }
+  await once?.markSending();
+  const options = metadata ? { metadata } : {};
+  if (plan.kind === 'quiet') await publisher.postMessage(channel, line(plan.text), plan.text, options);
+  else await publisher.postMessage(channel, plan.content.blocks, plan.content.text, options);
 }
 
 export async function processWeeklyDigest(
@@ -150,21 +166,11 @@ export async function processWeeklyDigest(
         `digest for ${channel} ${week} not in the channel: the worker stopped before sending it; posting`,
       );
     }
-    let sending = false;
     try {
-      for (const upload of uploadsOf(plan)) {
-        if (once.uploaded(upload.name)) continue;
-        await publisher.uploadFile(channel, upload.name, upload.bytes(), upload.title);
-        await once.markUploaded(upload.name);
-      }
-      await once.markSending();
-      sending = true;
-      if (plan.kind === 'quiet')
-        await publisher.postMessage(channel, line(plan.text), plan.text, { metadata });
-      else await publisher.postMessage(channel, plan.content.blocks, plan.content.text, { metadata });
+      await postPlan(publisher, channel, plan, once, metadata);
     } catch (error) {
       // Slack may have posted a message whose response was lost: the channel's history tells.
-      const check = sending ? await publisher.findPosted(channel, metadata, once.sendingSince()) : null;
+      const check = once.sending ? await publisher.findPosted(channel, metadata, once.sendingSince()) : null;
       if (!check || !('found' in check) || !check.found) {
         // Not posted (or cannot tell): the retry may take the week over.
         await once.release().catch(() => {});
