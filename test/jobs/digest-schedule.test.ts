@@ -15,11 +15,12 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateLmsData } from '../../src/analytics/generate.ts';
 import { createSlackPublisher } from '../../src/bot/publish.ts';
-import { addDays, mondayOf } from '../../src/jobs/digest/iso-week.ts';
+import { addDays, isoWeek, mondayOf } from '../../src/jobs/digest/iso-week.ts';
 import { lastDigestKey, onceKey } from '../../src/jobs/digest/once.ts';
 import { JobQueues } from '../../src/jobs/job-queues.ts';
 import { enqueueRefresh, waitForJob } from '../../src/jobs/producer.ts';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from '../bot/fake-slack.ts';
+import { localDay, nextWeekly } from '../helpers/clock.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { deleteKeys, REDIS_URL, testJobsConfig, uniquePrefix } from './redis-kit.ts';
 
@@ -28,9 +29,13 @@ type Row = Record<string, string>;
 const WORKER_SCRIPT = new URL('./worker-process.ts', import.meta.url).pathname;
 const CHANNEL = 'CDIGEST';
 const TZ = 'Europe/Berlin';
-/** Monday 08:00 in Berlin (CET, UTC+1) on two consecutive weeks: ISO weeks 2026-W49 and W50. */
-const FIRE = [Date.parse('2026-11-30T07:00:00Z'), Date.parse('2026-12-07T07:00:00Z')] as const;
-const WEEKS = ['2026-W49', '2026-W50'] as const;
+/**
+ * The default digest cron (Monday 08:00 in LUMEN_TZ) on two consecutive weeks, from the clock this
+ * test runs on: the next fire after the first worker upserted its schedules, and the one after it
+ * (7 days apart, or an hour less / more across a clock change). Their ISO weeks are the labels.
+ */
+let FIRE: readonly [number, number];
+let WEEKS: readonly [string, string];
 /** The export's as-of day for each week's refresh. */
 const AS_OF = ['2026-06-21', '2026-06-28'] as const;
 
@@ -162,9 +167,12 @@ afterAll(async () => {
 
 describe('weekly digest through the real scheduler', () => {
   test('two Mondays, a worker killed between the post and completion: one digest per week, trend and split right', async () => {
-    // Week 1. The worker starts on the real clock (the scheduler's next run: Monday 30 November),
+    // Week 1. The worker starts on the real clock (the scheduler's next run: the coming Monday),
     // refreshes the export as of the first week, then its clock moves to just before Monday 08:00.
     const first = await startWorkerProcess();
+    const firstFire = nextWeekly(Date.now(), TZ, 1, 8);
+    FIRE = [firstFire, nextWeekly(firstFire, TZ, 1, 8)];
+    WEEKS = [isoWeek(localDay(FIRE[0], TZ)), isoWeek(localDay(FIRE[1], TZ))];
     const run1 = await refresh(AS_OF[0]);
     const scheduler = await queues.publish.getJobScheduler('weekly-digest');
     expect(scheduler?.next).toBe(FIRE[0]);

@@ -193,8 +193,12 @@ describe('publishing jobs', () => {
     // A saved model makes r1's cached profile chart usable for the answer.
     mkdirSync(join(outDir, 'runs', 'r1', 'models'));
     writeFileSync(join(outDir, 'runs', 'r1', 'models', 'latest.json'), '{}');
+    // Both ages are set from this test's clock (the kernel stamps new files with its own, which a
+    // shifted test clock does not move): one answer two hours old, one a minute old.
     const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    const aMinuteAgo = new Date(Date.now() - 60 * 1000);
     utimesSync(join(answers, 'orphan.json'), twoHoursAgo, twoHoursAgo);
+    utimesSync(join(answers, 'fresh.json'), aMinuteAgo, aMinuteAgo);
 
     const job = await enqueue(queues, 'learner-profile', { outDir, learnerId: 'U8', timeoutMs: 20_000 });
     const receipt = await waitForJob(queues, 'learner-profile', job.id, { timeoutMs: 20_000 });

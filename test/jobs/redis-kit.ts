@@ -3,6 +3,7 @@
  * exactly that prefix's keys (SCAN + DEL, never FLUSH*), and settings pointing at temp folders.
  */
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { type Config, readConfig } from '../../src/config.ts';
 import { type JobsConfig, readJobsConfig } from '../../src/jobs/config.ts';
@@ -16,6 +17,33 @@ import {
 } from '../../src/jobs/publisher.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Every test file that talks to Redis imports this kit, so this check runs first: without a Redis the
+ * file fails at once with one line instead of each test waiting for ioredis to give up.
+ */
+async function requireRedis(url: string, timeoutMs = 2000): Promise<void> {
+  const { hostname, port } = new URL(url);
+  const host = hostname.replace(/^\[|\]$/g, '') || '127.0.0.1';
+  const reason = await new Promise<string | null>((resolve) => {
+    const socket = connect({ host, port: Number(port || 6379), timeout: timeoutMs });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(null);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(`no answer in ${timeoutMs} ms`);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+  if (reason !== null) {
+    throw new Error(
+      `Redis is not reachable at ${url} (${reason}): these tests need a real Redis; start one (redis-server --daemonize yes) or run .ci/run, which does`,
+    );
+  }
+}
+await requireRedis(REDIS_URL);
 
 export function uniquePrefix(label: string): string {
   return `lumen-test-${label}-${process.pid}-${randomUUID().slice(0, 8)}`;
