@@ -8,7 +8,7 @@ import { runAnalysis } from './analytics/analysis.ts';
 import { generateLmsData } from './analytics/generate.ts';
 import { runFeatures, runValidate } from './analytics/pipeline.ts';
 import { formatQualityReport, parseAsOfArgument } from './analytics/validate.ts';
-import { checkDigestChannel, slackPublisherFromEnv, startBot } from './bot/index.ts';
+import { digestScopeOf, slackPublisherFromEnv, startBot } from './bot/index.ts';
 import { benchStep, runBench } from './cli/bench.ts';
 import { runDemo } from './cli/demo.ts';
 import { progressBar, stageLogger } from './cli/progress.ts';
@@ -162,7 +162,7 @@ function buildProgram(config: Config): Command {
       const jobsConfig = readJobsConfig(process.env);
       const publisher = slackPublisherFromEnv();
       // With Slack, the worker schedules the digest: it must go to a staff channel.
-      if (publisher && jobsConfig.digestChannel) checkDigestChannel(jobsConfig.digestChannel);
+      if (publisher && jobsConfig.digestChannel) digestScopeOf(jobsConfig.digestChannel, jobsConfig.access);
       if (!jobsConfig.digestChannel)
         process.stderr.write('lumen worker: no weekly digest scheduled (LUMEN_DIGEST_CHANNEL is not set)\n');
       const worker = await startWorker(config, jobsConfig, publisher ?? undefined);
@@ -192,14 +192,29 @@ function buildProgram(config: Config): Command {
     .option('--dry-run', 'build the digest, print its Block Kit JSON and write its files; no Slack, no Redis')
     .option('--out <dir>', 'with --dry-run: where the preview files go (default OUT/digest-dry-run)')
     .option('--from <dir>', 'output folder holding runs/ and latest (default LUMEN_OUT_DIR)')
-    .option('--channel <id>', 'Slack channel (default LUMEN_DIGEST_CHANNEL)')
+    .option(
+      '--channel <id>',
+      "Slack channel (default LUMEN_DIGEST_CHANNEL); a course channel gets that course's digest",
+    )
+    .option('--course <id>', "with --dry-run: one course's digest (its learners only)")
     .option('--force', "post even when this week's digest was already posted to the channel")
     .action(
-      async (opts: { dryRun?: boolean; out?: string; from?: string; channel?: string; force?: boolean }) => {
+      async (opts: {
+        dryRun?: boolean;
+        out?: string;
+        from?: string;
+        channel?: string;
+        course?: string;
+        force?: boolean;
+      }) => {
         const jobsConfig = readJobsConfig(process.env);
         const outDir = opts.from ? resolve(opts.from) : jobsConfig.outDir;
         if (opts.dryRun) {
-          const preview = await runDigestDryRun({ outDir, out: opts.out ? resolve(opts.out) : undefined });
+          const preview = await runDigestDryRun({
+            outDir,
+            out: opts.out ? resolve(opts.out) : undefined,
+            scope: opts.course ? [opts.course] : null,
+          });
           process.stdout.write(`${JSON.stringify(preview.blocks, null, 2)}\n`);
           process.stderr.write(`digest preview files:\n${preview.files.map((f) => `  ${f}`).join('\n')}\n`);
           return;
@@ -207,12 +222,13 @@ function buildProgram(config: Config): Command {
         const channel = opts.channel ?? jobsConfig.digestChannel;
         if (!channel)
           throw new JobsError('BAD_CONFIG', 'no digest channel: pass --channel or set LUMEN_DIGEST_CHANNEL');
-        checkDigestChannel(channel);
+        const scope = digestScopeOf(channel, jobsConfig.access);
         await withJobQueues(jobsConfig, async (queues) => {
           const job = await enqueue(queues, 'weekly-digest', {
             outDir,
             channel,
             force: opts.force ?? false,
+            scope,
           });
           process.stderr.write(`weekly digest queued as job ${job.id}\n`);
           await waitForJob(queues, 'weekly-digest', job.id, {});

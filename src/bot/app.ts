@@ -12,6 +12,7 @@ import { JobWatcher } from './job-watcher.ts';
 import { registerFeedbackActions } from './listeners/actions/feedback.ts';
 import { registerCommands } from './listeners/commands/index.ts';
 import { createSlackPublisher } from './publish.ts';
+import { SlackUsergroupMembers } from './usergroups.ts';
 
 /** How long `stop()` waits for background work started by listeners. */
 const STOP_GRACE_MS = 5000;
@@ -100,12 +101,14 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
   let watcher: JobWatcher | null = null;
   try {
     watcher = await JobWatcher.open(queues);
+    const publisher = createSlackPublisher(botConfig);
     const deps: BotDeps = {
       botConfig,
       jobsConfig,
       queues,
-      publisher: createSlackPublisher(botConfig),
+      publisher,
       watcher,
+      usergroups: new SlackUsergroupMembers(publisher.client, log),
       stopping: stopping.signal,
       log,
       background: new Set(),
@@ -116,7 +119,9 @@ export async function startBot(options: StartBotOptions = {}): Promise<RunningBo
       ? null
       : (started as { address(): AddressInfo | string | null }).address();
     const port = address && typeof address === 'object' ? address.port : null;
-    log(`lumen bot running: ${describeBotConfig(port === null ? botConfig : { ...botConfig, port })}`);
+    log(
+      `lumen bot running: ${describeBotConfig(port === null ? botConfig : { ...botConfig, port }, jobsConfig.access)}`,
+    );
     return {
       app,
       port,

@@ -3,7 +3,7 @@
  * one-line message naming it; the tokens themselves never appear in messages or logs.
  */
 
-import { JobsError } from '../jobs/index.ts';
+import { type AccessConfig, JobsError, type LearnerScope } from '../jobs/index.ts';
 
 export interface BotConfig {
   /** xoxb- token for the Web API. */
@@ -15,8 +15,6 @@ export interface BotConfig {
   /** Web API base URL override (enterprise proxies, local fakes); ends with '/'. */
   readonly apiUrl: string | null;
   readonly port: number;
-  /** Channels where learner-level content may be posted. */
-  readonly staffChannels: ReadonlySet<string>;
   /** Slack user ids allowed to retrain and change the digest. */
   readonly adminUsers: ReadonlySet<string>;
 }
@@ -79,27 +77,35 @@ export function readBotConfig(env: Env = process.env): BotConfig {
     appToken,
     apiUrl: apiUrl(env),
     port: port(env),
-    staffChannels: idList(env, 'LUMEN_STAFF_CHANNELS'),
     adminUsers: idList(env, 'LUMEN_ADMIN_USERS'),
   });
 }
 
 /**
- * The digest names learners, so its channel must be one of LUMEN_STAFF_CHANNELS: checked when the
- * worker starts with a Slack token (the schedule) and when `lumen digest` posts.
+ * The digest names learners, so it goes to a staff channel only: a programme channel
+ * (LUMEN_STAFF_CHANNELS) gets the programme digest (scope null), a course channel (LUMEN_CONFIG)
+ * that course's. Checked when the worker starts with a Slack token (the schedule) and when
+ * `lumen digest` posts.
  */
-export function checkDigestChannel(channel: string, env: Env = process.env): void {
-  const staff = idList(env, 'LUMEN_STAFF_CHANNELS');
-  if (staff.has(channel)) return;
+export function digestScopeOf(channel: string, access: AccessConfig): LearnerScope {
+  if (access.programme.channels.has(channel)) return null;
+  const course = access.courseOfChannel.get(channel);
+  if (course !== undefined) return [course];
+  const staff = access.programme.channels;
   const listed = staff.size ? [...staff].join(', ') : 'unset';
   throw new BotConfigError(
-    `LUMEN_DIGEST_CHANNEL=${channel} is not one of LUMEN_STAFF_CHANNELS (${listed}): the digest names learners, so it goes to a staff channel only`,
+    `LUMEN_DIGEST_CHANNEL=${channel} is not one of LUMEN_STAFF_CHANNELS (${listed}) nor a course channel of LUMEN_CONFIG: the digest names learners, so it goes to a staff channel only`,
   );
 }
 
 /** What may be logged about the configuration: modes and lists, never a secret. */
-export function describeBotConfig(config: BotConfig): string {
+export function describeBotConfig(config: BotConfig, access: AccessConfig): string {
   const mode = config.appToken ? 'Socket Mode' : `HTTP on port ${config.port} at /slack/events`;
   const api = config.apiUrl ? `, Web API at ${config.apiUrl}` : '';
-  return `${mode}${api}; ${config.staffChannels.size} staff channel(s), ${config.adminUsers.size} admin(s)`;
+  const { programme, courses } = access;
+  const staff = `${programme.users.size} staff user(s), ${programme.usergroups.size} staff group(s), ${programme.channels.size} staff channel(s)`;
+  const perCourse = courses.size
+    ? `, ${courses.size} course(s) with their own staff (${access.configPath})`
+    : '';
+  return `${mode}${api}; ${staff}${perCourse}, ${config.adminUsers.size} admin(s)`;
 }

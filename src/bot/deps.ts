@@ -2,6 +2,7 @@
 import type { JobQueues, JobsConfig } from '../jobs/index.ts';
 import type { BotConfig } from './config.ts';
 import type { JobWatcher } from './job-watcher.ts';
+import type { UsergroupMembers } from './privacy.ts';
 import type { SlackPublisher } from './publish.ts';
 
 export type BotLog = (line: string) => void;
@@ -12,6 +13,8 @@ export interface BotDeps {
   readonly queues: JobQueues;
   readonly publisher: SlackPublisher;
   readonly watcher: JobWatcher;
+  /** Slack user-group memberships, for staff named by group. */
+  readonly usergroups: UsergroupMembers;
   /** Aborted when the bot stops: background watches then end quietly instead of reporting failures. */
   readonly stopping: AbortSignal;
   readonly log: BotLog;

@@ -3,8 +3,8 @@ export { type RunningBot, type StartBotOptions, startBot } from './app.ts';
 export {
   type BotConfig,
   BotConfigError,
-  checkDigestChannel,
   describeBotConfig,
+  digestScopeOf,
   readBotConfig,
 } from './config.ts';
 export { createSlackPublisher, SlackPublisher, slackPublisherFromEnv } from './publish.ts';

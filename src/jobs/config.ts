@@ -3,6 +3,7 @@
  * holds the analytics settings; this holds only what the queue and the worker need).
  */
 import { resolve } from 'node:path';
+import { type AccessConfig, readAccessConfig } from './access-config.ts';
 import { JobsError } from './jobs-error.ts';
 
 export interface JobsConfig {
@@ -30,6 +31,8 @@ export interface JobsConfig {
   readonly modelMaxAgeDays: number;
   /** Quiet weeks (no data newer than the previous digest): skip the digest instead of a one-line post. */
   readonly digestSkipEmpty: boolean;
+  /** Who may see which learners, and each course's channels (LUMEN_STAFF_*, LUMEN_CONFIG). */
+  readonly access: AccessConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -114,5 +117,6 @@ export function readJobsConfig(env: Env = process.env): JobsConfig {
     outDir: resolve(text(env, 'LUMEN_OUT_DIR') ?? 'out'),
     modelMaxAgeDays: positiveInt(env, 'LUMEN_MODEL_MAX_AGE_DAYS', 30),
     digestSkipEmpty: flag(env, 'LUMEN_DIGEST_SKIP_EMPTY', false),
+    access: readAccessConfig(env),
   });
 }

@@ -29,6 +29,13 @@ export function queueOf(name: JobName): typeof COMPUTE_QUEUE | typeof PUBLISH_QU
 
 export type RunTrigger = 'cli' | 'slack' | 'schedule' | 'test';
 
+/**
+ * Which learners a job that shows learner rows may show: those enrolled in at least one of these
+ * courses, or every learner (null: programme staff, the CLI). Required on every such job, so a
+ * producer that forgets it fails the type check rather than showing everyone.
+ */
+export type LearnerScope = readonly string[] | null;
+
 /** Where a job reads the export and writes outputs, and how long it may work. */
 interface Paths {
   readonly dataDir: string;
@@ -93,6 +100,8 @@ export interface LearnerProfileData {
    * only its hash goes into Redis; the worker hashes the export's emails and compares.
    */
   readonly emailSha256?: string | null;
+  /** A learner outside this scope is answered like one the export does not know. */
+  readonly scope: LearnerScope;
 }
 
 /** Ids and numbers only: the learner's name stays in the output files. */
@@ -134,6 +143,8 @@ export interface PostAtRiskData {
   readonly courseId?: string | null;
   /** Also upload the full at-risk list as a CSV file (the bot asks for it). */
   readonly attachCsv?: boolean;
+  /** Only learners the requester may see (the list, the CSV and the counts). */
+  readonly scope: LearnerScope;
 }
 
 export interface PostResult {
@@ -168,6 +179,8 @@ export interface WeeklyDigestData {
   readonly preview?: boolean;
   /** Learners listed with buttons (default 10, at most 20). */
   readonly top?: number;
+  /** The learners this digest covers: null for the programme digest, [course] for a course's. */
+  readonly scope: LearnerScope;
 }
 
 export interface RecordFeedbackData {
@@ -177,10 +190,14 @@ export interface RecordFeedbackData {
   readonly slackUserId: string;
   readonly verdict: 'correct' | 'wrong' | 'contacted' | 'snoozed' | 'not-at-risk';
   readonly modelVersion?: string | null;
+  /** The clicker's scope: feedback on a learner outside it is not recorded. */
+  readonly scope: LearnerScope;
 }
 
 export interface RecordFeedbackResult {
-  readonly path: string;
+  /** The feedback log written; null when the feedback was refused. */
+  readonly path: string | null;
+  readonly recorded: boolean;
 }
 
 export interface JobDataMap {

@@ -9,6 +9,7 @@ import {
   type JobName,
   type JobProgressReport,
   type JobResultMap,
+  type LearnerScope,
   queueOf,
   type RunTrigger,
 } from './contracts.ts';
@@ -161,13 +162,16 @@ async function enqueueFlow<C extends JobName, P extends JobName>(
 export async function enqueueRefreshThenPost(
   queues: JobQueues,
   request: RefreshRequest,
-  post: { channel: string; limit?: number },
+  post: { channel: string; limit?: number; scope: LearnerScope },
 ): Promise<{ refresh: EnqueuedJob; post: EnqueuedJob }> {
   const data = refreshData(queues, request);
   const flow = await enqueueFlow(
     queues,
     { name: 'refresh', data },
-    { name: 'post-at-risk', data: { outDir: data.outDir, channel: post.channel, limit: post.limit } },
+    {
+      name: 'post-at-risk',
+      data: { outDir: data.outDir, channel: post.channel, limit: post.limit, scope: post.scope },
+    },
   );
   return { refresh: flow.child, post: flow.parent };
 }

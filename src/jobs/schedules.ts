@@ -18,23 +18,54 @@ function at(ms: number | undefined | null): string | null {
   return ms ? new Date(ms).toISOString() : null;
 }
 
+/** The scheduler of one course's digest (LUMEN_CONFIG): one per course, keyed by course id. */
+export function courseDigestScheduler(courseId: string): string {
+  return `${DIGEST_SCHEDULER}:course:${courseId}`;
+}
+
 export async function upsertSchedules(
   queues: JobQueues,
   jobsConfig: JobsConfig = queues.jobsConfig,
 ): Promise<ScheduleTimes> {
+  const every = { pattern: jobsConfig.digestCron, tz: jobsConfig.tz };
   if (jobsConfig.digestChannel) {
+    // The programme digest: every learner, to the programme's digest channel.
     const digest: JobDataMap['weekly-digest'] = {
       outDir: jobsConfig.outDir,
       channel: jobsConfig.digestChannel,
+      scope: null,
     };
-    await queues.publish.upsertJobScheduler(
-      DIGEST_SCHEDULER,
-      { pattern: jobsConfig.digestCron, tz: jobsConfig.tz },
-      { name: 'weekly-digest', data: digest, opts: DEFAULT_JOB_OPTIONS },
-    );
+    await queues.publish.upsertJobScheduler(DIGEST_SCHEDULER, every, {
+      name: 'weekly-digest',
+      data: digest,
+      opts: DEFAULT_JOB_OPTIONS,
+    });
   } else {
     // No digest channel (LUMEN_DIGEST_CHANNEL unset since the last start): no digest schedule.
     await queues.publish.removeJobScheduler(DIGEST_SCHEDULER);
+  }
+  // Each course with a digest channel gets its own digest of its own learners, at the same time.
+  const wanted = new Set<string>();
+  for (const course of jobsConfig.access.courses.values()) {
+    if (course.digestChannel === null) continue;
+    const id = courseDigestScheduler(course.courseId);
+    wanted.add(id);
+    const digest: JobDataMap['weekly-digest'] = {
+      outDir: jobsConfig.outDir,
+      channel: course.digestChannel,
+      scope: [course.courseId],
+    };
+    await queues.publish.upsertJobScheduler(id, every, {
+      name: 'weekly-digest',
+      data: digest,
+      opts: DEFAULT_JOB_OPTIONS,
+    });
+  }
+  // Courses removed from the file (or their digest turned off) since the last start.
+  for (const scheduler of await queues.publish.getJobSchedulers(0, -1)) {
+    const id = scheduler.key;
+    if (id.startsWith(`${DIGEST_SCHEDULER}:course:`) && !wanted.has(id))
+      await queues.publish.removeJobScheduler(id);
   }
   if (jobsConfig.refreshCron) {
     const refresh: JobDataMap['refresh'] = {

@@ -115,6 +115,8 @@ const { child, ready } = startBotProcess({
   SLACK_API_URL: fake.apiUrl,
   PORT: '0',
   LUMEN_STAFF_CHANNELS: STAFF,
+  // Every bench requester (U0, U1, ...) is staff, as in a real staff channel.
+  LUMEN_STAFF_USERS: Array.from({ length: CONCURRENT }, (_, i) => `U${i}`).join(','),
   LUMEN_ADMIN_USERS: '',
   REDIS_URL,
   LUMEN_QUEUE_PREFIX: prefix,

@@ -30,13 +30,14 @@ const jobsConfig = readJobsConfig({
   LUMEN_QUEUE_PREFIX: prefix,
   LUMEN_OUT_DIR: outDir,
   LUMEN_DATA_DIR: outDir,
+  LUMEN_STAFF_CHANNELS: STAFF,
+  LUMEN_STAFF_USERS: 'UBENCH',
 });
 const botConfig = readBotConfig({
   SLACK_BOT_TOKEN: 'xoxb-bench',
   SLACK_SIGNING_SECRET: SECRET,
   SLACK_API_URL: fake.apiUrl,
   PORT: '0',
-  LUMEN_STAFF_CHANNELS: STAFF,
 });
 const worker = await startWorker(readConfig({}), jobsConfig, createSlackPublisher(botConfig), {
   log: () => {},

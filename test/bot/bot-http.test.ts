@@ -56,13 +56,16 @@ beforeAll(async () => {
   fake = await startFakeSlack();
   const paths = await publishedRun();
   ({ plainName, atRiskNow, emailLearner } = paths);
-  jobsConfig = testJobsConfig(prefix, paths);
+  // MEMBER and ADMIN are programme staff; access for others is tested in bot-access.test.ts.
+  jobsConfig = testJobsConfig(prefix, paths, {
+    LUMEN_STAFF_CHANNELS: STAFF,
+    LUMEN_STAFF_USERS: `${MEMBER} ${ADMIN}`,
+  });
   botConfig = readBotConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: fake.apiUrl,
     PORT: '0',
-    LUMEN_STAFF_CHANNELS: STAFF,
     LUMEN_ADMIN_USERS: ADMIN,
   });
   worker = await startTestWorker(botConfig, jobsConfig);

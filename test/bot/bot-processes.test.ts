@@ -141,6 +141,7 @@ function processEnv(paths: { dataDir: string; outDir: string }): Record<string, 
     SLACK_API_URL: fake.apiUrl,
     PORT: String(port),
     LUMEN_STAFF_CHANNELS: `${STAFF},${RETRY}`,
+    LUMEN_STAFF_USERS: `${MEMBER},${ADMIN}`,
     // The worker refuses to schedule the digest into a channel that is not a staff channel.
     LUMEN_DIGEST_CHANNEL: STAFF,
     LUMEN_ADMIN_USERS: ADMIN,

@@ -83,12 +83,14 @@ beforeAll(async () => {
   socket = await startFakeSocketMode();
   fake.setSocketModeUrl(socket.url);
   run = await publishedRun();
-  jobsConfig = testJobsConfig(prefix, run);
+  jobsConfig = testJobsConfig(prefix, run, {
+    LUMEN_STAFF_CHANNELS: STAFF,
+    LUMEN_STAFF_USERS: `${MEMBER} ${ADMIN}`,
+  });
   botConfig = readBotConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_APP_TOKEN: APP_TOKEN,
     SLACK_API_URL: fake.apiUrl,
-    LUMEN_STAFF_CHANNELS: STAFF,
     LUMEN_ADMIN_USERS: ADMIN,
   });
   worker = await startTestWorker(botConfig, jobsConfig);

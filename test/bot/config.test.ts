@@ -1,20 +1,16 @@
 /** Bot settings: read once, defaults, one-line errors naming the missing token, no secret in descriptions. */
 import { describe, expect, test } from 'vitest';
-import {
-  BotConfigError,
-  checkDigestChannel,
-  describeBotConfig,
-  readBotConfig,
-} from '../../src/bot/config.ts';
+import { BotConfigError, describeBotConfig, digestScopeOf, readBotConfig } from '../../src/bot/config.ts';
 import { SlackPublisher, slackPublisherFromEnv } from '../../src/bot/publish.ts';
+import { readAccessConfig } from '../../src/jobs/access-config.ts';
 import { JobsError } from '../../src/jobs/jobs-error.ts';
 import { runCli } from '../helpers/cli.ts';
 
 describe('readBotConfig', () => {
-  test('defaults: HTTP on 3000, no staff channels or admins', () => {
+  test('defaults: HTTP on 3000, no admins', () => {
     const config = readBotConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's3cret' });
     expect(config).toMatchObject({ port: 3000, appToken: null, apiUrl: null });
-    expect(config.staffChannels.size).toBe(0);
+    expect(config.adminUsers.size).toBe(0);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -27,11 +23,11 @@ describe('readBotConfig', () => {
       LUMEN_ADMIN_USERS: 'U1',
       PORT: '8080',
     });
-    expect([...config.staffChannels]).toEqual(['C1', 'C2']);
     expect(config.adminUsers.has('U1')).toBe(true);
     expect(config.apiUrl).toBe('http://127.0.0.1:9/api/');
     expect(config.port).toBe(8080);
-    expect(describeBotConfig(config)).toMatch(/^Socket Mode/);
+    const access = readAccessConfig({ LUMEN_STAFF_CHANNELS: 'C1, C2' });
+    expect(describeBotConfig(config, access)).toMatch(/^Socket Mode.*2 staff channel\(s\)/);
   });
 
   test('a missing token stops the bot with one line naming it', () => {
@@ -57,7 +53,7 @@ describe('readBotConfig', () => {
       SLACK_BOT_TOKEN: 'xoxb-secret-token',
       SLACK_SIGNING_SECRET: 'signing-secret',
     });
-    const text = describeBotConfig(config);
+    const text = describeBotConfig(config, readAccessConfig({}));
     expect(text).toContain('HTTP on port 3000');
     expect(text).not.toMatch(/xoxb-secret-token|signing-secret/);
   });
@@ -65,11 +61,13 @@ describe('readBotConfig', () => {
 
 describe('the digest channel', () => {
   test('must be one of the staff channels: the digest names learners', () => {
-    expect(() => checkDigestChannel('C2', { LUMEN_STAFF_CHANNELS: 'C1 C2' })).not.toThrow();
-    expect(() => checkDigestChannel('learning-analytics', { LUMEN_STAFF_CHANNELS: 'C1' })).toThrow(
-      /^LUMEN_DIGEST_CHANNEL=learning-analytics is not one of LUMEN_STAFF_CHANNELS \(C1\): the digest names learners/,
+    expect(digestScopeOf('C2', readAccessConfig({ LUMEN_STAFF_CHANNELS: 'C1 C2' }))).toBeNull();
+    expect(() =>
+      digestScopeOf('learning-analytics', readAccessConfig({ LUMEN_STAFF_CHANNELS: 'C1' })),
+    ).toThrow(
+      /^LUMEN_DIGEST_CHANNEL=learning-analytics is not one of LUMEN_STAFF_CHANNELS \(C1\) nor a course channel of LUMEN_CONFIG: the digest names learners/,
     );
-    expect(() => checkDigestChannel('C1', {})).toThrow(/LUMEN_STAFF_CHANNELS \(unset\)/);
+    expect(() => digestScopeOf('C1', readAccessConfig({}))).toThrow(/LUMEN_STAFF_CHANNELS \(unset\)/);
   });
 
   test('lumen worker with a Slack token and a non-staff digest channel stops with one line, exit 2', async () => {

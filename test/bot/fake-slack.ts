@@ -37,6 +37,8 @@ export interface FakeSlack {
   releaseHeld(): void;
   /** conversations.history answers with this Slack error (e.g. missing_scope); null: normally. */
   setHistoryError(error: string | null): void;
+  /** usergroups.users.list answers these members for `usergroup` (others: no_such_subteam). */
+  setUsergroup(usergroup: string, users: readonly string[]): void;
   /** Resolves when `predicate` holds for some recorded call, or rejects after `timeoutMs`. */
   waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   close(): Promise<void>;
@@ -78,6 +80,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const holds = new Set<string>();
   const held: (() => void)[] = [];
   let historyError: string | null = null;
+  const usergroups = new Map<string, readonly string[]>();
   let lastTs = 0;
   let socketModeUrl: string | null = null;
   let base = '';
@@ -115,6 +118,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
             ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
           }));
         return { ok: true, messages, has_more: false };
+      }
+      case 'usergroups.users.list': {
+        const users = usergroups.get(String(params.usergroup));
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
       }
       case 'chat.update':
         return { ok: true, channel: params.channel, ts: `${Date.now() / 1000}` };
@@ -194,6 +201,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     setHistoryError(error) {
       historyError = error;
+    },
+    setUsergroup(usergroup, users) {
+      usergroups.set(usergroup, users);
     },
     waitFor(predicate, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { runAnalysis } from '../../src/analytics/analysis.ts';
 import { generateLmsData } from '../../src/analytics/generate.ts';
 import { type JobsConfig, readJobsConfig } from '../../src/jobs/config.ts';
-import type { JobContext } from '../../src/jobs/contracts.ts';
+import type { JobContext, WeeklyDigestData } from '../../src/jobs/contracts.ts';
 import { buildDigestContent } from '../../src/jobs/digest/content.ts';
 import { runDigestDryRun } from '../../src/jobs/digest/dry-run.ts';
 import { isoWeek } from '../../src/jobs/digest/iso-week.ts';
@@ -62,8 +62,9 @@ function atRiskIds(run: { runId: string }): Set<string> {
 }
 
 let jobCounter = 0;
+/** A programme digest (scope null) unless the data names a scope. */
 function digestJob(
-  data: JobContext<'weekly-digest'>['data'],
+  data: Omit<JobContext<'weekly-digest'>['data'], 'scope'> & Partial<Pick<WeeklyDigestData, 'scope'>>,
   at: string,
   id = `digest-${++jobCounter}`,
   attemptsMade = 0,
@@ -71,7 +72,7 @@ function digestJob(
   return {
     id,
     name: 'weekly-digest',
-    data,
+    data: { scope: null, ...data },
     timestamp: Date.parse(at),
     dueAt: Date.parse(at),
     attemptsMade,
@@ -429,7 +430,7 @@ describe('through the queue', () => {
     const retried = await enqueue(
       queues,
       'weekly-digest',
-      { outDir, channel: 'C-retry' },
+      { outDir, channel: 'C-retry', scope: null },
       { attempts: 4, backoffMs: 100 },
     );
     await waitForJob(queues, 'weekly-digest', retried.id, { timeoutMs: 30_000 });
@@ -440,7 +441,7 @@ describe('through the queue', () => {
 
     const jobs = await Promise.all(
       [1, 2, 3, 4].map(() =>
-        enqueue(queues, 'weekly-digest', { outDir, channel: 'C-race' }, { attempts: 2 }),
+        enqueue(queues, 'weekly-digest', { outDir, channel: 'C-race', scope: null }, { attempts: 2 }),
       ),
     );
     const results = await Promise.all(
@@ -516,7 +517,7 @@ describe('a worker killed while posting the digest', () => {
     const queues = await JobQueues.open(killConfig);
     opened.push(queues);
     const hung = seen(hang === 'after-post' ? 'posted' : 'posting');
-    const job = await enqueue(queues, 'weekly-digest', { outDir, channel }, { attempts: 3 });
+    const job = await enqueue(queues, 'weekly-digest', { outDir, channel, scope: null }, { attempts: 3 });
     await hung;
     proc.kill('SIGKILL');
     await new Promise((resolve) => proc.once('exit', resolve));

@@ -72,7 +72,7 @@ describe('publishing jobs', () => {
     const job = await enqueue(
       queues,
       'post-at-risk',
-      { outDir, channel: 'C-risk' },
+      { outDir, channel: 'C-risk', scope: null },
       { attempts: 3, backoffMs: 200 },
     );
     const result = await waitForJob(queues, 'post-at-risk', job.id, { timeoutMs: 20_000 });
@@ -101,7 +101,7 @@ describe('publishing jobs', () => {
       { reliable: false, gateReasons: ['Only 4 dropped learners (need 10).'] },
       null,
     );
-    const job = await enqueue(queues, 'post-at-risk', { outDir, channel: 'C-risk' });
+    const job = await enqueue(queues, 'post-at-risk', { outDir, channel: 'C-risk', scope: null });
     const result = await waitForJob(queues, 'post-at-risk', job.id, { timeoutMs: 20_000 });
     expect(result).toMatchObject({ posted: 'reason', count: 0 });
     expect(publisher.messages.at(-1)?.text).toMatch(/not reliable enough.*Only 4 dropped learners/);
@@ -136,7 +136,7 @@ describe('publishing jobs', () => {
 
   test('weekly-digest summarises the latest run and record-feedback appends a line', async () => {
     const outDir = outWithLatest({ reliable: true, gateReasons: [] }, PREDICTIONS);
-    const digest = await enqueue(queues, 'weekly-digest', { outDir, channel: 'C-digest' });
+    const digest = await enqueue(queues, 'weekly-digest', { outDir, channel: 'C-digest', scope: null });
     await waitForJob(queues, 'weekly-digest', digest.id, { timeoutMs: 20_000 });
     // This hand-made run has no run_summary.json or feature tables: the digest says what is missing
     // (the full digest is tested on generated data in digest.test.ts).
@@ -148,17 +148,53 @@ describe('publishing jobs', () => {
       slackUserId: 'W1',
       verdict: 'contacted',
       modelVersion: 'v1',
+      scope: null,
     });
     const { path } = await waitForJob(queues, 'record-feedback', feedback.id, { timeoutMs: 20_000 });
-    expect(JSON.parse(readFileSync(path, 'utf8').trim())).toMatchObject({
+    expect(path).not.toBeNull();
+    const logged = () => readFileSync(path ?? '', 'utf8');
+    expect(JSON.parse(logged().trim())).toMatchObject({ learnerId: 'U7', verdict: 'contacted' });
+
+    // Course staff: feedback on a learner of another course is refused and writes nothing; on one
+    // of their own course's learners it is recorded.
+    const before = logged();
+    const outside = await enqueue(queues, 'record-feedback', {
+      outDir,
       learnerId: 'U7',
-      verdict: 'contacted',
+      slackUserId: 'W2',
+      verdict: 'snoozed',
+      scope: ['C2'],
+    });
+    expect(await waitForJob(queues, 'record-feedback', outside.id, { timeoutMs: 20_000 })).toEqual({
+      path: null,
+      recorded: false,
+    });
+    expect(logged()).toBe(before);
+    const inside = await enqueue(queues, 'record-feedback', {
+      outDir,
+      learnerId: 'U8',
+      slackUserId: 'W2',
+      verdict: 'snoozed',
+      scope: ['C2', 'C1'],
+    });
+    expect(await waitForJob(queues, 'record-feedback', inside.id, { timeoutMs: 20_000 })).toMatchObject({
+      recorded: true,
+    });
+    expect(JSON.parse(logged().trim().split('\n').at(-1) ?? '{}')).toMatchObject({
+      learnerId: 'U8',
+      slackUserId: 'W2',
+      verdict: 'snoozed',
     });
   });
 
   test('learner-profile (sandboxed) returns ids and a path; the answer is a file in OUT', async () => {
     const outDir = outWithLatest({ reliable: true, gateReasons: [] }, PREDICTIONS);
-    const job = await enqueue(queues, 'learner-profile', { outDir, learnerId: 'U7', timeoutMs: 20_000 });
+    const job = await enqueue(queues, 'learner-profile', {
+      outDir,
+      learnerId: 'U7',
+      timeoutMs: 20_000,
+      scope: null,
+    });
     const receipt = await waitForJob(queues, 'learner-profile', job.id, { timeoutMs: 20_000 });
     expect(Object.keys(receipt).sort()).toEqual(['answerPath', 'byEmail', 'found', 'learnerId']);
     expect(receipt).toMatchObject({ learnerId: 'U7', found: true, byEmail: false });
@@ -200,7 +236,12 @@ describe('publishing jobs', () => {
     utimesSync(join(answers, 'orphan.json'), twoHoursAgo, twoHoursAgo);
     utimesSync(join(answers, 'fresh.json'), aMinuteAgo, aMinuteAgo);
 
-    const job = await enqueue(queues, 'learner-profile', { outDir, learnerId: 'U8', timeoutMs: 20_000 });
+    const job = await enqueue(queues, 'learner-profile', {
+      outDir,
+      learnerId: 'U8',
+      timeoutMs: 20_000,
+      scope: null,
+    });
     const receipt = await waitForJob(queues, 'learner-profile', job.id, { timeoutMs: 20_000 });
     // The latest run (r1) keeps its chart, used for the answer; r0's chart and the orphan are gone.
     expect(readdirSync(charts)).toEqual(['r1-U8.png']);

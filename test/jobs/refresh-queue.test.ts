@@ -173,7 +173,11 @@ describe('refresh through the queue', () => {
   });
 
   test('a refresh-then-post flow posts the new list; when the refresh fails it posts the reason', async () => {
-    const good = await enqueueRefreshThenPost(queues, { trigger: 'slack' }, { channel: 'C-flow', limit: 3 });
+    const good = await enqueueRefreshThenPost(
+      queues,
+      { trigger: 'slack' },
+      { channel: 'C-flow', limit: 3, scope: null },
+    );
     const posted = await waitForJob(queues, 'post-at-risk', good.post.id, { timeoutMs: 45_000 });
     expect(posted).toMatchObject({ channel: 'C-flow', posted: 'list', count: 3 });
     const refresh = await queues.compute.getJob(good.refresh.id);
@@ -187,7 +191,7 @@ describe('refresh through the queue', () => {
     const bad = await enqueueRefreshThenPost(
       queues,
       { trigger: 'slack', dataDir: badDir },
-      { channel: 'C-flow' },
+      { channel: 'C-flow', scope: null },
     );
     const reason = await waitForJob(queues, 'post-at-risk', bad.post.id, { timeoutMs: 45_000 });
     expect(reason).toMatchObject({ posted: 'reason', count: 0 });

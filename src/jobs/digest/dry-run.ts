@@ -6,6 +6,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readJobsConfig } from '../config.ts';
+import type { LearnerScope } from '../contracts.ts';
 import type { SlackBlock } from '../publisher.ts';
 import { planDigest } from './plan.ts';
 
@@ -19,6 +20,8 @@ export interface DigestDryRunOptions {
   /** Default: LUMEN_MODEL_MAX_AGE_DAYS from the environment (30). */
   readonly modelMaxAgeDays?: number;
   readonly now?: Date;
+  /** A course's digest (its learners only); default null: the programme digest. */
+  readonly scope?: LearnerScope;
 }
 
 export interface DigestDryRun {
@@ -33,6 +36,7 @@ export async function runDigestDryRun(options: DigestDryRunOptions): Promise<Dig
   const out = resolve(options.out ?? join(outDir, 'digest-dry-run'));
   const plan = planDigest({
     outDir,
+    scope: options.scope ?? null,
     last: null,
     now: options.now ?? new Date(),
     modelMaxAgeDays: options.modelMaxAgeDays ?? readJobsConfig(process.env).modelMaxAgeDays,

@@ -1,6 +1,8 @@
 /** What this week's digest is: the full digest, or the one line of a quiet week. File reads only. */
+import type { LearnerScope } from '../contracts.ts';
 import { latestFeedback } from '../feedback-log.ts';
 import { latestFolderOrFail } from '../latest-outputs.ts';
+import { rowsInScope } from '../learner-scope.ts';
 import { buildDigestContent, type DigestContent, quietWeekText } from './content.ts';
 import type { LastDigest } from './once.ts';
 import { baselineRunFolder, type RunOutputs, readRunOutputs } from './run-outputs.ts';
@@ -11,6 +13,8 @@ export type DigestPlan =
 
 export interface PlanOptions {
   readonly outDir: string;
+  /** The learners this digest covers (null: every learner; a course digest: that course's). */
+  readonly scope: LearnerScope;
   /** The channel's previous digest (Redis); null: compare with the previous run folder, if any. */
   readonly last: LastDigest | null;
   readonly now: Date;
@@ -18,24 +22,41 @@ export interface PlanOptions {
   readonly modelMaxAgeDays: number;
 }
 
-function tryRead(runDir: string | null): RunOutputs | null {
+function tryRead(runDir: string | null, scope: LearnerScope): RunOutputs | null {
   if (!runDir) return null;
   try {
-    return readRunOutputs(runDir);
+    return scopedOutputs(readRunOutputs(runDir), scope);
   } catch {
     return null;
   }
 }
 
+/**
+ * A run's rows narrowed to the learners of `scope`: predictions and outcomes by their `courses`
+ * cell, weekly features by the learners those outcomes name. KPIs, the split and the list of a
+ * course digest are then that course's. The charts stay programme-wide aggregates.
+ */
+export function scopedOutputs(outputs: RunOutputs, scope: LearnerScope): RunOutputs {
+  if (scope === null) return outputs;
+  const outcomes = rowsInScope(outputs.outcomes, scope);
+  const ids = new Set(outcomes.map((row) => row.user_id));
+  return {
+    ...outputs,
+    outcomes,
+    predictions: outputs.predictions === null ? null : rowsInScope(outputs.predictions, scope),
+    weekly: outputs.weekly.filter((row) => ids.has(row.user_id)),
+  };
+}
+
 export function planDigest(options: PlanOptions): DigestPlan {
   const { outDir, last, now } = options;
   const runDir = latestFolderOrFail(outDir);
-  const current = readRunOutputs(runDir);
+  const current = scopedOutputs(readRunOutputs(runDir), options.scope);
   const asOf = current.summary.asOf;
   if (last && asOf <= last.asOf) {
     return { kind: 'quiet', runDir, since: last.asOf, text: quietWeekText(last.asOf) };
   }
-  const previous = tryRead(baselineRunFolder(outDir, asOf, last?.asOf ?? null));
+  const previous = tryRead(baselineRunFolder(outDir, asOf, last?.asOf ?? null), options.scope);
   const content = buildDigestContent({
     current,
     previous,

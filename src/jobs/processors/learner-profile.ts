@@ -23,6 +23,7 @@ import { runAnalysis } from '../../analytics/analysis.ts';
 import type { JobContext, LearnerProfileReceipt, LearnerProfileResult } from '../contracts.ts';
 import { JobsError } from '../jobs-error.ts';
 import { latestFolderOrFail, readPredictions } from '../latest-outputs.ts';
+import { coursesOf, inScope } from '../learner-scope.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 
 /**
@@ -153,10 +154,10 @@ async function renderProfileChart(
   }
 }
 
-function outcomeOf(runDir: string, learnerId: string): string | null {
+function outcomeRowOf(runDir: string, learnerId: string): Record<string, string> | null {
   const path = join(runDir, 'learner_outcomes.csv');
   if (!existsSync(path)) return null;
-  return readCsv(path).find((r) => r.user_id === learnerId)?.outcome ?? null;
+  return readCsv(path).find((r) => r.user_id === learnerId) ?? null;
 }
 
 async function progress(job: JobContext<'learner-profile'>, stage: string, percent: number): Promise<void> {
@@ -172,9 +173,14 @@ export async function processLearnerProfile(
   const runDir = latestFolderOrFail(outDir);
   pruneLearnerFiles(outDir, runDir);
   const byEmail = typeof emailSha256 === 'string' && emailSha256 !== '';
-  const learnerId = byEmail ? (userIdByEmailHash(runDir, emailSha256) ?? '') : job.data.learnerId;
-  const row = learnerId ? readPredictions(runDir)?.find((r) => r.user_id === learnerId) : undefined;
-  const outcome = learnerId ? outcomeOf(runDir, learnerId) : null;
+  const asked = byEmail ? (userIdByEmailHash(runDir, emailSha256) ?? '') : job.data.learnerId;
+  const found = asked ? readPredictions(runDir)?.find((r) => r.user_id === asked) : undefined;
+  const outcomeRow = asked ? outcomeRowOf(runDir, asked) : null;
+  // A learner outside the requester's courses is answered exactly like one the export does not know.
+  const visible = inScope(coursesOf(found?.courses ?? outcomeRow?.courses), job.data.scope);
+  const learnerId = visible || !byEmail ? asked : '';
+  const row = visible ? found : undefined;
+  const outcome = visible ? (outcomeRow?.outcome ?? null) : null;
   const known = row !== undefined || outcome !== null;
   let chartPath = known ? profileChart(runDir, learnerId) : null;
   if (known && chartPath === null) {

@@ -10,6 +10,7 @@ import type { RunSummary } from '../../analytics/analysis.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
 import { isSnoozed, latestFeedback } from '../feedback-log.ts';
 import { latestFolderOrFail, type PredictionRow, readModelCard, readPredictions } from '../latest-outputs.ts';
+import { coursesOf, rowsInScope } from '../learner-scope.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 import type { SlackBlock } from '../publisher.ts';
 import { runsDir } from '../runs/run-folders.ts';
@@ -22,7 +23,7 @@ export const MAX_LISTED = 20;
 
 function inCourse(row: PredictionRow, courseId: string | null | undefined): boolean {
   if (!courseId) return true;
-  return (row.courses ?? '').split(/[;,\s]+/).includes(courseId);
+  return coursesOf(row.courses).includes(courseId);
 }
 
 function bandCounts(rows: PredictionRow[]): string {
@@ -120,7 +121,8 @@ export async function processPostAtRisk(
   const allBands = summary?.bands ? summaryBandCounts(summary.bands) : bandCounts(rows);
   // Aggregates over all learners (the course filter narrows the list, not the run's totals).
   const totals = `${change} · ${allBands}${courseId ? ' (all courses)' : ''}`;
-  const scope = rows.filter((r) => inCourse(r, courseId));
+  // Only the learners the requester may see, then the course asked for.
+  const scope = rowsInScope(rows, job.data.scope).filter((r) => inCourse(r, courseId));
   // Feedback from the buttons: snoozed learners stay out of the list until the snooze ends.
   const feedback = latestFeedback(outDir);
   const now = new Date();

@@ -96,6 +96,7 @@ export async function processWeeklyDigest(
     try {
       plan = planDigest({
         outDir,
+        scope: job.data.scope,
         last: job.data.preview ? null : last,
         now: new Date(),
         modelMaxAgeDays: jobsConfig.modelMaxAgeDays,

@@ -1,19 +1,36 @@
 /**
  * The feedback buttons on an at-risk row (Contacted / Snooze 2 weeks / Not at risk): acknowledged at
  * once, recorded durably by the record-feedback job (who, when, learner, what), and shown on the
- * message under that learner's buttons.
+ * message under that learner's buttons. Only staff who may see the learner act: anyone else's click
+ * is logged (who, when; no learner data), answered with an ephemeral note, and changes nothing.
  */
 import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { enqueue, FEEDBACK_ACTIONS, type FeedbackVerdict, type SlackBlock } from '../../../jobs/index.ts';
 import { blocksWithFeedback, feedbackNote } from '../../blocks/feedback.ts';
 import { asKnownBlocks } from '../../blocks/message.ts';
 import type { BotDeps } from '../../deps.ts';
+import { staffScopeOf } from '../../privacy.ts';
 
 const VERDICT_OF_ACTION = new Map<string, FeedbackVerdict>(
   (Object.entries(FEEDBACK_ACTIONS) as [FeedbackVerdict, string][]).map(([verdict, id]) => [id, verdict]),
 );
 
 const LEARNER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+/** How long a course staff member's click waits for the worker's check before giving up. */
+const FEEDBACK_CHECK_MS = 30_000;
+
+export const NOT_STAFF_FEEDBACK_TEXT =
+  'Only programme staff can give feedback on learners, so nothing was recorded. Ask a Lumen admin if you should be on the staff list.';
+export const OUTSIDE_SCOPE_FEEDBACK_TEXT =
+  'That learner is not in one of your courses, so nothing was recorded.';
+
+/** An ephemeral line to whoever clicked (response_url of the click); a failure is only logged by the caller. */
+async function tellClicker(
+  respond: SlackActionMiddlewareArgs<BlockAction<ButtonAction>>['respond'],
+  text: string,
+): Promise<void> {
+  await respond({ response_type: 'ephemeral', replace_original: false, text });
+}
 
 export async function handleFeedbackClick(
   {
@@ -21,6 +38,7 @@ export async function handleFeedbackClick(
     action,
     body,
     client,
+    respond,
   }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & {
     client: App['client'];
   },
@@ -34,7 +52,13 @@ export async function handleFeedbackClick(
       deps.log(`ignored feedback click ${action.action_id} from ${body.user.id}: bad learner id`);
       return;
     }
-    await enqueue(
+    const who = await staffScopeOf(deps, body.user.id);
+    if (!who.staff) {
+      deps.log(`ignored feedback click from ${body.user.id} at ${new Date().toISOString()}: not staff`);
+      await tellClicker(respond, NOT_STAFF_FEEDBACK_TEXT);
+      return;
+    }
+    const job = await enqueue(
       deps.queues,
       'record-feedback',
       {
@@ -42,10 +66,20 @@ export async function handleFeedbackClick(
         learnerId,
         slackUserId: body.user.id,
         verdict,
+        scope: who.scope,
       },
       // A redelivered click (same user, learner and click time) is recorded once.
       { dedupeKey: `${body.user.id}-${learnerId}-${action.action_ts}`, dedupeWindowMs: 10 * 60 * 1000 },
     );
+    // Course staff: the worker checks the learner is one of theirs before the message shows it.
+    if (who.scope !== null) {
+      const result = await deps.watcher.waitFor('record-feedback', job.id, FEEDBACK_CHECK_MS);
+      if (!result.recorded) {
+        deps.log(`ignored feedback click from ${body.user.id}: learner outside their courses`);
+        await tellClicker(respond, OUTSIDE_SCOPE_FEEDBACK_TEXT);
+        return;
+      }
+    }
     const channel = body.channel?.id;
     const ts = body.message?.ts;
     const blocks = body.message?.blocks as SlackBlock[] | undefined;

@@ -1,9 +1,11 @@
 /**
  * `/lumen at-risk [course_id] [top N]`: enqueues the list (with buttons and the CSV) and the
- * risk-distribution chart for the worker to post. The list names learners, so outside a staff
- * channel it goes to the requester's DM and the channel gets a note.
+ * risk-distribution chart for the worker to post. The list names learners: staff only, limited to
+ * the courses they (and the channel's audience) may see; in a course channel it means that course;
+ * elsewhere it goes to the requester's DM (see privacy.ts).
  */
 import { enqueue } from '../../../jobs/index.ts';
+import { plainMessage } from '../../blocks/message.ts';
 import {
   badArgumentMessage,
   doneMessage,
@@ -60,7 +62,17 @@ export const handleAtRisk: CommandHandler = async (request, deps) => {
       await reply(request, badArgumentMessage(parsed, '/lumen at-risk C101 top 5'));
       return;
     }
-    const destination = await learnerLevelDestination(deps, command.channel_id, command.user_id);
+    const destination = await learnerLevelDestination(
+      deps,
+      command.channel_id,
+      command.user_id,
+      parsed.courseId,
+    );
+    if (!destination.allowed) {
+      deps.log(`/lumen at-risk refused for ${command.user_id}: not staff for what was asked`);
+      await reply(request, plainMessage(destination.reason));
+      return;
+    }
     const { outDir } = deps.jobsConfig;
     const list = await enqueue(
       deps.queues,
@@ -69,8 +81,9 @@ export const handleAtRisk: CommandHandler = async (request, deps) => {
         outDir,
         channel: destination.channel,
         limit: parsed.top,
-        courseId: parsed.courseId,
+        courseId: destination.courseId,
         attachCsv: true,
+        scope: destination.scope,
       },
       oncePerRequest(request),
     );

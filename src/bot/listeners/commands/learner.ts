@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { enqueue, type LearnerProfileResult } from '../../../jobs/index.ts';
 import { learnerProfileMessage } from '../../blocks/learner-profile.ts';
+import { plainMessage } from '../../blocks/message.ts';
 import {
   badArgumentMessage,
   doneMessage,
@@ -51,6 +52,11 @@ export const handleLearner: CommandHandler = async (request, deps) => {
       return;
     }
     const destination = await learnerLevelDestination(deps, command.channel_id, command.user_id);
+    if (!destination.allowed) {
+      deps.log(`/lumen learner refused for ${command.user_id}: not staff`);
+      await reply(request, plainMessage(destination.reason));
+      return;
+    }
     const job = await enqueue(
       deps.queues,
       'learner-profile',
@@ -58,6 +64,7 @@ export const handleLearner: CommandHandler = async (request, deps) => {
         outDir: deps.jobsConfig.outDir,
         learnerId,
         timeoutMs: deps.jobsConfig.jobTimeoutMs,
+        scope: destination.scope,
         ...(byEmail ? { emailSha256: emailSha256(word) } : {}),
       },
       oncePerRequest(request),
