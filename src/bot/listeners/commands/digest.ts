@@ -1,6 +1,6 @@
 /** `/lumen digest`: the worker posts a preview of the weekly digest to the requester's DM only. */
 import { enqueue } from '../../../jobs/index.ts';
-import { plainMessage } from '../../blocks/message.ts';
+import { plainMessage } from '../../../slack/index.ts';
 import { failureMessage, workingMessage } from '../../blocks/notices.ts';
 import { type CommandHandler, oncePerRequest, reply, reportFailure } from './command-request.ts';
 
