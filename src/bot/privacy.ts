@@ -83,9 +83,10 @@ export async function learnerLevelDestination(
     : channelCourse !== null
       ? [channelCourse]
       : undefined;
+  // Programme staff (scope null) fit a course channel only through the course they asked for.
   const fitsChannel =
-    audience !== undefined &&
-    (audience === null || (scope !== null && scope.every((course) => audience.includes(course))));
+    audience === null ||
+    (audience !== undefined && scope?.every((course) => audience.includes(course)) === true);
   if (fitsChannel) return { allowed: true, channel: channelId, viaDm: false, scope, courseId: asked };
   return { allowed: true, channel: await deps.publisher.openDm(userId), viaDm: true, scope, courseId: asked };
 }

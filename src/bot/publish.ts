@@ -11,9 +11,8 @@ import {
   type PostedCheck,
   type PostOptions,
   type Publisher,
-  type SlackBlock,
 } from '../jobs/index.ts';
-import { asKnownBlocks } from './blocks/message.ts';
+import { type KnownBlock, withinLimits } from '../slack/index.ts';
 import { apiUrl, type BotConfig } from './config.ts';
 
 /** A few quick retries inside one job attempt; BullMQ's backoff covers longer outages. */
@@ -44,14 +43,14 @@ export class SlackPublisher implements Publisher {
 
   async postMessage(
     channel: string,
-    blocks: SlackBlock[],
+    blocks: KnownBlock[],
     text: string,
     options: PostOptions = {},
   ): Promise<void> {
     // text is the notification / screen-reader fallback; Slack caps it at 40k characters.
     await this.client.chat.postMessage({
       channel,
-      blocks: asKnownBlocks(blocks),
+      blocks: withinLimits(blocks),
       text: text.slice(0, 3000),
       unfurl_links: false,
       ...(options.metadata

@@ -37,18 +37,10 @@ export {
   type PostedCheck,
   type PostOptions,
   type Publisher,
-  type SlackBlock,
 } from './publisher.ts';
 export { type QueueStatus, queueStatus, readQueueStatus } from './queue-status.ts';
 export { latestRunFolder } from './runs/run-folders.ts';
 export { RunHistory, readHistoryFile, writeHistoryFile } from './runs/run-history.ts';
 export type { RunRecord } from './runs/run-record.ts';
 export { upsertSchedules } from './schedules.ts';
-export {
-  escapeMrkdwn,
-  FEEDBACK_ACTIONS,
-  FEEDBACK_LABELS,
-  type FeedbackVerdict,
-  feedbackButtons,
-} from './slack-text.ts';
 export { formatQueueStatus } from './status-text.ts';

@@ -3,22 +3,25 @@
  * train` (the worker, after the retrain). Aggregates only.
  */
 import type { ModelCard } from '../analytics/model/card.ts';
-import type { SlackBlock } from './publisher.ts';
-import { escapeMrkdwn } from './slack-text.ts';
+import {
+  context,
+  escapeMrkdwn,
+  header,
+  message,
+  plainMessage,
+  type SlackMessage,
+  section,
+} from '../slack/index.ts';
 
 function fixed(value: number | null | undefined, digits = 3): string {
   return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }
 
-export interface ModelCardText {
-  readonly text: string;
-  readonly blocks: SlackBlock[];
-}
+export type ModelCardText = SlackMessage;
 
 export function modelCardMessage(card: ModelCard | null): ModelCardText {
   if (!card) {
-    const text = 'There is no model yet: no refresh has finished. Ask an admin for `/lumen train`.';
-    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+    return plainMessage('There is no model yet: no refresh has finished. Ask an admin for `/lumen train`.');
   }
   const gate = card.reliable
     ? ':white_check_mark: passed its quality gate'
@@ -37,12 +40,8 @@ export function modelCardMessage(card: ModelCard | null): ModelCardText {
     `*Metrics* ${metrics}`,
     gate,
   ];
-  return {
-    text: `Model ${card.modelVersion ?? 'none'}: ${card.reliable ? 'reliable' : 'not reliable'}, data as of ${card.dataAsOf}`,
-    blocks: [
-      { type: 'header', text: { type: 'plain_text', text: 'Completion-risk model' } },
-      { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
-      ...(training ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: training }] }] : []),
-    ],
-  };
+  return message(
+    `Model ${card.modelVersion ?? 'none'}: ${card.reliable ? 'reliable' : 'not reliable'}, data as of ${card.dataAsOf}`,
+    [header('Completion-risk model'), section(lines.join('\n')), ...(training ? [context(training)] : [])],
+  );
 }

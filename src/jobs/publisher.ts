@@ -2,9 +2,7 @@
  * What publishing processors need from Slack. The bot implements it with the Slack Web API; tests
  * use an in-memory fake. Errors it throws (Slack 5xx/429) are retried with backoff by BullMQ.
  */
-
-/** A Slack Block Kit block; kept loose on purpose so this module does not depend on Slack's types. */
-export type SlackBlock = Record<string, unknown>;
+import type { KnownBlock } from '../slack/index.ts';
 
 /**
  * Slack message metadata (event type + flat payload) carried by a post, so the post can be found
@@ -33,7 +31,7 @@ export interface PostOptions {
 export type PostedCheck = { readonly found: boolean } | { readonly unknown: string };
 
 export interface Publisher {
-  postMessage(channel: string, blocks: SlackBlock[], text: string, options?: PostOptions): Promise<void>;
+  postMessage(channel: string, blocks: KnownBlock[], text: string, options?: PostOptions): Promise<void>;
   /**
    * Whether a message with this metadata (same event type, every payload field equal) was posted
    * to `channel` at or after `sinceMs`; `unknown` (with the reason) when the channel's history cannot

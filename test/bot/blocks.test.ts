@@ -1,25 +1,14 @@
-/** The Block Kit builders and argument parsing, without Slack. */
+/** The bot's messages and argument parsing, without Slack (the Block Kit builders: test/slack). */
 import { describe, expect, test } from 'vitest';
 import type { ModelCard } from '../../src/analytics/model/card.ts';
 import { chartCaption, chartCatalogMessage, EDA_CHART_IDS } from '../../src/bot/blocks/chart-catalog.ts';
-import { blocksWithFeedback, feedbackNote } from '../../src/bot/blocks/feedback.ts';
 import { learnerProfileMessage } from '../../src/bot/blocks/learner-profile.ts';
-import { SECTION_TEXT_LIMIT, section } from '../../src/bot/blocks/message.ts';
 import { adminOnlyMessage, failureMessage, workingMessage } from '../../src/bot/blocks/notices.ts';
 import { statusMessage } from '../../src/bot/blocks/status.ts';
 import { usageMessage } from '../../src/bot/blocks/usage.ts';
 import { parseAtRiskArgs } from '../../src/bot/listeners/commands/at-risk.ts';
 import { emailSha256, unwrapMailto } from '../../src/bot/listeners/commands/learner.ts';
 import { modelCardMessage } from '../../src/jobs/model-card-text.ts';
-import { escapeMrkdwn, feedbackButtons } from '../../src/jobs/slack-text.ts';
-
-describe('mrkdwn escaping', () => {
-  test('escapes & < > so broadcasts and links in CSV text ping nobody', () => {
-    expect(escapeMrkdwn('<!channel> & <@U1> <https://x|y>')).toBe(
-      '&lt;!channel&gt; &amp; &lt;@U1&gt; &lt;https://x|y&gt;',
-    );
-  });
-});
 
 describe('usage and catalogue', () => {
   test('usage lists every subcommand and escapes what the user typed', () => {
@@ -92,7 +81,7 @@ describe('model card, status, learner', () => {
   });
 });
 
-describe('notes and limits', () => {
+describe('notes', () => {
   test('working note carries the job id and, outside staff channels, the DM note', () => {
     expect(workingMessage('the at-risk list', 'post-at-risk-1').text).toContain('`post-at-risk-1`');
     expect(workingMessage('the at-risk list', 'j', true).text).toContain('direct message');
@@ -104,28 +93,6 @@ describe('notes and limits', () => {
     expect(failureMessage('refresh', error).text).toBe(
       ':x: I could not refresh: lms_users.csv line 12: bad date',
     );
-  });
-
-  test('section text is cut below Slack limit', () => {
-    const block = section('x'.repeat(5000)) as { text: { text: string } };
-    expect(block.text.text.length).toBeLessThanOrEqual(SECTION_TEXT_LIMIT);
-  });
-});
-
-describe('feedback buttons', () => {
-  test('three buttons carrying the learner id only; a click adds one note under that learner', () => {
-    const buttons = feedbackButtons('U7');
-    expect(JSON.stringify(buttons)).toContain('"value":"U7"');
-    expect((buttons.elements as unknown[]).length).toBe(3);
-    const blocks = [{ type: 'section' }, buttons, feedbackButtons('U8')];
-    const note = feedbackNote('snoozed', 'W1', new Date('2026-06-28T10:15:00Z'));
-    expect(note).toBe(':memo: Snooze 2 weeks - <@W1>, 2026-06-28 10:15 UTC');
-    const once = blocksWithFeedback(blocks, 'U7', note);
-    expect(once).toHaveLength(4);
-    expect(once[2]).toMatchObject({ type: 'context', block_id: 'lumen-feedback-note:U7' });
-    const twice = blocksWithFeedback(once, 'U7', feedbackNote('contacted', 'W2', new Date()));
-    expect(twice).toHaveLength(4);
-    expect(JSON.stringify(twice)).not.toContain('Snooze 2 weeks -');
   });
 });
 

@@ -18,7 +18,7 @@ import { NOT_STAFF_TEXT } from '../../src/bot/privacy.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
 import type { RunningWorker } from '../../src/jobs/job-worker.ts';
 import { coursesOf } from '../../src/jobs/learner-scope.ts';
-import { FEEDBACK_ACTIONS } from '../../src/jobs/slack-text.ts';
+import { FEEDBACK_ACTIONS } from '../../src/slack/index.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { deleteKeys, testJobsConfig, uniquePrefix } from '../jobs/redis-kit.ts';
 import { type FakeSlack, type RecordedCall, startFakeSlack, textOf } from './fake-slack.ts';

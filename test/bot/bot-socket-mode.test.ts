@@ -12,7 +12,7 @@ import { type RunningBot, startBot } from '../../src/bot/app.ts';
 import { type BotConfig, readBotConfig } from '../../src/bot/config.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
 import type { RunningWorker } from '../../src/jobs/job-worker.ts';
-import { FEEDBACK_ACTIONS } from '../../src/jobs/slack-text.ts';
+import { FEEDBACK_ACTIONS } from '../../src/slack/index.ts';
 import { removeTempDirs } from '../helpers/fs.ts';
 import { deleteKeys, testJobsConfig, uniquePrefix } from '../jobs/redis-kit.ts';
 import { type FakeSlack, startFakeSlack, textOf } from './fake-slack.ts';

@@ -13,8 +13,8 @@ import {
   type PostedCheck,
   type PostOptions,
   type Publisher,
-  type SlackBlock,
 } from '../../src/jobs/publisher.ts';
+import type { KnownBlock } from '../../src/slack/index.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -86,7 +86,7 @@ export function testJobsConfig(
 
 export interface PostedMessage {
   readonly channel: string;
-  readonly blocks: SlackBlock[];
+  readonly blocks: KnownBlock[];
   readonly text: string;
   readonly metadata?: MessageMetadata;
   readonly at: number;
@@ -119,7 +119,7 @@ export class FakePublisher implements Publisher {
 
   async postMessage(
     channel: string,
-    blocks: SlackBlock[],
+    blocks: KnownBlock[],
     text: string,
     options: PostOptions = {},
   ): Promise<void> {

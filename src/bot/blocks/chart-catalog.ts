@@ -1,7 +1,6 @@
 /** `/lumen eda`: the chart catalogue, also the answer to any name that is not a chart id. */
 import { CHART_CATALOG } from '../../analytics/charts/catalog.ts';
-import { escapeMrkdwn } from '../../jobs/index.ts';
-import { type SlackMessage, section } from './message.ts';
+import { escapeMrkdwn, type SlackMessage, section } from '../../slack/index.ts';
 
 /** The learner-profile chart is one learner's data: it comes through `/lumen learner`, not `eda`. */
 export const EDA_CHART_IDS: readonly string[] = CHART_CATALOG.map((c) => c.id).filter(

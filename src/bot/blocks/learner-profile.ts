@@ -4,8 +4,14 @@
  * escaped for mrkdwn; an email the requester typed is never echoed into a posted message.
  */
 import type { LearnerProfileResult } from '../../jobs/index.ts';
-import { escapeMrkdwn } from '../../jobs/index.ts';
-import { context, header, plainMessage, type SlackMessage, section } from './message.ts';
+import {
+  context,
+  escapeMrkdwn,
+  header,
+  plainMessage,
+  type SlackMessage,
+  section,
+} from '../../slack/index.ts';
 
 export function learnerProfileMessage(profile: LearnerProfileResult): SlackMessage {
   const id = escapeMrkdwn(profile.learnerId);

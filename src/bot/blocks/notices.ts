@@ -1,6 +1,5 @@
 /** Short notes the bot sends right after acknowledging: working, sent to your DM, refusals, failures. */
-import { escapeMrkdwn } from '../../jobs/index.ts';
-import { plainMessage, type SlackMessage } from './message.ts';
+import { escapeMrkdwn, plainMessage, type SlackMessage } from '../../slack/index.ts';
 
 /** The immediate answer with the job id; `viaDm` adds why the answer will arrive in the DM. */
 export function workingMessage(what: string, jobId: string, viaDm = false): SlackMessage {

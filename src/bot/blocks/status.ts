@@ -1,5 +1,5 @@
 /** `/lumen status`: the queue status text of `lumen status`, plus the data as-of date. */
-import { type SlackMessage, section } from './message.ts';
+import { type SlackMessage, section } from '../../slack/index.ts';
 
 export function statusMessage(statusText: string, dataAsOf: string | null): SlackMessage {
   const asOf = `Data as of ${dataAsOf ?? 'unknown (no successful refresh yet)'}`;

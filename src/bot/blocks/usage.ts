@@ -1,6 +1,5 @@
 /** `/lumen help` and the answer to any unknown subcommand. */
-import { escapeMrkdwn } from '../../jobs/index.ts';
-import { context, type SlackMessage, section } from './message.ts';
+import { context, escapeMrkdwn, type SlackMessage, section } from '../../slack/index.ts';
 
 const COMMANDS: readonly [string, string][] = [
   ['/lumen at-risk [course_id] [top N]', 'learners most at risk of not completing (default top 10)'],

@@ -6,9 +6,17 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { spreadsheetSafe } from '../../analytics/prediction-csv.ts';
+import {
+  atRiskLearnerBlocks,
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  type KnownBlock,
+  section,
+  withinLimits,
+} from '../../slack/index.ts';
 import { isSnoozed, type LatestFeedback } from '../feedback-log.ts';
-import type { SlackBlock } from '../publisher.ts';
-import { atRiskLearnerBlocks, escapeMrkdwn } from '../slack-text.ts';
 import { addDays, isoWeek, mondayOf } from './iso-week.ts';
 import type { CsvRow, RunOutputs } from './run-outputs.ts';
 
@@ -61,7 +69,7 @@ export interface DigestContent {
   readonly asOf: string;
   /** ISO week of the as-of date, e.g. 2026-W26. */
   readonly asOfWeek: string;
-  readonly blocks: SlackBlock[];
+  readonly blocks: KnownBlock[];
   readonly text: string;
   readonly kpis: Kpis;
   readonly split: AtRiskSplit;
@@ -231,18 +239,15 @@ export function buildDigestContent(input: DigestInput): DigestContent {
     `• Completion rate: ${arrow(kpis.completionRate, kpis.previousCompletionRate, 1, '%', ' pp')}`,
   ].join('\n');
 
-  const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: `Weekly learning digest - ${asOfWeek}` } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `Data as of ${escapeMrkdwn(asOf)}` }] },
-    { type: 'section', text: { type: 'mrkdwn', text: kpiText } },
+  const blocks: KnownBlock[] = [
+    header(`Weekly learning digest - ${asOfWeek}`),
+    context(`Data as of ${escapeMrkdwn(asOf)}`),
+    section(kpiText),
   ];
 
   if (current.predictions === null) {
     const reasons = current.card?.gateReasons.join(' ') || 'no at-risk list was produced';
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: `*No at-risk list this week:* ${escapeMrkdwn(reasons)}` },
-    });
+    blocks.push(section(`*No at-risk list this week:* ${escapeMrkdwn(reasons)}`));
   } else {
     const splitText = [
       `*At risk: ${flagged.length}* of ${current.predictions.length} open learners`,
@@ -251,13 +256,9 @@ export function buildDigestContent(input: DigestInput): DigestContent {
       `• Recovered since last week: ${split.recovered}${split.left ? ` (and ${split.left} no longer open)` : ''}`,
       ...(split.hasBaseline ? [] : ['_No previous digest to compare with: everyone counts as new._']),
     ].join('\n');
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: splitText } });
+    blocks.push(section(splitText));
     if (shown.length) {
-      blocks.push({ type: 'divider' });
-      blocks.push({
-        type: 'section',
-        text: { type: 'mrkdwn', text: `*Top ${shown.length} at risk*` },
-      });
+      blocks.push(divider(), section(`*Top ${shown.length} at risk*`));
       blocks.push(...atRiskLearnerBlocks(shown, feedback));
     }
     const more = listed.length - shown.length;
@@ -265,17 +266,12 @@ export function buildDigestContent(input: DigestInput): DigestContent {
       ...(more > 0 ? [`${more} more in the CSV`] : []),
       ...(snoozed > 0 ? [`${snoozed} snoozed not shown`] : []),
     ];
-    if (notes.length)
-      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: notes.join(' · ') }] });
+    if (notes.length) blocks.push(context(notes.join(' · ')));
   }
-  blocks.push({ type: 'divider' });
-  blocks.push({
-    type: 'context',
-    elements: [
-      { type: 'mrkdwn', text: modelHealthLine(current, now, input.modelMaxAgeDays) },
-      { type: 'mrkdwn', text: dataQualityLine(current) },
-    ],
-  });
+  blocks.push(
+    divider(),
+    context(modelHealthLine(current, now, input.modelMaxAgeDays), dataQualityLine(current)),
+  );
 
   const charts: DigestContent['charts'] = [];
   if (current.charts.weeklyEngagement)
@@ -295,7 +291,7 @@ export function buildDigestContent(input: DigestInput): DigestContent {
   return {
     asOf,
     asOfWeek,
-    blocks,
+    blocks: withinLimits(blocks),
     text,
     kpis,
     split,

@@ -5,9 +5,9 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { type KnownBlock, section } from '../../slack/index.ts';
 import { readJobsConfig } from '../config.ts';
 import type { LearnerScope } from '../contracts.ts';
-import type { SlackBlock } from '../publisher.ts';
 import { planDigest } from './plan.ts';
 
 export interface DigestDryRunOptions {
@@ -25,7 +25,7 @@ export interface DigestDryRunOptions {
 }
 
 export interface DigestDryRun {
-  readonly blocks: SlackBlock[];
+  readonly blocks: KnownBlock[];
   readonly text: string;
   /** Absolute paths written: digest.json, the charts, the CSV. */
   readonly files: string[];
@@ -44,11 +44,11 @@ export async function runDigestDryRun(options: DigestDryRunOptions): Promise<Dig
   });
   mkdirSync(out, { recursive: true });
   const files: string[] = [];
-  let blocks: SlackBlock[];
+  let blocks: KnownBlock[];
   let text: string;
   if (plan.kind === 'quiet') {
     text = plan.text;
-    blocks = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+    blocks = [section(text)];
   } else {
     const { content } = plan;
     blocks = content.blocks;

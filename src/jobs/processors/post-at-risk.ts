@@ -7,15 +7,22 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { RunSummary } from '../../analytics/analysis.ts';
+import {
+  atRiskLearnerBlocks,
+  context as contextLine,
+  escapeMrkdwn,
+  header as headerBlock,
+  type KnownBlock,
+  section,
+  withinLimits,
+} from '../../slack/index.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
 import { isSnoozed, latestFeedback } from '../feedback-log.ts';
 import { latestFolderOrFail, type PredictionRow, readModelCard, readPredictions } from '../latest-outputs.ts';
 import { coursesOf, rowsInScope } from '../learner-scope.ts';
 import type { ProcessorContext } from '../processor-context.ts';
-import type { SlackBlock } from '../publisher.ts';
 import { runsDir } from '../runs/run-folders.ts';
 import { readHistoryFile } from '../runs/run-history.ts';
-import { atRiskLearnerBlocks, escapeMrkdwn } from '../slack-text.ts';
 import { requirePublisher } from './require-publisher.ts';
 
 /** Each listed learner takes two blocks (text + buttons); Slack allows 50 blocks per message. */
@@ -100,7 +107,7 @@ export async function processPostAtRisk(
   const failures = (await job.childFailures?.()) ?? [];
   if (failures.length > 0) {
     const text = `The refresh failed, so there is no new at-risk list: ${escapeMrkdwn(failures.join('; '))}`;
-    await publisher.postMessage(channel, [{ type: 'section', text: { type: 'mrkdwn', text } }], text);
+    await publisher.postMessage(channel, [section(text)], text);
     return { channel, posted: 'reason', count: 0 };
   }
   await stage(job, 'reading the latest scores and the previous run', 20);
@@ -111,7 +118,7 @@ export async function processPostAtRisk(
   if (!card?.reliable || rows === null) {
     const reasons = card?.gateReasons.length ? card.gateReasons.join(' ') : 'no at-risk list was produced';
     const text = `No at-risk list this time: the completion model is not reliable enough. ${escapeMrkdwn(reasons)}`;
-    await publisher.postMessage(channel, [{ type: 'section', text: { type: 'mrkdwn', text } }], text);
+    await publisher.postMessage(channel, [section(text)], text);
     return { channel, posted: 'reason', count: 0 };
   }
 
@@ -135,28 +142,16 @@ export async function processPostAtRisk(
     const hidden = snoozed > 0 ? ` (${snoozed} snoozed not shown)` : '';
     const text = `No learner${where} is at risk as of ${asOf}${hidden} (model ${card.modelVersion}).`;
     await stage(job, 'posting the list', 70);
-    await publisher.postMessage(
-      channel,
-      [
-        { type: 'section', text: { type: 'mrkdwn', text } },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: totals }] },
-      ],
-      text,
-    );
+    await publisher.postMessage(channel, [section(text), contextLine(totals)], text);
     return { channel, posted: 'list', count: 0, summary: totals };
   }
   const shown = atRisk.slice(0, limit);
   const header = `${atRisk.length} of ${scope.length} open learners${where} at risk as of ${asOf}; top ${shown.length}:`;
-  const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: 'Learners at risk' } },
-    { type: 'section', text: { type: 'mrkdwn', text: header } },
-    {
-      type: 'context',
-      elements: [
-        { type: 'mrkdwn', text: courseId ? `${where.trim()}: ${bandCounts(scope)}` : bandCounts(scope) },
-      ],
-    },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: totals }] },
+  const blocks: KnownBlock[] = [
+    headerBlock('Learners at risk'),
+    section(header),
+    contextLine(courseId ? `${where.trim()}: ${bandCounts(scope)}` : bandCounts(scope)),
+    contextLine(totals),
   ];
   blocks.push(...atRiskLearnerBlocks(shown, feedback));
   const more = atRisk.length - shown.length;
@@ -165,9 +160,9 @@ export async function processPostAtRisk(
     ...(more > 0 ? [`and ${more} more - see the CSV`] : []),
     ...(snoozed > 0 ? [`${snoozed} snoozed not shown`] : []),
   ].join(' · ');
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: footer }] });
+  blocks.push(contextLine(footer));
   await stage(job, 'posting the list', 70);
-  await publisher.postMessage(channel, blocks, header);
+  await publisher.postMessage(channel, withinLimits(blocks), header);
   if (job.data.attachCsv) {
     await stage(job, 'uploading the CSV', 85);
     const csv = stringify(atRisk, { header: true, columns: Object.keys(atRisk[0] ?? {}) });

@@ -6,11 +6,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { escapeMrkdwn, section } from '../../slack/index.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
 import { latestFolderOrFail, readModelCard } from '../latest-outputs.ts';
 import { modelCardMessage } from '../model-card-text.ts';
 import type { ProcessorContext } from '../processor-context.ts';
-import { escapeMrkdwn } from '../slack-text.ts';
 import { requirePublisher } from './require-publisher.ts';
 
 const CARD_POSTED = 'model card posted';
@@ -24,7 +24,7 @@ export async function processPostModelCard(
   const failures = (await job.childFailures?.()) ?? [];
   if (failures.length > 0) {
     const text = `Retraining failed, the current model stays in use: ${escapeMrkdwn(failures.join('; '))}`;
-    await publisher.postMessage(channel, [{ type: 'section', text: { type: 'mrkdwn', text } }], text);
+    await publisher.postMessage(channel, [section(text)], text);
     return { channel, posted: 'reason', count: 0 };
   }
   const runDir = latestFolderOrFail(outDir);

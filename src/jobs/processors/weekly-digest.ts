@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import { type KnownBlock, section } from '../../slack/index.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
 import { failedDigestText } from '../digest/content.ts';
 import { dayIn, isoWeek } from '../digest/iso-week.ts';
@@ -19,11 +20,11 @@ import {
 } from '../digest/once.ts';
 import { type DigestPlan, planDigest } from '../digest/plan.ts';
 import type { ProcessorContext } from '../processor-context.ts';
-import type { MessageMetadata, Publisher, SlackBlock } from '../publisher.ts';
+import type { MessageMetadata, Publisher } from '../publisher.ts';
 import { requirePublisher } from './require-publisher.ts';
 
-function line(text: string): SlackBlock[] {
-  return [{ type: 'section', text: { type: 'mrkdwn', text } }];
+function line(text: string): KnownBlock[] {
+  return [section(text)];
 }
 
 function message(error: unknown): string {

@@ -1,13 +1,19 @@
 /**
  * The feedback buttons on an at-risk row (Contacted / Snooze 2 weeks / Not at risk): acknowledged at
  * once, recorded durably by the record-feedback job (who, when, learner, what), and shown on the
- * message under that learner's buttons. Only staff who may see the learner act: anyone else's click
- * is logged (who, when; no learner data), answered with an ephemeral note, and changes nothing.
+ * message as the last line of that learner's section (src/slack/feedback.ts). Only staff who may see
+ * the learner act: anyone else's click is logged (who, when; no learner data), answered with an
+ * ephemeral note, and changes nothing.
  */
 import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { enqueue, FEEDBACK_ACTIONS, type FeedbackVerdict, type SlackBlock } from '../../../jobs/index.ts';
-import { blocksWithFeedback, feedbackNote } from '../../blocks/feedback.ts';
-import { asKnownBlocks } from '../../blocks/message.ts';
+import { enqueue } from '../../../jobs/index.ts';
+import {
+  blocksWithFeedback,
+  FEEDBACK_ACTIONS,
+  type FeedbackVerdict,
+  feedbackNote,
+  receivedBlocks,
+} from '../../../slack/index.ts';
 import type { BotDeps } from '../../deps.ts';
 import { staffScopeOf } from '../../privacy.ts';
 
@@ -82,13 +88,13 @@ export async function handleFeedbackClick(
     }
     const channel = body.channel?.id;
     const ts = body.message?.ts;
-    const blocks = body.message?.blocks as SlackBlock[] | undefined;
+    const blocks = receivedBlocks(body.message?.blocks);
     if (channel && ts && blocks) {
       const updated = blocksWithFeedback(blocks, learnerId, feedbackNote(verdict, body.user.id, new Date()));
       await client.chat.update({
         channel,
         ts,
-        blocks: asKnownBlocks(updated),
+        blocks: updated,
         text: String(body.message?.text ?? 'Learners at risk'),
       });
     }

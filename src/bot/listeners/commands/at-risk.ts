@@ -5,7 +5,7 @@
  * elsewhere it goes to the requester's DM (see privacy.ts).
  */
 import { enqueue } from '../../../jobs/index.ts';
-import { plainMessage } from '../../blocks/message.ts';
+import { plainMessage } from '../../../slack/index.ts';
 import {
   badArgumentMessage,
   doneMessage,

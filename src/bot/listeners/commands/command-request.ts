@@ -1,7 +1,7 @@
 /** The slice of Bolt's slash-command arguments a /lumen subcommand handler uses. */
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { EnqueueOptions, JobName, JobProgressReport, JobResultMap } from '../../../jobs/index.ts';
-import { asKnownBlocks, type SlackMessage } from '../../blocks/message.ts';
+import { type SlackMessage, withinLimits } from '../../../slack/index.ts';
 import { failureMessage } from '../../blocks/notices.ts';
 import { type BotDeps, inBackground } from '../../deps.ts';
 import { JobWatchEnded } from '../../job-watcher.ts';
@@ -25,7 +25,7 @@ export async function reply(
   await request.respond({
     response_type: visibility,
     text: message.text,
-    blocks: asKnownBlocks(message.blocks),
+    blocks: withinLimits(message.blocks),
   });
 }
 
@@ -41,7 +41,7 @@ export async function replaceReply(
     response_type: 'ephemeral',
     replace_original: true,
     text: message.text,
-    blocks: asKnownBlocks(message.blocks),
+    blocks: withinLimits(message.blocks),
   });
 }
 

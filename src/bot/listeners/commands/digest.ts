@@ -3,7 +3,7 @@
  * the learners the requester may see (staff only).
  */
 import { enqueue } from '../../../jobs/index.ts';
-import { plainMessage } from '../../blocks/message.ts';
+import { plainMessage } from '../../../slack/index.ts';
 import { failureMessage, workingMessage } from '../../blocks/notices.ts';
 import { NOT_STAFF_TEXT, staffScopeOf } from '../../privacy.ts';
 import { type CommandHandler, oncePerRequest, reply, reportFailure } from './command-request.ts';

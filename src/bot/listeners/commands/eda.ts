@@ -5,8 +5,8 @@
  */
 import { isChartId } from '../../../analytics/charts/catalog.ts';
 import { enqueue } from '../../../jobs/index.ts';
+import { plainMessage } from '../../../slack/index.ts';
 import { chartCaption, chartCatalogMessage, EDA_CHART_IDS } from '../../blocks/chart-catalog.ts';
-import { plainMessage } from '../../blocks/message.ts';
 import { failureMessage } from '../../blocks/notices.ts';
 import {
   type CommandHandler,

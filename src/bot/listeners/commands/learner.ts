@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { enqueue, type LearnerProfileResult } from '../../../jobs/index.ts';
+import { plainMessage } from '../../../slack/index.ts';
 import { learnerProfileMessage } from '../../blocks/learner-profile.ts';
-import { plainMessage } from '../../blocks/message.ts';
 import {
   badArgumentMessage,
   doneMessage,

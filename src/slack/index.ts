@@ -1,0 +1,35 @@
+/**
+ * Lumen's Slack messages: the one home of Block Kit building, below both the bot (src/bot) and the
+ * job system (src/jobs), which import from here only. Pure: no Slack calls, no Redis, no files.
+ */
+export {
+  atRiskLearnerBlocks,
+  atRiskLearnerLine,
+  LEARNER_LINE_LIMIT,
+  type LearnerFeedback,
+} from './at-risk.ts';
+export {
+  type ButtonSpec,
+  buttons,
+  context,
+  divider,
+  header,
+  type KnownBlock,
+  message,
+  plainMessage,
+  receivedBlocks,
+  type SlackMessage,
+  section,
+  withinLimits,
+} from './blocks.ts';
+export {
+  blocksWithFeedback,
+  FEEDBACK_ACTIONS,
+  FEEDBACK_BLOCK_PREFIX,
+  FEEDBACK_LABELS,
+  type FeedbackVerdict,
+  feedbackButtons,
+  feedbackNote,
+} from './feedback.ts';
+export * from './limits.ts';
+export { cutText, escapeMrkdwn, truncateLines, truncateList } from './text.ts';

@@ -1,0 +1,72 @@
+/**
+ * Text for Slack messages: mrkdwn escaping and the cuts that keep a text within a Block Kit limit
+ * while saying what was left out. Names, courses and drivers come from the LMS export, so they are
+ * escaped before they reach mrkdwn: `<!channel>` in a name must ping nobody.
+ */
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * `text` cut to at most `max` characters, ending in "…" when cut. The cut never leaves half an
+ * escape (`&am`), half a mention or link (`<@U1`), or half a surrogate pair: Slack would show
+ * garbage or, for a link, swallow the rest of the message.
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 1) return '…'.slice(0, Math.max(max, 0));
+  let kept = text.slice(0, max - 1);
+  kept = kept.replace(/&[#a-zA-Z0-9]*$/, '').replace(/<[^>]*$/, '');
+  if (/[\uD800-\uDBFF]$/.test(kept)) kept = kept.slice(0, -1);
+  return `${kept}…`;
+}
+
+function moreLines(n: number): string {
+  return `... and ${n} more line${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * `text` within `max` characters, cut at whole lines with "... and N more lines" at the end; only a
+ * first line that alone is too long is cut inside (see cutText).
+ */
+export function truncateLines(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const lines = text.split('\n');
+  let kept = 0;
+  let used = 0;
+  for (const line of lines) {
+    const next = used + (kept ? 1 : 0) + line.length;
+    const tail = `\n${moreLines(lines.length - kept - 1)}`;
+    if (next + tail.length > max) break;
+    used = next;
+    kept += 1;
+  }
+  if (kept > 0) return `${lines.slice(0, kept).join('\n')}\n${moreLines(lines.length - kept)}`;
+  const rest = lines.length - 1;
+  if (rest === 0) return cutText(text, max);
+  const tail = `\n${moreLines(rest)}`;
+  return `${cutText(lines[0] ?? '', max - tail.length)}${tail}`;
+}
+
+/**
+ * The items joined with `separator`, within `max` characters: as many whole items as fit, then
+ * "... and N more" (a learner's 400 courses read "C1, C2, ... and 380 more", not a blind cut).
+ * Items are taken as they are: escape them first.
+ */
+export function truncateList(items: readonly string[], max: number, separator = ', '): string {
+  const all = items.join(separator);
+  if (all.length <= max) return all;
+  let kept = 0;
+  let used = 0;
+  for (const item of items) {
+    const next = used + (kept ? separator.length : 0) + item.length;
+    const tail = `${separator}... and ${items.length - kept - 1} more`;
+    if (next + tail.length > max) break;
+    used = next;
+    kept += 1;
+  }
+  const tail = `... and ${items.length - kept} more`;
+  return kept ? `${items.slice(0, kept).join(separator)}${separator}${tail}` : cutText(tail, max);
+}
