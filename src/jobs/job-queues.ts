@@ -53,6 +53,23 @@ export class JobQueues {
     return queueOf(name) === COMPUTE_QUEUE ? this.compute : this.publish;
   }
 
+  /** True when Redis answers a PING within `timeoutMs` (the bot's /readyz); never throws. */
+  async reachable(timeoutMs = 1000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const ping = this.redis.ping().then(
+        (reply) => reply === 'PONG',
+        () => false,
+      );
+      return await Promise.race([ping, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.compute.close(), this.publish.close()]);
     if (this.ownsRedis) await this.redis.quit().catch(() => this.redis.disconnect());

@@ -472,17 +472,21 @@ describe('/lumen over signed HTTP with a real worker', () => {
     expect(digest.params.channel).toBe(`D-${ADMIN}`);
   });
 
-  test('a job failure reaches the requester as one sentence with the reason', async () => {
+  test('a job failure reaches the requester as one sentence with an error id; the reason is in the log', async () => {
     // Charts other than risk-distribution were not rendered in this run.
     const response = await slash('eda quiz-scores', PUBLIC);
     const failure = await fake.waitFor(
       (c) =>
         c.method === 'response' && c.params.responseId === response.responseId && textOf(c).includes(':x:'),
     );
-    expect(failure.params.text).toMatch(
-      /^:x: I could not post the quiz-scores chart: chart quiz-scores has not been rendered/,
+    const text = String(failure.params.text);
+    expect(text).toMatch(
+      /^:x: I could not post the quiz-scores chart: something went wrong \(error [0-9a-f]{8}\); staff can find it in the bot's log\.$/,
     );
-    expect(String(failure.params.text)).not.toMatch(/\n\s+at /);
+    expect(text).not.toContain('has not been rendered');
+    const errorId = /\(error ([0-9a-f]{8})\)/.exec(text)?.[1] ?? '';
+    const logged = logLines.find((line) => line.startsWith(`error ${errorId}: `)) ?? '';
+    expect(logged).toMatch(/post-chart \S+ for UMEMBER failed: .*chart quiz-scores has not been rendered/);
   });
 
   test('no secret reached the logs', () => {

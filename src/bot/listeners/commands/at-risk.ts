@@ -4,13 +4,7 @@
  * channel it goes to the requester's DM and the channel gets a note.
  */
 import { enqueue } from '../../../jobs/index.ts';
-import {
-  badArgumentMessage,
-  doneMessage,
-  failureMessage,
-  progressMessage,
-  workingMessage,
-} from '../../blocks/notices.ts';
+import { badArgumentMessage, doneMessage, progressMessage, workingMessage } from '../../blocks/notices.ts';
 import { learnerLevelDestination } from '../../privacy.ts';
 import {
   type CommandHandler,
@@ -108,6 +102,6 @@ export const handleAtRisk: CommandHandler = async (request, deps) => {
     );
     reportJobFailure(request, deps, chart, 'post the risk-distribution chart');
   } catch (error) {
-    await reportFailure(request, deps, 'at-risk', error, failureMessage('queue the at-risk list', error));
+    await reportFailure(request, deps, 'at-risk', error, 'queue the at-risk list');
   }
 };

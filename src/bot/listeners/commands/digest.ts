@@ -1,7 +1,7 @@
 /** `/lumen digest`: the worker posts a preview of the weekly digest to the requester's DM only. */
 import { enqueue } from '../../../jobs/index.ts';
 import { plainMessage } from '../../blocks/message.ts';
-import { failureMessage, workingMessage } from '../../blocks/notices.ts';
+import { workingMessage } from '../../blocks/notices.ts';
 import { type CommandHandler, oncePerRequest, reply, reportFailure } from './command-request.ts';
 
 export const handleDigest: CommandHandler = async (request, deps) => {
@@ -21,6 +21,6 @@ export const handleDigest: CommandHandler = async (request, deps) => {
       plainMessage(`${working}\n:lock: It goes to your direct messages; nobody else sees it.`),
     );
   } catch (error) {
-    await reportFailure(request, deps, 'digest', error, failureMessage('preview the digest', error));
+    await reportFailure(request, deps, 'digest', error, 'preview the digest');
   }
 };

@@ -7,13 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { enqueue, type LearnerProfileResult } from '../../../jobs/index.ts';
 import { learnerProfileMessage } from '../../blocks/learner-profile.ts';
-import {
-  badArgumentMessage,
-  doneMessage,
-  failureMessage,
-  progressMessage,
-  workingMessage,
-} from '../../blocks/notices.ts';
+import { badArgumentMessage, doneMessage, progressMessage, workingMessage } from '../../blocks/notices.ts';
 import { learnerLevelDestination } from '../../privacy.ts';
 import { type CommandHandler, followJob, oncePerRequest, reply, reportFailure } from './command-request.ts';
 
@@ -94,6 +88,6 @@ export const handleLearner: CommandHandler = async (request, deps) => {
       },
     );
   } catch (error) {
-    await reportFailure(request, deps, 'learner', error, failureMessage('look up that learner', error));
+    await reportFailure(request, deps, 'learner', error, 'look up that learner');
   }
 };
