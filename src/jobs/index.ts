@@ -15,6 +15,7 @@ export { JobQueues, withJobQueues } from './job-queues.ts';
 export { closeOnSignals, type RunningWorker, startWorker, type WorkerTuning } from './job-worker.ts';
 export { JobsError, type JobsErrorCode } from './jobs-error.ts';
 export { readModelCard } from './latest-outputs.ts';
+export { emailLookupKey, lookupSecretKey, readLookupSecret } from './lookup-key.ts';
 export { type ModelCardText, modelCardMessage } from './model-card-text.ts';
 export {
   type EnqueuedFlow,

@@ -3,8 +3,8 @@
  * real Redis queue (unique prefix), a real worker posting through the Slack publisher, and a fake
  * Slack Web API recording what arrives where.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningBot, startBot } from '../../src/bot/app.ts';
@@ -39,6 +39,8 @@ let responseCounter = 0;
 let atRiskNow = 0;
 /** An at-risk learner looked up by email; the rendered profile chart in OUT/latest is theirs. */
 let emailLearner = { id: '', email: '' };
+/** The LMS export the published run read (its lms_users.csv is where the worker resolves an email). */
+let dataDir = '';
 
 async function slash(text: string, channelId: string, userId = MEMBER) {
   responseCounter += 1;
@@ -55,7 +57,7 @@ function totalJobs(counts: Record<string, number>): number {
 beforeAll(async () => {
   fake = await startFakeSlack();
   const paths = await publishedRun();
-  ({ plainName, atRiskNow, emailLearner } = paths);
+  ({ plainName, atRiskNow, emailLearner, dataDir } = paths);
   jobsConfig = testJobsConfig(prefix, paths);
   botConfig = readBotConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -407,7 +409,16 @@ describe('/lumen over signed HTTP with a real worker', () => {
     expect(readFileSync(join(jobsConfig.outDir, 'latest', 'charts', 'learner-profile.png'))).toEqual(PNG);
   }, 60_000);
 
-  test('learner by email: only its hash is queued, the worker resolves it, profile and chart are posted', async () => {
+  test('learner by email: only its keyed hash is queued, the worker resolves it (capitalised headers), profile and chart are posted', async () => {
+    // Real exports capitalise and pad header names; the worker compares them as the pipeline does.
+    const usersCsv = join(dataDir, 'lms_users.csv');
+    const [header = '', ...rest] = readFileSync(usersCsv, 'utf8').split('\n');
+    const capitalised = header
+      .split(',')
+      .map((name) => (name.trim() === 'email' ? ' EMAIL ' : name.trim() === 'user_id' ? 'User_ID' : name))
+      .join(',');
+    expect(capitalised).toContain(' EMAIL ');
+    writeFileSync(usersCsv, [capitalised, ...rest].join('\n'));
     const typed = `  ${emailLearner.email.toUpperCase()} `;
     const response = await slash(`learner ${typed}`, STAFF);
     expect(response.status).toBe(200);
@@ -443,8 +454,15 @@ describe('/lumen over signed HTTP with a real worker', () => {
     const jobId = /\(job `([^`]+)`\)/.exec(String(note.params.text))?.[1] ?? '';
     const job = await bot.deps.queues.compute.getJob(jobId);
     expect(job?.data).toMatchObject({ learnerId: '' });
-    const hash = createHash('sha256').update(emailLearner.email.trim().toLowerCase()).digest('hex');
-    expect((job?.data as { emailSha256?: string } | undefined)?.emailSha256).toBe(hash);
+    // The key is HMAC-SHA256 under the secret bot and worker share in Redis, not the bare sha256.
+    const normalised = emailLearner.email.trim().toLowerCase();
+    const secret = (await bot.deps.queues.redis.get(`${prefix}:lookup-secret`)) ?? '';
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    const data = job?.data as { emailKey?: string; emailSha256?: string } | undefined;
+    expect(data?.emailKey).toBe(createHmac('sha256', secret).update(normalised).digest('hex'));
+    expect(data?.emailSha256).toBeUndefined();
+    const bareSha256 = createHash('sha256').update(normalised).digest('hex');
+    expect(JSON.stringify(job?.data)).not.toContain(bareSha256);
     const lower = emailLearner.email.toLowerCase();
     expect(JSON.stringify(job?.data).toLowerCase()).not.toContain(lower);
     expect(JSON.stringify(job?.returnvalue ?? {}).toLowerCase()).not.toContain(lower);

@@ -3,7 +3,6 @@
  * returns ids and numbers; the bot then posts them (and the profile chart when one was rendered)
  * where learner-level content may go.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { enqueue, type LearnerProfileResult } from '../../../jobs/index.ts';
 import { learnerProfileMessage } from '../../blocks/learner-profile.ts';
@@ -14,14 +13,6 @@ import { type CommandHandler, followJob, oncePerRequest, reply, reportFailure } 
 const LEARNER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 /** Loose on purpose: the worker decides whether the export knows it. */
 const EMAIL = /^[^\s@<>]{1,128}@[^\s@<>]{1,253}$/;
-
-/**
- * sha256 (hex) of the lower-cased, trimmed email: an email is learner data, so only the hash goes
- * into the job data (Redis); the worker hashes the export's emails the same way and compares.
- */
-export function emailSha256(email: string): string {
-  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-}
 
 /** Slack sends a typed email as <mailto:a@b.c|a@b.c>: the address is the part after the bar. */
 export function unwrapMailto(word: string): string {
@@ -52,7 +43,8 @@ export const handleLearner: CommandHandler = async (request, deps) => {
         outDir: deps.jobsConfig.outDir,
         learnerId,
         timeoutMs: deps.jobsConfig.jobTimeoutMs,
-        ...(byEmail ? { emailSha256: emailSha256(word) } : {}),
+        // An email is learner data: only its keyed hash (HMAC-SHA256, lookup-key.ts) goes into Redis.
+        ...(byEmail ? { emailKey: await deps.queues.emailLookupKey(word) } : {}),
       },
       oncePerRequest(request),
     );
