@@ -8,7 +8,7 @@ import { runAnalysis } from './analytics/analysis.ts';
 import { generateLmsData } from './analytics/generate.ts';
 import { runFeatures, runValidate } from './analytics/pipeline.ts';
 import { formatQualityReport, parseAsOfArgument } from './analytics/validate.ts';
-import { digestScopeOf, slackPublisherFromEnv, startBot } from './bot/index.ts';
+import { digestScopeOf, keepServingOnErrors, slackPublisherFromEnv, startBot } from './bot/index.ts';
 import { benchStep, runBench } from './cli/bench.ts';
 import { runDemo } from './cli/demo.ts';
 import { progressBar, stageLogger } from './cli/progress.ts';
@@ -177,7 +177,10 @@ function buildProgram(config: Config): Command {
       'run the Slack app (/lumen): HTTP on PORT at /slack/events, or Socket Mode with SLACK_APP_TOKEN',
     )
     .action(async () => {
-      const bot = await startBot();
+      const log = (line: string) => console.error(line);
+      const bot = await startBot({ log });
+      // After the start: a bot that cannot start still fails with one line and exit code.
+      keepServingOnErrors(log);
       const stop = () => {
         void bot.stop().finally(() => process.exit(0));
       };

@@ -1,6 +1,7 @@
 /**
  * Builds the Bolt app: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on PORT at
- * /slack/events with request-signature verification. Listeners only acknowledge and enqueue; the
+ * /slack/events with request-signature verification, a guard against bodies Bolt cannot parse, and
+ * GET /healthz and /readyz (http-receiver.ts). Listeners only acknowledge and enqueue; the
  * worker does the work and posts through the publisher.
  */
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,8 @@ import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { JobQueues, type JobsConfig, readJobsConfig } from '../jobs/index.ts';
 import { type BotConfig, describeBotConfig, readBotConfig } from './config.ts';
 import type { BotDeps, BotLog } from './deps.ts';
+import { logError } from './error-id.ts';
+import { guardedReceiver } from './http-receiver.ts';
 import { JobWatcher } from './job-watcher.ts';
 import { registerFeedbackActions } from './listeners/actions/feedback.ts';
 import { registerCommands } from './listeners/commands/index.ts';
@@ -52,11 +55,19 @@ export function buildApp(deps: BotDeps): BuiltApp {
   const socketMode = botConfig.appToken ? socketModeReceiver(botConfig, botConfig.appToken) : null;
   const app = socketMode
     ? new App({ ...common, receiver: socketMode, socketMode: true })
-    : new App({ ...common, signingSecret: botConfig.signingSecret ?? '', port: botConfig.port });
+    : new App({
+        ...common,
+        receiver: guardedReceiver({
+          signingSecret: botConfig.signingSecret ?? '',
+          port: botConfig.port,
+          log: deps.log,
+          ready: () => deps.queues.reachable(),
+        }),
+      });
   registerCommands(app, deps);
   registerFeedbackActions(app, deps);
   app.error(async (error) => {
-    deps.log(`slack app error: ${error.message}`);
+    logError(deps.log, 'slack app error', error);
   });
   return { app, socketMode };
 }

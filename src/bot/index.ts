@@ -7,4 +7,5 @@ export {
   digestScopeOf,
   readBotConfig,
 } from './config.ts';
+export { keepServingOnErrors } from './process-guard.ts';
 export { createSlackPublisher, SlackPublisher, slackPublisherFromEnv } from './publish.ts';

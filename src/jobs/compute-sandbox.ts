@@ -7,6 +7,7 @@ import type { SandboxedJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { JobContext, JobName, JobResultMap } from './contracts.ts';
 import { dueAt } from './due-at.ts';
+import { readLookupSecret } from './lookup-key.ts';
 import { isJobName, runJob } from './run-job.ts';
 import { RunHistory } from './runs/run-history.ts';
 import { errorCode } from './unrecoverable.ts';
@@ -15,10 +16,14 @@ import { decodeWorkerSettings } from './worker-settings.ts';
 const settings = decodeWorkerSettings(process.env);
 let redis: Redis | null = null;
 
-function history(): RunHistory {
-  // One connection per child, opened on first use; it dies with the child.
+/** One connection per child, opened on first use; it dies with the child. */
+function connection(): Redis {
   redis ??= new Redis(settings.jobsConfig.redisUrl, { maxRetriesPerRequest: 3 });
-  return new RunHistory(redis, settings.jobsConfig.queuePrefix);
+  return redis;
+}
+
+function history(): RunHistory {
+  return new RunHistory(connection(), settings.jobsConfig.queuePrefix);
 }
 
 export default async function processComputeJob(
@@ -45,6 +50,7 @@ export default async function processComputeJob(
       history: history(),
       publisher: null,
       signal,
+      lookupSecret: () => readLookupSecret(connection(), settings.jobsConfig),
     });
   } catch (error) {
     if (errorCode(error) === 'JOB_TIMEOUT') {

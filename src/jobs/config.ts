@@ -33,6 +33,11 @@ export interface JobsConfig {
   readonly digestSkipEmpty: boolean;
   /** Who may see which learners, and each course's channels (LUMEN_STAFF_*, LUMEN_CONFIG). */
   readonly access: AccessConfig;
+  /**
+   * Secret of the email lookup key (HMAC-SHA256, lookup-key.ts); null: a random one kept in Redis
+   * under the queue prefix. Never logged.
+   */
+  readonly lookupSecret: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -103,6 +108,15 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new JobsError('BAD_CONFIG', `${name}=${raw} is not true or false`);
 }
 
+/** At least 16 characters: a short secret would be guessed along with the addresses. */
+function lookupSecret(env: Env): string | null {
+  const raw = text(env, 'LUMEN_LOOKUP_SECRET');
+  if (raw === undefined) return null;
+  if (raw.length < 16)
+    throw new JobsError('BAD_CONFIG', 'LUMEN_LOOKUP_SECRET must be at least 16 characters');
+  return raw;
+}
+
 export function readJobsConfig(env: Env = process.env): JobsConfig {
   return Object.freeze({
     redisUrl: redisUrl(env),
@@ -118,5 +132,6 @@ export function readJobsConfig(env: Env = process.env): JobsConfig {
     modelMaxAgeDays: positiveInt(env, 'LUMEN_MODEL_MAX_AGE_DAYS', 30),
     digestSkipEmpty: flag(env, 'LUMEN_DIGEST_SKIP_EMPTY', false),
     access: readAccessConfig(env),
+    lookupSecret: lookupSecret(env),
   });
 }

@@ -92,14 +92,15 @@ export interface RenderChartResult {
 
 export interface LearnerProfileData {
   readonly outDir: string;
-  /** The user_id to look up; '' when looking up by `emailSha256`. */
+  /** The user_id to look up; '' when looking up by `emailKey`. */
   readonly learnerId: string;
   readonly timeoutMs: number;
   /**
-   * Lookup by email: sha256 (hex) of the lower-cased, trimmed email. An email is learner data, so
-   * only its hash goes into Redis; the worker hashes the export's emails and compares.
+   * Lookup by email: emailLookupKey (HMAC-SHA256 under the lookup secret, hex) of the email. An
+   * email is learner data, so only this keyed hash goes into Redis (a bare sha256 could be reversed
+   * by hashing guessed addresses); the worker keys the export's emails the same way and compares.
    */
-  readonly emailSha256?: string | null;
+  readonly emailKey?: string | null;
   /** A learner outside this scope is answered like one the export does not know. */
   readonly scope: LearnerScope;
 }
@@ -130,7 +131,7 @@ export interface LearnerProfileResult {
   readonly drivers?: string[];
   /** open / completed / dropped, from learner_outcomes.csv. */
   readonly outcome?: string | null;
-  /** True when the learner was looked up by email hash (the id was resolved in the worker). */
+  /** True when the learner was looked up by email key (the id was resolved in the worker). */
   readonly byEmail?: boolean;
 }
 

@@ -18,6 +18,7 @@ export { closeOnSignals, type RunningWorker, startWorker, type WorkerTuning } fr
 export { JobsError, type JobsErrorCode } from './jobs-error.ts';
 export { readModelCard } from './latest-outputs.ts';
 export { coursesOf, describeScope, inScope, rowsInScope } from './learner-scope.ts';
+export { emailLookupKey, lookupSecretKey, readLookupSecret } from './lookup-key.ts';
 export { type ModelCardText, modelCardMessage } from './model-card-text.ts';
 export {
   type EnqueuedFlow,

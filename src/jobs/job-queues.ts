@@ -6,6 +6,7 @@ import { type DefaultJobOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobsConfig } from './config.ts';
 import { COMPUTE_QUEUE, type JobName, PUBLISH_QUEUE, queueOf } from './contracts.ts';
+import { emailLookupKey, readLookupSecret } from './lookup-key.ts';
 import { openProducerConnection } from './redis-connection.ts';
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -51,6 +52,28 @@ export class JobQueues {
 
   queueFor(name: JobName): Queue {
     return queueOf(name) === COMPUTE_QUEUE ? this.compute : this.publish;
+  }
+
+  /** The email lookup key of `email` (lookup-key.ts), with the secret the worker uses too. */
+  async emailLookupKey(email: string): Promise<string> {
+    return emailLookupKey(await readLookupSecret(this.redis, this.jobsConfig), email);
+  }
+
+  /** True when Redis answers a PING within `timeoutMs` (the bot's /readyz); never throws. */
+  async reachable(timeoutMs = 1000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const ping = this.redis.ping().then(
+        (reply) => reply === 'PONG',
+        () => false,
+      );
+      return await Promise.race([ping, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {

@@ -12,4 +12,6 @@ export interface ProcessorContext {
   readonly publisher: Publisher | null;
   /** Aborted when the job times out or is cancelled: a run must then not switch OUT/latest. */
   readonly signal: AbortSignal;
+  /** The email lookup secret (lookup-key.ts); absent where no Redis is at hand. */
+  readonly lookupSecret?: () => Promise<string>;
 }

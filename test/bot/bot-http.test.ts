@@ -3,8 +3,8 @@
  * real Redis queue (unique prefix), a real worker posting through the Slack publisher, and a fake
  * Slack Web API recording what arrives where.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RunningBot, startBot } from '../../src/bot/app.ts';
@@ -39,6 +39,8 @@ let responseCounter = 0;
 let atRiskNow = 0;
 /** An at-risk learner looked up by email; the rendered profile chart in OUT/latest is theirs. */
 let emailLearner = { id: '', email: '' };
+/** The LMS export the published run read (its lms_users.csv is where the worker resolves an email). */
+let dataDir = '';
 
 async function slash(text: string, channelId: string, userId = MEMBER) {
   responseCounter += 1;
@@ -55,7 +57,7 @@ function totalJobs(counts: Record<string, number>): number {
 beforeAll(async () => {
   fake = await startFakeSlack();
   const paths = await publishedRun();
-  ({ plainName, atRiskNow, emailLearner } = paths);
+  ({ plainName, atRiskNow, emailLearner, dataDir } = paths);
   // MEMBER and ADMIN are programme staff; access for others is tested in bot-access.test.ts.
   jobsConfig = testJobsConfig(prefix, paths, {
     LUMEN_STAFF_CHANNELS: STAFF,
@@ -410,7 +412,16 @@ describe('/lumen over signed HTTP with a real worker', () => {
     expect(readFileSync(join(jobsConfig.outDir, 'latest', 'charts', 'learner-profile.png'))).toEqual(PNG);
   }, 60_000);
 
-  test('learner by email: only its hash is queued, the worker resolves it, profile and chart are posted', async () => {
+  test('learner by email: only its keyed hash is queued, the worker resolves it (capitalised headers), profile and chart are posted', async () => {
+    // Real exports capitalise and pad header names; the worker compares them as the pipeline does.
+    const usersCsv = join(dataDir, 'lms_users.csv');
+    const [header = '', ...rest] = readFileSync(usersCsv, 'utf8').split('\n');
+    const capitalised = header
+      .split(',')
+      .map((name) => (name.trim() === 'email' ? ' EMAIL ' : name.trim() === 'user_id' ? 'User_ID' : name))
+      .join(',');
+    expect(capitalised).toContain(' EMAIL ');
+    writeFileSync(usersCsv, [capitalised, ...rest].join('\n'));
     const typed = `  ${emailLearner.email.toUpperCase()} `;
     const response = await slash(`learner ${typed}`, STAFF);
     expect(response.status).toBe(200);
@@ -446,8 +457,15 @@ describe('/lumen over signed HTTP with a real worker', () => {
     const jobId = /\(job `([^`]+)`\)/.exec(String(note.params.text))?.[1] ?? '';
     const job = await bot.deps.queues.compute.getJob(jobId);
     expect(job?.data).toMatchObject({ learnerId: '' });
-    const hash = createHash('sha256').update(emailLearner.email.trim().toLowerCase()).digest('hex');
-    expect((job?.data as { emailSha256?: string } | undefined)?.emailSha256).toBe(hash);
+    // The key is HMAC-SHA256 under the secret bot and worker share in Redis, not the bare sha256.
+    const normalised = emailLearner.email.trim().toLowerCase();
+    const secret = (await bot.deps.queues.redis.get(`${prefix}:lookup-secret`)) ?? '';
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    const data = job?.data as { emailKey?: string; emailSha256?: string } | undefined;
+    expect(data?.emailKey).toBe(createHmac('sha256', secret).update(normalised).digest('hex'));
+    expect(data?.emailSha256).toBeUndefined();
+    const bareSha256 = createHash('sha256').update(normalised).digest('hex');
+    expect(JSON.stringify(job?.data)).not.toContain(bareSha256);
     const lower = emailLearner.email.toLowerCase();
     expect(JSON.stringify(job?.data).toLowerCase()).not.toContain(lower);
     expect(JSON.stringify(job?.returnvalue ?? {}).toLowerCase()).not.toContain(lower);
@@ -475,17 +493,21 @@ describe('/lumen over signed HTTP with a real worker', () => {
     expect(digest.params.channel).toBe(`D-${ADMIN}`);
   });
 
-  test('a job failure reaches the requester as one sentence with the reason', async () => {
+  test('a job failure reaches the requester as one sentence with an error id; the reason is in the log', async () => {
     // Charts other than risk-distribution were not rendered in this run.
     const response = await slash('eda quiz-scores', PUBLIC);
     const failure = await fake.waitFor(
       (c) =>
         c.method === 'response' && c.params.responseId === response.responseId && textOf(c).includes(':x:'),
     );
-    expect(failure.params.text).toMatch(
-      /^:x: I could not post the quiz-scores chart: chart quiz-scores has not been rendered/,
+    const text = String(failure.params.text);
+    expect(text).toMatch(
+      /^:x: I could not post the quiz-scores chart: something went wrong \(error [0-9a-f]{8}\); staff can find it in the bot's log\.$/,
     );
-    expect(String(failure.params.text)).not.toMatch(/\n\s+at /);
+    expect(text).not.toContain('has not been rendered');
+    const errorId = /\(error ([0-9a-f]{8})\)/.exec(text)?.[1] ?? '';
+    const logged = logLines.find((line) => line.startsWith(`error ${errorId}: `)) ?? '';
+    expect(logged).toMatch(/post-chart \S+ for UMEMBER failed: .*chart quiz-scores has not been rendered/);
   });
 
   test('no secret reached the logs', () => {

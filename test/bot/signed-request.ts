@@ -39,6 +39,8 @@ export interface SendOptions {
   readonly unsigned?: boolean;
   /** Slack's redelivery headers (x-slack-retry-num / x-slack-retry-reason). */
   readonly retryNum?: number;
+  /** Default application/x-www-form-urlencoded (slash commands and interactivity). */
+  readonly contentType?: string;
 }
 
 export async function postToSlackEvents(
@@ -47,7 +49,9 @@ export async function postToSlackEvents(
   options: SendOptions,
 ): Promise<{ status: number; text: string; ms: number }> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  const headers: Record<string, string> = {
+    'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
+  };
   if (!options.unsigned) {
     headers['x-slack-request-timestamp'] = String(timestamp);
     headers['x-slack-signature'] = slackSignature(options.secret, timestamp, body);

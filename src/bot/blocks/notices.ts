@@ -38,11 +38,14 @@ export function adminOnlyMessage(action: string): SlackMessage {
   return plainMessage(`Sorry, only Lumen admins can ${action}. Ask one of them, or see \`/lumen model\`.`);
 }
 
-/** One human sentence with the reason; never a stack trace. */
-export function failureMessage(what: string, error: unknown): SlackMessage {
-  const reason = error instanceof Error ? error.message : String(error);
-  const firstLine = reason.split('\n')[0]?.slice(0, 300) ?? 'unknown error';
-  return plainMessage(`:x: I could not ${what}: ${escapeMrkdwn(firstLine)}`);
+/**
+ * One plain sentence with an error id, never the reason: the reason (it may name server paths or
+ * Redis internals) is in the bot's log under that id (see logError).
+ */
+export function failureMessage(what: string, errorId: string): SlackMessage {
+  return plainMessage(
+    `:x: I could not ${what}: something went wrong (error ${errorId}); staff can find it in the bot's log.`,
+  );
 }
 
 export function badArgumentMessage(problem: string, example: string): SlackMessage {

@@ -1,9 +1,10 @@
 /**
  * learner-profile: one learner's latest score, drivers and outcome, as ids, numbers and feature
- * phrases (the name and email stay in the files). A learner asked for by email is found by the
- * sha256 of the lower-cased, trimmed email: the job data carries only the hash.
+ * phrases (the name and email stay in the files). A learner asked for by email is found by its
+ * lookup key (HMAC-SHA256 of the trimmed, lower-cased email, lookup-key.ts): the job data carries
+ * only that key.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -20,10 +21,12 @@ import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runAnalysis } from '../../analytics/analysis.ts';
+import { normalizeHeaderName } from '../../analytics/load.ts';
 import type { JobContext, LearnerProfileReceipt, LearnerProfileResult } from '../contracts.ts';
 import { JobsError } from '../jobs-error.ts';
 import { latestFolderOrFail, readPredictions } from '../latest-outputs.ts';
 import { coursesOf, inScope } from '../learner-scope.ts';
+import { emailLookupKey } from '../lookup-key.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 
 /**
@@ -56,15 +59,11 @@ export function pruneLearnerFiles(outDir: string, latestRunDir: string, now = Da
   return removed;
 }
 
-/** The hash the bot puts into the job data for `/lumen learner <email>`. */
-export function emailHash(email: string): string {
-  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-}
-
 function readCsv(path: string): Record<string, string>[] {
-  // Header cells of real exports carry stray spaces ("department ").
+  // Header cells of real exports carry stray spaces and capitals (" EMAIL "): compared as the
+  // pipeline compares them.
   return parse(readFileSync(path, 'utf8'), {
-    columns: (header: string[]) => header.map((h) => h.trim()),
+    columns: (header: string[]) => header.map(normalizeHeaderName),
     skip_empty_lines: true,
     bom: true,
   }) as Record<string, string>[];
@@ -81,11 +80,11 @@ function exportDir(runDir: string): string {
   return isAbsolute(dataDir) ? dataDir : resolve(dataDir);
 }
 
-/** The user_id whose email hashes to `hash`, or null. */
-export function userIdByEmailHash(runDir: string, hash: string): string | null {
+/** The user_id whose email has the lookup key `key` under `secret`, or null. */
+export function userIdByEmailKey(runDir: string, secret: string, key: string): string | null {
   const users = join(exportDir(runDir), 'lms_users.csv');
   if (!existsSync(users)) throw new JobsError('MISSING_OUTPUT', `the export has no lms_users.csv (${users})`);
-  const match = readCsv(users).find((row) => row.email && emailHash(row.email) === hash);
+  const match = readCsv(users).find((row) => row.email && emailLookupKey(secret, row.email) === key);
   return match?.user_id?.trim() || null;
 }
 
@@ -168,12 +167,16 @@ export async function processLearnerProfile(
   job: JobContext<'learner-profile'>,
   context: ProcessorContext,
 ): Promise<LearnerProfileReceipt> {
-  const { outDir, emailSha256 } = job.data;
+  const { outDir, emailKey } = job.data;
   await progress(job, 'looking up the learner', 10);
   const runDir = latestFolderOrFail(outDir);
   pruneLearnerFiles(outDir, runDir);
-  const byEmail = typeof emailSha256 === 'string' && emailSha256 !== '';
-  const asked = byEmail ? (userIdByEmailHash(runDir, emailSha256) ?? '') : job.data.learnerId;
+  const byEmail = typeof emailKey === 'string' && emailKey !== '';
+  let asked = job.data.learnerId;
+  if (byEmail) {
+    if (!context.lookupSecret) throw new JobsError('BAD_CONFIG', 'no email lookup secret here (no Redis)');
+    asked = userIdByEmailKey(runDir, await context.lookupSecret(), emailKey) ?? '';
+  }
   const found = asked ? readPredictions(runDir)?.find((r) => r.user_id === asked) : undefined;
   const outcomeRow = asked ? outcomeRowOf(runDir, asked) : null;
   // A learner outside the requester's courses is answered exactly like one the export does not know.

@@ -6,13 +6,7 @@
  */
 import { enqueue } from '../../../jobs/index.ts';
 import { plainMessage } from '../../../slack/index.ts';
-import {
-  badArgumentMessage,
-  doneMessage,
-  failureMessage,
-  progressMessage,
-  workingMessage,
-} from '../../blocks/notices.ts';
+import { badArgumentMessage, doneMessage, progressMessage, workingMessage } from '../../blocks/notices.ts';
 import { learnerLevelDestination } from '../../privacy.ts';
 import {
   type CommandHandler,
@@ -121,6 +115,6 @@ export const handleAtRisk: CommandHandler = async (request, deps) => {
     );
     reportJobFailure(request, deps, chart, 'post the risk-distribution chart');
   } catch (error) {
-    await reportFailure(request, deps, 'at-risk', error, failureMessage('queue the at-risk list', error));
+    await reportFailure(request, deps, 'at-risk', error, 'queue the at-risk list');
   }
 };

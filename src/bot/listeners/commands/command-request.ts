@@ -4,6 +4,7 @@ import type { EnqueueOptions, JobName, JobProgressReport, JobResultMap } from '.
 import { type SlackMessage, withinLimits } from '../../../slack/index.ts';
 import { failureMessage } from '../../blocks/notices.ts';
 import { type BotDeps, inBackground } from '../../deps.ts';
+import { logError, reasonOf } from '../../error-id.ts';
 import { JobWatchEnded } from '../../job-watcher.ts';
 
 export interface CommandRequest {
@@ -45,22 +46,24 @@ export async function replaceReply(
   });
 }
 
-/** Logs a handler's failure without secrets or payload text, and tells the requester in one sentence. */
+/**
+ * Logs a handler's failure (ids and the reason, no secrets or payload text) under an error id, and
+ * tells the requester in one sentence with that id: "I could not <what>: something went wrong ...".
+ */
 export async function reportFailure(
   request: CommandRequest,
   deps: BotDeps,
   subcommand: string,
   error: unknown,
-  message: SlackMessage,
+  what: string,
 ): Promise<void> {
-  const reason = error instanceof Error ? error.message : String(error);
-  deps.log(
-    `/lumen ${subcommand} from ${request.command.user_id} in ${request.command.channel_id} failed: ${reason}`,
+  const errorId = logError(
+    deps.log,
+    `/lumen ${subcommand} from ${request.command.user_id} in ${request.command.channel_id} failed`,
+    error,
   );
-  await reply(request, message).catch((replyError: unknown) => {
-    deps.log(
-      `could not tell the requester: ${replyError instanceof Error ? replyError.message : String(replyError)}`,
-    );
+  await reply(request, failureMessage(what, errorId)).catch((replyError: unknown) => {
+    deps.log(`could not tell the requester about error ${errorId}: ${reasonOf(replyError)}`);
   });
 }
 
@@ -94,7 +97,12 @@ export function reportJobFailure(
     } catch (error) {
       // A watch that timed out, or ended because the bot stops, says nothing about the job.
       if (deps.stopping.aborted || error instanceof JobWatchEnded) return;
-      await reply(request, failureMessage(what, error));
+      const errorId = logError(
+        deps.log,
+        `${job.name} ${job.id} for ${request.command.user_id} failed`,
+        error,
+      );
+      await reply(request, failureMessage(what, errorId));
     }
   });
 }
@@ -154,9 +162,14 @@ export function followJob<N extends JobName>(
       stop();
       // A watch that timed out, or ended because the bot stops, says nothing about the job.
       if (!deps.stopping.aborted && !(error instanceof JobWatchEnded)) {
-        send(failureMessage(messages.what, error));
+        const errorId = logError(
+          deps.log,
+          `${job.name} ${job.id} for ${request.command.user_id} failed`,
+          error,
+        );
+        send(failureMessage(messages.what, errorId));
         await chain;
-        throw error;
+        return;
       }
     }
     await chain;

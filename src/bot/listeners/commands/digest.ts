@@ -4,7 +4,7 @@
  */
 import { enqueue } from '../../../jobs/index.ts';
 import { plainMessage } from '../../../slack/index.ts';
-import { failureMessage, workingMessage } from '../../blocks/notices.ts';
+import { workingMessage } from '../../blocks/notices.ts';
 import { NOT_STAFF_TEXT, staffScopeOf } from '../../privacy.ts';
 import { type CommandHandler, oncePerRequest, reply, reportFailure } from './command-request.ts';
 
@@ -31,6 +31,6 @@ export const handleDigest: CommandHandler = async (request, deps) => {
       plainMessage(`${working}\n:lock: It goes to your direct messages; nobody else sees it.`),
     );
   } catch (error) {
-    await reportFailure(request, deps, 'digest', error, failureMessage('preview the digest', error));
+    await reportFailure(request, deps, 'digest', error, 'preview the digest');
   }
 };

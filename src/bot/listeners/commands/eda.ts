@@ -7,7 +7,6 @@ import { isChartId } from '../../../analytics/charts/catalog.ts';
 import { enqueue } from '../../../jobs/index.ts';
 import { plainMessage } from '../../../slack/index.ts';
 import { chartCaption, chartCatalogMessage, EDA_CHART_IDS } from '../../blocks/chart-catalog.ts';
-import { failureMessage } from '../../blocks/notices.ts';
 import {
   type CommandHandler,
   oncePerRequest,
@@ -42,6 +41,6 @@ export const handleEda: CommandHandler = async (request, deps) => {
     await reply(request, plainMessage(chartCaption(name)), 'in_channel');
     reportJobFailure(request, deps, job, `post the ${name} chart`);
   } catch (error) {
-    await reportFailure(request, deps, 'eda', error, failureMessage('queue that chart', error));
+    await reportFailure(request, deps, 'eda', error, 'queue that chart');
   }
 };

@@ -3,32 +3,17 @@
  * returns ids and numbers; the bot then posts them (and the profile chart when one was rendered)
  * where learner-level content may go.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { enqueue, type LearnerProfileResult } from '../../../jobs/index.ts';
 import { plainMessage } from '../../../slack/index.ts';
 import { learnerProfileMessage } from '../../blocks/learner-profile.ts';
-import {
-  badArgumentMessage,
-  doneMessage,
-  failureMessage,
-  progressMessage,
-  workingMessage,
-} from '../../blocks/notices.ts';
+import { badArgumentMessage, doneMessage, progressMessage, workingMessage } from '../../blocks/notices.ts';
 import { learnerLevelDestination } from '../../privacy.ts';
 import { type CommandHandler, followJob, oncePerRequest, reply, reportFailure } from './command-request.ts';
 
 const LEARNER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 /** Loose on purpose: the worker decides whether the export knows it. */
 const EMAIL = /^[^\s@<>]{1,128}@[^\s@<>]{1,253}$/;
-
-/**
- * sha256 (hex) of the lower-cased, trimmed email: an email is learner data, so only the hash goes
- * into the job data (Redis); the worker hashes the export's emails the same way and compares.
- */
-export function emailSha256(email: string): string {
-  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-}
 
 /** Slack sends a typed email as <mailto:a@b.c|a@b.c>: the address is the part after the bar. */
 export function unwrapMailto(word: string): string {
@@ -65,7 +50,8 @@ export const handleLearner: CommandHandler = async (request, deps) => {
         learnerId,
         timeoutMs: deps.jobsConfig.jobTimeoutMs,
         scope: destination.scope,
-        ...(byEmail ? { emailSha256: emailSha256(word) } : {}),
+        // An email is learner data: only its keyed hash (HMAC-SHA256, lookup-key.ts) goes into Redis.
+        ...(byEmail ? { emailKey: await deps.queues.emailLookupKey(word) } : {}),
       },
       oncePerRequest(request),
     );
@@ -101,6 +87,6 @@ export const handleLearner: CommandHandler = async (request, deps) => {
       },
     );
   } catch (error) {
-    await reportFailure(request, deps, 'learner', error, failureMessage('look up that learner', error));
+    await reportFailure(request, deps, 'learner', error, 'look up that learner');
   }
 };

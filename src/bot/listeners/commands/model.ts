@@ -1,6 +1,5 @@
 /** `/lumen model`: the current model card (a small JSON file under OUT/latest, no learner data). */
 import { latestRunFolder, modelCardMessage, readModelCard } from '../../../jobs/index.ts';
-import { failureMessage } from '../../blocks/notices.ts';
 import { type CommandHandler, reply, reportFailure } from './command-request.ts';
 
 export const handleModel: CommandHandler = async (request, deps) => {
@@ -9,6 +8,6 @@ export const handleModel: CommandHandler = async (request, deps) => {
     const runDir = latestRunFolder(deps.jobsConfig.outDir);
     await reply(request, modelCardMessage(runDir ? readModelCard(runDir) : null));
   } catch (error) {
-    await reportFailure(request, deps, 'model', error, failureMessage('read the model card', error));
+    await reportFailure(request, deps, 'model', error, 'read the model card');
   }
 };

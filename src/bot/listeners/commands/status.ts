@@ -1,6 +1,5 @@
 /** `/lumen status`: queue counts, running jobs with their stage, last runs, next digest, data as-of. */
 import { formatQueueStatus, latestRunFolder, readModelCard, readQueueStatus } from '../../../jobs/index.ts';
-import { failureMessage } from '../../blocks/notices.ts';
 import { statusMessage } from '../../blocks/status.ts';
 import { type CommandHandler, reply, reportFailure } from './command-request.ts';
 
@@ -12,6 +11,6 @@ export const handleStatus: CommandHandler = async (request, deps) => {
     const dataAsOf = runDir ? (readModelCard(runDir)?.dataAsOf ?? null) : null;
     await reply(request, statusMessage(formatQueueStatus(status), dataAsOf));
   } catch (error) {
-    await reportFailure(request, deps, 'status', error, failureMessage('read the queue status', error));
+    await reportFailure(request, deps, 'status', error, 'read the queue status');
   }
 };

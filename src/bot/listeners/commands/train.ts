@@ -5,13 +5,7 @@
  * retrain's stages.
  */
 import { enqueueTrainThenPost } from '../../../jobs/index.ts';
-import {
-  adminOnlyMessage,
-  doneMessage,
-  failureMessage,
-  progressMessage,
-  workingMessage,
-} from '../../blocks/notices.ts';
+import { adminOnlyMessage, doneMessage, progressMessage, workingMessage } from '../../blocks/notices.ts';
 import { isAdmin } from '../../privacy.ts';
 import { type CommandHandler, followJob, oncePerRequest, reply, reportFailure } from './command-request.ts';
 
@@ -44,6 +38,6 @@ export const handleTrain: CommandHandler = async (request, deps) => {
         ),
     });
   } catch (error) {
-    await reportFailure(request, deps, 'train', error, failureMessage('start training', error));
+    await reportFailure(request, deps, 'train', error, 'start training');
   }
 };
