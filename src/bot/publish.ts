@@ -9,8 +9,10 @@ import {
   carriesMetadata,
   type MessageMetadata,
   type PostedCheck,
+  type PostedMessage,
   type PostOptions,
   type Publisher,
+  type UploadOptions,
 } from '../jobs/index.ts';
 import { type KnownBlock, withinLimits } from '../slack/index.ts';
 import { apiUrl, type BotConfig } from './config.ts';
@@ -18,11 +20,23 @@ import { apiUrl, type BotConfig } from './config.ts';
 /** A few quick retries inside one job attempt; BullMQ's backoff covers longer outages. */
 const SLACK_RETRIES: RetryOptions = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 4000 };
 
+/**
+ * Every Web API request gives up after this long (then the retry policy applies): a stuck call fails
+ * its job instead of holding a publish slot until LUMEN_JOB_TIMEOUT, and the other publish slots
+ * (LUMEN_PUBLISH_CONCURRENCY) keep posting meanwhile.
+ */
+export const SLACK_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Slack's alt text is for screen readers: a sentence or two, cut here at Slack's length cap. */
+const ALT_TEXT_LIMIT = 1000;
+
 /** Pages of 200 messages (newest first) searched for a post: a digest is looked for soon after it was sent. */
 const HISTORY_PAGES = 5;
 
 export interface SlackPublisherOptions {
   readonly retryConfig?: RetryOptions;
+  /** Per-request timeout in milliseconds (default SLACK_REQUEST_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
 }
 
 /** The Web API client every part of the bot uses: one base URL, one retry policy, quiet logging. */
@@ -33,6 +47,7 @@ export function createSlackClient(
   return new WebClient(config.botToken, {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     retryConfig: options.retryConfig ?? SLACK_RETRIES,
+    timeout: options.timeoutMs ?? SLACK_REQUEST_TIMEOUT_MS,
     // The client's debug output includes request details; warnings are enough.
     logLevel: LogLevel.WARN,
   });
@@ -46,9 +61,9 @@ export class SlackPublisher implements Publisher {
     blocks: KnownBlock[],
     text: string,
     options: PostOptions = {},
-  ): Promise<void> {
+  ): Promise<PostedMessage> {
     // text is the notification / screen-reader fallback; Slack caps it at 40k characters.
-    await this.client.chat.postMessage({
+    const reply = await this.client.chat.postMessage({
       channel,
       blocks: withinLimits(blocks),
       text: text.slice(0, 3000),
@@ -62,6 +77,7 @@ export class SlackPublisher implements Publisher {
           }
         : {}),
     });
+    return { ts: reply.ts ?? null };
   }
 
   async findPosted(channel: string, metadata: MessageMetadata, sinceMs: number): Promise<PostedCheck> {
@@ -80,7 +96,7 @@ export class SlackPublisher implements Publisher {
             | { event_type?: string; event_payload?: Record<string, unknown> }
             | undefined;
           const posted = found && { eventType: found.event_type, payload: found.event_payload };
-          if (carriesMetadata(posted, metadata)) return { found: true };
+          if (carriesMetadata(posted, metadata)) return { found: true, ts: message.ts ?? null };
         }
         cursor = reply.response_metadata?.next_cursor || undefined;
         if (!reply.has_more || !cursor) return { found: false };
@@ -95,9 +111,23 @@ export class SlackPublisher implements Publisher {
     }
   }
 
-  async uploadFile(channel: string, filename: string, bytes: Uint8Array, title: string): Promise<void> {
-    // files.uploadV2 is the three-step upload: getUploadURLExternal, POST the bytes, completeUploadExternal.
-    await this.client.files.uploadV2({ channel_id: channel, file: Buffer.from(bytes), filename, title });
+  async uploadFile(
+    channel: string,
+    filename: string,
+    bytes: Uint8Array,
+    title: string,
+    options: UploadOptions,
+  ): Promise<void> {
+    // files.uploadV2 is the three-step upload: getUploadURLExternal (with the alt text), POST the
+    // bytes, completeUploadExternal (into the channel, or into a message's thread).
+    const upload = {
+      channel_id: channel,
+      file: Buffer.from(bytes),
+      filename,
+      title,
+      alt_text: options.altText.slice(0, ALT_TEXT_LIMIT),
+    };
+    await this.client.files.uploadV2(options.threadTs ? { ...upload, thread_ts: options.threadTs } : upload);
   }
 
   async openDm(userId: string): Promise<string> {

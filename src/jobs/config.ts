@@ -21,8 +21,13 @@ export interface JobsConfig {
   readonly refreshCron: string | null;
   /** IANA time zone the cron patterns are read in. */
   readonly tz: string;
-  /** Jobs one worker process runs at once. */
+  /** Compute jobs (refresh, train, render, profile) one worker process runs at once. */
   readonly concurrency: number;
+  /**
+   * Publish jobs (Slack posts) one worker process runs at once: they wait on Slack, not the CPU, so a
+   * slow or stuck call (cut at the Slack client's 30 s request timeout) never holds up the others.
+   */
+  readonly publishConcurrency: number;
   /** LMS export folder a refresh reads. */
   readonly dataDir: string;
   /** Output folder: runs go to OUT/runs/<runId>/, OUT/latest points at the last good one. */
@@ -127,6 +132,7 @@ export function readJobsConfig(env: Env = process.env): JobsConfig {
     refreshCron: cron(env, 'LUMEN_REFRESH_CRON', null),
     tz: timeZone(env),
     concurrency: positiveInt(env, 'LUMEN_WORKER_CONCURRENCY', 1),
+    publishConcurrency: positiveInt(env, 'LUMEN_PUBLISH_CONCURRENCY', 4),
     dataDir: resolve(text(env, 'LUMEN_DATA_DIR') ?? 'data'),
     outDir: resolve(text(env, 'LUMEN_OUT_DIR') ?? 'out'),
     modelMaxAgeDays: positiveInt(env, 'LUMEN_MODEL_MAX_AGE_DAYS', 30),

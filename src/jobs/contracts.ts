@@ -225,17 +225,33 @@ export interface JobResultMap {
   'record-feedback': RecordFeedbackResult;
 }
 
-/** What `job.updateProgress` carries: the bot shows it. */
+/** What `job.updateProgress` carries: the bot shows stage and percent. */
 export interface JobProgressReport {
   readonly stage: string;
   readonly percent: number;
+  /**
+   * Publish jobs: the parts already sent to Slack ('message', file names), kept across attempts so
+   * a retry sends only the rest (see post-ledger.ts).
+   */
+  readonly sent?: readonly string[];
+  /** The part being sent when this was written: a retry checks whether it arrived. */
+  readonly sending?: string | null;
+  /** The posted message's ts, for files that go into its thread. */
+  readonly ts?: string | null;
 }
 
 /** A job's stored progress as a report, or null when it is something else (or none). */
 export function asProgressReport(value: unknown): JobProgressReport | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { stage, percent } = value as Partial<JobProgressReport>;
-  return typeof stage === 'string' && typeof percent === 'number' ? { stage, percent } : null;
+  const { stage, percent, sent, sending, ts } = value as Partial<Record<keyof JobProgressReport, unknown>>;
+  if (typeof stage !== 'string' || typeof percent !== 'number') return null;
+  return {
+    stage,
+    percent,
+    ...(Array.isArray(sent) ? { sent: sent.filter((part): part is string => typeof part === 'string') } : {}),
+    ...(typeof sending === 'string' ? { sending } : {}),
+    ...(typeof ts === 'string' ? { ts } : {}),
+  };
 }
 
 /**

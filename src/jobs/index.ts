@@ -1,6 +1,7 @@
 /** The job system's public surface: the CLI and the Slack bot import from here only. */
 export type { AccessConfig, CourseAccess, StaffSet } from './access-config.ts';
 export { isStaffChannel } from './access-config.ts';
+export { atRiskCsvAltText, chartAltText, learnerChartAltText } from './alt-text.ts';
 export { type JobsConfig, readJobsConfig } from './config.ts';
 export type * from './contracts.ts';
 export { asProgressReport, COMPUTE_JOBS, PUBLISH_JOBS, queueOf } from './contracts.ts';
@@ -36,8 +37,10 @@ export {
   carriesMetadata,
   type MessageMetadata,
   type PostedCheck,
+  type PostedMessage,
   type PostOptions,
   type Publisher,
+  type UploadOptions,
 } from './publisher.ts';
 export { type QueueStatus, queueStatus, readQueueStatus } from './queue-status.ts';
 export { latestRunFolder } from './runs/run-folders.ts';

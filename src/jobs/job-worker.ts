@@ -103,7 +103,7 @@ export async function startWorker(
       };
       return runJob(context, { config, jobsConfig, history, publisher, signal });
     },
-    common,
+    { ...common, concurrency: jobsConfig.publishConcurrency },
   );
 
   for (const worker of [compute, publish]) {

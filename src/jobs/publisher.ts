@@ -27,18 +27,45 @@ export interface PostOptions {
   readonly metadata?: MessageMetadata;
 }
 
-/** What a channel's history says about a post: found or not, or why it cannot tell. */
-export type PostedCheck = { readonly found: boolean } | { readonly unknown: string };
+/** A posted message: its timestamp, the handle for replies in its thread (null when Slack gave none). */
+export interface PostedMessage {
+  readonly ts: string | null;
+}
+
+/** Every upload says what it shows, for screen readers (Slack's alt_text); optionally into a thread. */
+export interface UploadOptions {
+  /** What the file shows: the chart's title and its key numbers, or what the CSV holds. */
+  readonly altText: string;
+  /** Upload as a reply in this message's thread (the digest's charts and CSV). */
+  readonly threadTs?: string | null;
+}
+
+/** What a channel's history says about a post: found (with the message's ts) or not, or why it cannot tell. */
+export type PostedCheck =
+  | { readonly found: true; readonly ts: string | null }
+  | { readonly found: false }
+  | { readonly unknown: string };
 
 export interface Publisher {
-  postMessage(channel: string, blocks: KnownBlock[], text: string, options?: PostOptions): Promise<void>;
+  postMessage(
+    channel: string,
+    blocks: KnownBlock[],
+    text: string,
+    options?: PostOptions,
+  ): Promise<PostedMessage>;
   /**
    * Whether a message with this metadata (same event type, every payload field equal) was posted
    * to `channel` at or after `sinceMs`; `unknown` (with the reason) when the channel's history cannot
    * be read (a missing history scope, the bot not in the channel, Slack failing). Never throws.
    */
   findPosted(channel: string, metadata: MessageMetadata, sinceMs: number): Promise<PostedCheck>;
-  uploadFile(channel: string, filename: string, bytes: Uint8Array, title: string): Promise<void>;
+  uploadFile(
+    channel: string,
+    filename: string,
+    bytes: Uint8Array,
+    title: string,
+    options: UploadOptions,
+  ): Promise<void>;
   /** Opens a direct-message channel with a user and returns its channel id. */
   openDm(userId: string): Promise<string>;
 }

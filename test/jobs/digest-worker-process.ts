@@ -32,25 +32,28 @@ const publisher: Publisher = {
       `${JSON.stringify({ kind: 'message', channel, text, metadata: options.metadata, at: Date.now() })}\n`,
     );
     process.stdout.write('posted\n');
-    await new Promise(() => {});
+    // Slack has the message; this worker never hears back (it is killed here).
+    return new Promise<never>(() => {});
   },
   async findPosted(channel, metadata, sinceMs) {
     const calls = readFileSync(log, 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as LoggedCall);
-    return {
-      found: calls.some(
-        (c) =>
-          c.kind === 'message' &&
-          c.channel === channel &&
-          c.at >= sinceMs &&
-          carriesMetadata(c.metadata, metadata),
-      ),
-    };
+    const found = calls.find(
+      (c) =>
+        c.kind === 'message' &&
+        c.channel === channel &&
+        c.at >= sinceMs &&
+        carriesMetadata(c.metadata, metadata),
+    );
+    return found ? { found: true, ts: String(found.at / 1000) } : { found: false };
   },
-  async uploadFile(channel, filename) {
-    appendFileSync(log, `${JSON.stringify({ kind: 'file', channel, filename, at: Date.now() })}\n`);
+  async uploadFile(channel, filename, _bytes, _title, options) {
+    appendFileSync(
+      log,
+      `${JSON.stringify({ kind: 'file', channel, filename, threadTs: options.threadTs ?? null, at: Date.now() })}\n`,
+    );
   },
   async openDm(userId) {
     return `D-${userId}`;

@@ -254,6 +254,17 @@ describe('weekly-digest job', () => {
       'risk-distribution-2026-06-28.png',
       'at-risk-2026-06-28.csv',
     ]);
+    // Each week is one message: its charts and CSV are in that message's thread, each with alt text
+    // saying what it shows.
+    const [week1, week2] = publisher.messages;
+    expect(publisher.files.map((f) => f.threadTs)).toEqual([
+      ...Array(3).fill(week1?.ts),
+      ...Array(3).fill(week2?.ts),
+    ]);
+    const alt = publisher.files.map((f) => f.altText);
+    expect(alt[0]).toMatch(/^Chart: Weekly engagement\. As of 2026-06-21 · [\d,]+ learners/);
+    expect(alt[1]).toMatch(/^Chart: Risk scores of open learners\. .*Learners by risk band: high \d+/);
+    expect(alt[5]).toMatch(/^CSV file: \d+ learners? at risk, as of 2026-06-28/);
 
     // force re-posts deliberately.
     await processWeeklyDigest(
@@ -324,6 +335,7 @@ describe('weekly-digest job', () => {
       channel: 'C-sent',
       blocks: [],
       text: 'the digest',
+      ts: '1782000000.000100',
       metadata: { eventType: 'lumen_digest', payload: { channel: 'C-sent', week } },
       at: Date.now(),
     });
@@ -345,28 +357,38 @@ describe('weekly-digest job', () => {
     expect(publisher.messages.filter((m) => m.channel === 'C-blind')).toHaveLength(0);
     publisher.historyReadable = true;
 
-    // Killed while uploading (no message yet): the recovered job finishes it, skipping uploaded files.
-    const channel2 = 'C-killed-early';
+    // Killed after the message, while its files went into its thread: the recovered job uploads the
+    // missing ones into the same thread and posts no second message.
+    const channel2 = 'C-killed-files';
+    const thread = '1782000000.000200';
     await redis.set(
       onceKey(prefix, channel2, isoWeek('2026-06-29')),
       JSON.stringify({
-        state: 'posting',
+        state: 'posted',
         owner: 'killed-2',
-        stage: 'uploading',
+        stage: 'files',
         uploaded: 'weekly-engagement-2026-06-28.png',
+        ts: thread,
         at,
       }),
     );
     const filesBefore = publisher.files.length;
-    await processWeeklyDigest(
+    const resumed = await processWeeklyDigest(
       digestJob({ outDir, channel: channel2 }, at, 'killed-2', 1),
       context(publisher),
     );
-    expect(publisher.messages.filter((m) => m.channel === channel2)).toHaveLength(1);
-    expect(publisher.files.slice(filesBefore).map((f) => f.filename)).toEqual([
-      'risk-distribution-2026-06-28.png',
-      'at-risk-2026-06-28.csv',
+    expect(resumed.posted).toBe('none');
+    expect(publisher.messages.filter((m) => m.channel === channel2)).toHaveLength(0);
+    expect(publisher.files.slice(filesBefore).map((f) => [f.filename, f.threadTs])).toEqual([
+      ['risk-distribution-2026-06-28.png', thread],
+      ['at-risk-2026-06-28.csv', thread],
     ]);
+    expect(
+      JSON.parse((await redis.get(onceKey(prefix, channel2, isoWeek('2026-06-29')))) ?? '{}').stage,
+    ).toBe('done');
+    // Another job (a rerun) finds the week posted and uploads nothing.
+    await processWeeklyDigest(digestJob({ outDir, channel: channel2 }, at, 'rerun', 0), context(publisher));
+    expect(publisher.files.length).toBe(filesBefore + 2);
   });
 
   test('a postMessage that fails after Slack posted the digest is not posted again by the retry', async () => {
@@ -533,6 +555,7 @@ describe('a worker killed while posting the digest', () => {
         channel: call.channel,
         blocks: [],
         text: call.text ?? '',
+        ts: String(call.at / 1000),
         at: call.at,
         ...(call.metadata ? { metadata: call.metadata } : {}),
       });
@@ -560,9 +583,12 @@ describe('a worker killed while posting the digest', () => {
     const run = await killAndRecover('after-post', 'C-kill');
     expect(run.result.posted).toBe('none');
     expect(run.killedCalls.filter((c) => c.kind === 'message')).toHaveLength(1);
-    expect(run.killedCalls.filter((c) => c.kind === 'file')).toHaveLength(3);
+    // The message goes first: nothing was uploaded before the kill.
+    expect(run.killedCalls.filter((c) => c.kind === 'file')).toHaveLength(0);
     expect(run.newMessages).toHaveLength(0);
-    expect(run.newFiles).toHaveLength(0);
+    // The rescuer puts the three files into the thread of the message it found, once each.
+    const thread = String((run.killedCalls[0]?.at ?? 0) / 1000);
+    expect(run.newFiles.map((f) => f.threadTs)).toEqual([thread, thread, thread]);
     // The recovered week is the next digest's baseline, as if the job had completed.
     const baseline = JSON.parse((await redis.get(lastDigestKey(run.killPrefix, 'C-kill'))) ?? '{}');
     expect(new Set(baseline.atRisk)).toEqual(atRiskIds(WEEK2));
@@ -572,11 +598,10 @@ describe('a worker killed while posting the digest', () => {
     switchLatest(outDir, WEEK2.runId);
     const run = await killAndRecover('before-post', 'C-kill-early');
     expect(run.result.posted).toBe('digest');
-    expect(run.killedCalls.filter((c) => c.kind === 'message')).toHaveLength(0);
-    expect(run.killedCalls.filter((c) => c.kind === 'file')).toHaveLength(3);
+    expect(run.killedCalls).toHaveLength(0);
     expect(run.newMessages).toHaveLength(1);
-    // The files went up before the kill and are not uploaded twice.
-    expect(run.newFiles).toHaveLength(0);
+    // One message, its three files in its thread.
+    expect(run.newFiles.map((f) => f.threadTs)).toEqual(Array(3).fill(run.newMessages[0]?.ts));
   }, 60_000);
 });
 

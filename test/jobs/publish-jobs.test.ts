@@ -96,6 +96,46 @@ describe('publishing jobs', () => {
     expect(JSON.stringify(message?.blocks)).not.toContain('Turing');
   });
 
+  test('post-at-risk retried after the CSV upload failed, or after the reply to its post was lost, posts the list once', async () => {
+    const outDir = outWithLatest({ reliable: true, gateReasons: [] }, PREDICTIONS);
+    const countIn = (channel: string) => publisher.messages.filter((m) => m.channel === channel).length;
+    const filesIn = (channel: string) => publisher.files.filter((f) => f.channel === channel);
+
+    // The message goes out, the CSV upload fails: the retry uploads the CSV only.
+    publisher.uploadFailures = 1;
+    const csvFailed = await enqueue(
+      queues,
+      'post-at-risk',
+      { outDir, channel: 'C-once-csv', scope: null, attachCsv: true },
+      { attempts: 3, backoffMs: 100 },
+    );
+    await waitForJob(queues, 'post-at-risk', csvFailed.id, { timeoutMs: 20_000 });
+    expect((await queues.publish.getJob(csvFailed.id))?.attemptsMade).toBe(2);
+    expect(countIn('C-once-csv')).toBe(1);
+    expect(filesIn('C-once-csv').map((f) => f.filename)).toEqual(['at-risk-2026-06-28.csv']);
+    expect(filesIn('C-once-csv')[0]?.altText).toBe(
+      'CSV file: 1 learner at risk, as of 2026-06-28, one row each with risk score, band and drivers.',
+    );
+
+    // Slack posts the message but the reply is lost (the call throws): the retry finds the message
+    // by its metadata in the channel's history and does not post it again.
+    publisher.lostResponses = 1;
+    const replyLost = await enqueue(
+      queues,
+      'post-at-risk',
+      { outDir, channel: 'C-once-lost', scope: null, attachCsv: true },
+      { attempts: 3, backoffMs: 100 },
+    );
+    await waitForJob(queues, 'post-at-risk', replyLost.id, { timeoutMs: 20_000 });
+    expect((await queues.publish.getJob(replyLost.id))?.attemptsMade).toBe(2);
+    expect(countIn('C-once-lost')).toBe(1);
+    expect(filesIn('C-once-lost')).toHaveLength(1);
+    expect(publisher.messages.find((m) => m.channel === 'C-once-lost')?.metadata).toEqual({
+      eventType: 'lumen_post',
+      payload: { job: replyLost.id },
+    });
+  });
+
   test('post-at-risk posts the gate reason, never an empty list, when the model is unreliable', async () => {
     const outDir = outWithLatest(
       { reliable: false, gateReasons: ['Only 4 dropped learners (need 10).'] },

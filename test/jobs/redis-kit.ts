@@ -13,6 +13,7 @@ import {
   type PostedCheck,
   type PostOptions,
   type Publisher,
+  type UploadOptions,
 } from '../../src/jobs/publisher.ts';
 import type { KnownBlock } from '../../src/slack/index.ts';
 
@@ -90,6 +91,18 @@ export interface PostedMessage {
   readonly text: string;
   readonly metadata?: MessageMetadata;
   readonly at: number;
+  /** Slack's message timestamp: distinct and increasing, like Slack's. */
+  readonly ts: string;
+}
+
+export interface UploadedFile {
+  readonly channel: string;
+  readonly filename: string;
+  readonly bytes: number;
+  readonly title: string;
+  readonly altText: string;
+  /** The message whose thread the file went into; null: straight into the channel. */
+  readonly threadTs: string | null;
 }
 
 /**
@@ -99,7 +112,7 @@ export interface PostedMessage {
  */
 export class FakePublisher implements Publisher {
   readonly messages: PostedMessage[] = [];
-  readonly files: { channel: string; filename: string; bytes: number; title: string }[] = [];
+  readonly files: UploadedFile[] = [];
   calls = 0;
 
   /** Calls still to fail. */
@@ -122,37 +135,52 @@ export class FakePublisher implements Publisher {
     blocks: KnownBlock[],
     text: string,
     options: PostOptions = {},
-  ): Promise<void> {
+  ): Promise<{ ts: string }> {
     this.maybeFail();
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(this.messages.length + 1).padStart(6, '0')}`;
     this.messages.push({
       channel,
       blocks,
       text,
       at: Date.now(),
+      ts,
       ...(options.metadata ? { metadata: options.metadata } : {}),
     });
     if (this.lostResponses > 0) {
       this.lostResponses -= 1;
       throw new Error('slack_webapi_request_error: socket hang up');
     }
+    return { ts };
   }
 
   async findPosted(channel: string, metadata: MessageMetadata, sinceMs: number): Promise<PostedCheck> {
     if (!this.historyReadable) return { unknown: 'conversations.history failed: missing_scope' };
-    return {
-      found: this.messages.some(
-        (m) => m.channel === channel && m.at >= sinceMs && carriesMetadata(m.metadata, metadata),
-      ),
-    };
+    const found = this.messages.find(
+      (m) => m.channel === channel && m.at >= sinceMs && carriesMetadata(m.metadata, metadata),
+    );
+    return found ? { found: true, ts: found.ts } : { found: false };
   }
 
-  async uploadFile(channel: string, filename: string, bytes: Uint8Array, title: string): Promise<void> {
+  async uploadFile(
+    channel: string,
+    filename: string,
+    bytes: Uint8Array,
+    title: string,
+    options: UploadOptions,
+  ): Promise<void> {
     this.maybeFail();
     if (this.uploadFailures > 0) {
       this.uploadFailures -= 1;
       throw new Error('slack_webapi_platform_error: 503 service unavailable');
     }
-    this.files.push({ channel, filename, bytes: bytes.byteLength, title });
+    this.files.push({
+      channel,
+      filename,
+      bytes: bytes.byteLength,
+      title,
+      altText: options.altText,
+      threadTs: options.threadTs ?? null,
+    });
   }
 
   async openDm(userId: string): Promise<string> {

@@ -66,8 +66,9 @@ function rawLineLength(row: Record<string, string>): number {
 
 class CapturingPublisher implements Publisher {
   readonly messages: { blocks: KnownBlock[]; text: string }[] = [];
-  async postMessage(_channel: string, blocks: KnownBlock[], text: string): Promise<void> {
+  async postMessage(_channel: string, blocks: KnownBlock[], text: string): Promise<{ ts: string }> {
     this.messages.push({ blocks, text });
+    return { ts: `1782000000.${String(this.messages.length).padStart(6, '0')}` };
   }
   async findPosted(_channel: string, _metadata: MessageMetadata, _sinceMs: number): Promise<PostedCheck> {
     return { found: false };

@@ -77,6 +77,8 @@ export interface DigestContent {
   readonly atRiskIds: string[];
   /** The full at-risk list (snoozed left out), spreadsheet-safe; null when no list was published. */
   readonly atRiskCsv: string | null;
+  /** Learners in the CSV (for its alt text). */
+  readonly atRiskCsvRows: number;
   readonly csvName: string;
   /** Charts to upload: file name and absolute path. */
   readonly charts: { name: string; path: string; title: string }[];
@@ -297,6 +299,7 @@ export function buildDigestContent(input: DigestInput): DigestContent {
     split,
     atRiskIds: flagged.map((row) => row.user_id ?? '').filter(Boolean),
     atRiskCsv: current.predictions === null || listed.length === 0 ? null : atRiskCsv(listed),
+    atRiskCsvRows: current.predictions === null ? 0 : listed.length,
     csvName: `at-risk-${asOf}.csv`,
     charts,
   };

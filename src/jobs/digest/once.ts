@@ -1,19 +1,22 @@
 /**
- * Exactly one digest per ISO week per channel, with an idempotency record in Redis under the key
- * prefix: `<prefix>:digest:once:<channel>:<week>` holds JSON { state, owner, stage, uploaded, at },
- * and the digest message itself carries Slack message metadata (`lumen_digest`, channel + week), so
- * the channel's history can say whether the message went out.
+ * Exactly one digest per ISO week per channel, as one message with its charts and CSV in its
+ * thread, with an idempotency record in Redis under the key prefix:
+ * `<prefix>:digest:once:<channel>:<week>` holds JSON { state, owner, stage, uploaded, ts, at }, and
+ * the digest message itself carries Slack message metadata (`lumen_digest`, channel + week), so the
+ * channel's history can say whether the message went out (and give its ts).
  *
- * - claim (Lua, atomic): no record -> `posting` owned by this job; `posted` -> skip; `failed` (a
- *   clean Slack error released it) -> take over, keeping the list of files already uploaded; a
- *   `posting` record of this same job (its worker died; BullMQ hands a job to one worker at a time)
- *   -> take over: in the `uploading` stage at once, in the `sending` stage only after looking for the
- *   message in the channel's history (`verify`): found -> record it as posted, not found -> post it;
- *   any `posting` record of another job -> skip.
- * - the files go first, recorded one by one; the message is the last Slack call; right after it,
- *   one Lua call marks the week `posted` and stores the digest's at-risk ids as the channel's
- *   baseline (`<prefix>:digest:last:<channel>`), atomically. A postMessage that throws is checked
- *   against the history the same way before the week is released for a retry.
+ * - claim (Lua, atomic): no record -> `posting` owned by this job; `posted` -> skip, unless this same
+ *   job's files are still missing (`files`: upload the rest into the thread); `failed` (a clean Slack
+ *   error released it before the message) -> take over; a `posting` record of this same job (its
+ *   worker died; BullMQ hands a job to one worker at a time) -> take over: in the `claimed` stage at
+ *   once, in the `sending` stage only after looking for the message in the channel's history
+ *   (`verify`): found -> record it as posted, not found -> post it; any `posting` record of another
+ *   job -> skip.
+ * - the message goes first; right after it, one Lua call marks the week `posted` (stage `files`, the
+ *   message's ts) and stores the digest's at-risk ids as the channel's baseline
+ *   (`<prefix>:digest:last:<channel>`), atomically. Then the files go into the message's thread,
+ *   recorded one by one, and the stage becomes `done`. A postMessage that throws is checked against
+ *   the history the same way before the week is released for a retry.
  *
  * The remaining window needs the history to be unreadable (the app lacks channels:history /
  * groups:history, or is not in the channel): then a `sending` record is skipped (at most once; a
@@ -26,14 +29,17 @@ import type { Redis } from 'ioredis';
 export const ONCE_TTL_SECONDS = 60 * 24 * 60 * 60;
 
 export type OnceState = 'posting' | 'posted' | 'failed';
-export type OnceStage = 'uploading' | 'sending' | 'done';
+/** claimed: nothing sent yet; sending: the message may be out; files: it is, its files go next. */
+export type OnceStage = 'claimed' | 'sending' | 'files' | 'done';
 
 export interface OnceRecord {
   readonly state: OnceState;
   readonly owner: string;
   readonly stage: OnceStage;
-  /** Comma-separated names of the files already uploaded for this week. */
+  /** Comma-separated names of the files already uploaded into the message's thread. */
   readonly uploaded: string;
+  /** The posted message's ts (its thread), once known. */
+  readonly ts?: string | null;
   readonly at: string;
 }
 
@@ -54,14 +60,18 @@ export function lastDigestKey(prefix: string, channel: string): string {
   return `${prefix}:digest:last:${channel}`;
 }
 
+// 'uploading' is the first stage of records written before the message went first.
 const CLAIM = `
 local v = redis.call('GET', KEYS[1])
 if v then
   local r = cjson.decode(v)
-  if r.state == 'posted' then return {'posted', v} end
+  if r.state == 'posted' then
+    if r.stage == 'files' and r.owner == ARGV[3] then return {'files', v} end
+    return {'posted', v}
+  end
   if r.state == 'posting' and r.owner == ARGV[3] and r.stage == 'sending' then return {'verify', v} end
-  if r.state == 'failed' or (r.owner == ARGV[3] and r.stage == 'uploading') then
-    r.state = 'posting'; r.owner = ARGV[3]; r.stage = 'uploading'; r.at = ARGV[4]
+  if r.state == 'failed' or (r.owner == ARGV[3] and (r.stage == 'claimed' or r.stage == 'uploading')) then
+    r.state = 'posting'; r.owner = ARGV[3]; r.stage = 'claimed'; r.uploaded = ''; r.at = ARGV[4]
     local out = cjson.encode(r)
     redis.call('SET', KEYS[1], out, 'KEEPTTL')
     return {'claimed', out}
@@ -85,10 +95,11 @@ return 1
 
 /**
  * claimed: post the digest; verify: this job was sending when its worker died, so look for the
- * message in the channel before posting; posted / busy: do nothing.
+ * message in the channel before posting; files: this job's message is out, upload the files it
+ * lacks into its thread; posted / busy: do nothing.
  */
 export type ClaimResult =
-  | { readonly status: 'claimed' | 'verify'; readonly record: OnceRecord }
+  | { readonly status: 'claimed' | 'verify' | 'files'; readonly record: OnceRecord }
   | { readonly status: 'posted' | 'busy'; readonly record: OnceRecord };
 
 /** The Slack message metadata that marks a channel's digest for a week. */
@@ -128,8 +139,9 @@ export class DigestOnce {
     const fresh: OnceRecord = {
       state: 'posting',
       owner,
-      stage: 'uploading',
+      stage: 'claimed',
       uploaded: '',
+      ts: null,
       at: new Date().toISOString(),
     };
     if (force) {
@@ -149,7 +161,7 @@ export class DigestOnce {
       fresh.at,
     )) as [string, string];
     const record = JSON.parse(raw) as OnceRecord;
-    if (status === 'claimed' || status === 'verify')
+    if (status === 'claimed' || status === 'verify' || status === 'files')
       return { claim: { status, record }, once: new DigestOnce(redis, keys.key, keys.lastKey, record) };
     return { claim: { status: status === 'posted' ? 'posted' : 'busy', record }, once: null };
   }
@@ -166,6 +178,11 @@ export class DigestOnce {
 
   uploaded(name: string): boolean {
     return this.record.uploaded.split(',').includes(name);
+  }
+
+  /** The posted message's ts: where the files go. */
+  get messageTs(): string | null {
+    return this.record.ts ?? null;
   }
 
   private async write(next: OnceRecord, last: LastDigest | null = null): Promise<void> {
@@ -193,13 +210,22 @@ export class DigestOnce {
     await this.write({ ...this.record, stage: 'sending', at: new Date().toISOString() });
   }
 
-  async markPosted(last: LastDigest | null): Promise<void> {
-    await this.write({ ...this.record, state: 'posted', stage: 'done', at: new Date().toISOString() }, last);
+  /** The message is out (ts: its thread): the week is posted and `last` the channel's baseline. */
+  async markPosted(last: LastDigest | null, ts: string | null): Promise<void> {
+    await this.write(
+      { ...this.record, state: 'posted', stage: 'files', ts, at: new Date().toISOString() },
+      last,
+    );
   }
 
-  /** A clean failure (Slack said no): the retry may take the week over. */
+  /** Every file is in the message's thread. */
+  async markDone(): Promise<void> {
+    await this.write({ ...this.record, stage: 'done', at: new Date().toISOString() });
+  }
+
+  /** A clean failure before the message (Slack said no): the retry may take the week over. */
   async release(): Promise<void> {
-    await this.write({ ...this.record, state: 'failed', stage: 'uploading', at: new Date().toISOString() });
+    await this.write({ ...this.record, state: 'failed', stage: 'claimed', at: new Date().toISOString() });
   }
 }
 

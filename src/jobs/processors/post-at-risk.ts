@@ -16,10 +16,12 @@ import {
   section,
   withinLimits,
 } from '../../slack/index.ts';
+import { atRiskCsvAltText } from '../alt-text.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
 import { isSnoozed, latestFeedback } from '../feedback-log.ts';
 import { latestFolderOrFail, type PredictionRow, readModelCard, readPredictions } from '../latest-outputs.ts';
 import { coursesOf, rowsInScope } from '../learner-scope.ts';
+import { PostLedger } from '../post-ledger.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 import { runsDir } from '../runs/run-folders.ts';
 import { readHistoryFile } from '../runs/run-history.ts';
@@ -91,11 +93,6 @@ function summaryBandCounts(bands: Record<string, number>): string {
     .join(' · ');
 }
 
-async function stage(job: JobContext<'post-at-risk'>, name: string, percent: number): Promise<void> {
-  // Progress is for the requester's note; a failed report must not fail the post.
-  await Promise.resolve(job.updateProgress({ stage: name, percent })).catch(() => {});
-}
-
 export async function processPostAtRisk(
   job: JobContext<'post-at-risk'>,
   context: ProcessorContext,
@@ -103,14 +100,16 @@ export async function processPostAtRisk(
   const publisher = requirePublisher(context);
   const { channel, outDir, courseId } = job.data;
   const limit = Math.min(Math.max(job.data.limit ?? 10, 1), MAX_LISTED);
+  // What earlier attempts already sent: a retry finishes the rest and never posts the list twice.
+  const ledger = new PostLedger(job, publisher, channel);
   // Posted after a refresh in a flow: when the refresh failed, say why instead of posting old news.
   const failures = (await job.childFailures?.()) ?? [];
   if (failures.length > 0) {
     const text = `The refresh failed, so there is no new at-risk list: ${escapeMrkdwn(failures.join('; '))}`;
-    await publisher.postMessage(channel, [section(text)], text);
+    await ledger.message([section(text)], text);
     return { channel, posted: 'reason', count: 0 };
   }
-  await stage(job, 'reading the latest scores and the previous run', 20);
+  await ledger.stage('reading the latest scores and the previous run', 20);
   const runDir = latestFolderOrFail(outDir);
   const card = readModelCard(runDir);
   const rows = readPredictions(runDir);
@@ -118,7 +117,7 @@ export async function processPostAtRisk(
   if (!card?.reliable || rows === null) {
     const reasons = card?.gateReasons.length ? card.gateReasons.join(' ') : 'no at-risk list was produced';
     const text = `No at-risk list this time: the completion model is not reliable enough. ${escapeMrkdwn(reasons)}`;
-    await publisher.postMessage(channel, [section(text)], text);
+    await ledger.message([section(text)], text);
     return { channel, posted: 'reason', count: 0 };
   }
 
@@ -141,8 +140,8 @@ export async function processPostAtRisk(
   if (atRisk.length === 0) {
     const hidden = snoozed > 0 ? ` (${snoozed} snoozed not shown)` : '';
     const text = `No learner${where} is at risk as of ${asOf}${hidden} (model ${card.modelVersion}).`;
-    await stage(job, 'posting the list', 70);
-    await publisher.postMessage(channel, [section(text), contextLine(totals)], text);
+    await ledger.stage('posting the list', 70);
+    await ledger.message([section(text), contextLine(totals)], text);
     return { channel, posted: 'list', count: 0, summary: totals };
   }
   const shown = atRisk.slice(0, limit);
@@ -161,12 +160,18 @@ export async function processPostAtRisk(
     ...(snoozed > 0 ? [`${snoozed} snoozed not shown`] : []),
   ].join(' · ');
   blocks.push(contextLine(footer));
-  await stage(job, 'posting the list', 70);
-  await publisher.postMessage(channel, withinLimits(blocks), header);
+  await ledger.stage('posting the list', 70);
+  await ledger.message(withinLimits(blocks), header);
   if (job.data.attachCsv) {
-    await stage(job, 'uploading the CSV', 85);
-    const csv = stringify(atRisk, { header: true, columns: Object.keys(atRisk[0] ?? {}) });
-    await publisher.uploadFile(channel, `at-risk-${asOf}.csv`, Buffer.from(csv), `At-risk learners ${asOf}`);
+    await ledger.stage('uploading the CSV', 85);
+    // LMS text (names, departments) that a spreadsheet would run as a formula is neutralised.
+    const csv = () =>
+      Buffer.from(
+        stringify(atRisk, { header: true, columns: Object.keys(atRisk[0] ?? {}), escape_formulas: true }),
+      );
+    await ledger.upload(`at-risk-${asOf}.csv`, csv, `At-risk learners ${asOf}`, {
+      altText: atRiskCsvAltText(atRisk.length, asOf, where),
+    });
   }
   return {
     channel,

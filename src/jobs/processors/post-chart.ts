@@ -1,5 +1,6 @@
 /** post-chart: uploads OUT/latest/charts/<chart>.png to a Slack channel. */
 import { readFileSync } from 'node:fs';
+import { chartAltText } from '../alt-text.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
 import { chartPath } from '../latest-outputs.ts';
 import type { ProcessorContext } from '../processor-context.ts';
@@ -12,6 +13,8 @@ export async function processPostChart(
   const publisher = requirePublisher(context);
   const { channel, chart, outDir } = job.data;
   const path = chartPath(outDir, chart);
-  await publisher.uploadFile(channel, `${chart}.png`, readFileSync(path), chart.replace(/-/g, ' '));
+  await publisher.uploadFile(channel, `${chart}.png`, readFileSync(path), chart.replace(/-/g, ' '), {
+    altText: chartAltText(path),
+  });
   return { channel, posted: 'file', count: 1 };
 }

@@ -1,11 +1,13 @@
 /**
  * weekly-digest: this week's digest of the last good run to a staff channel, exactly once per ISO
- * week per channel (see src/jobs/digest/once.ts for the protocol and its remaining window). A
- * preview (`/lumen digest`, to the requester's DM) posts every time and records nothing.
+ * week per channel, as one message with its charts and at-risk CSV in the message's thread (see
+ * src/jobs/digest/once.ts for the protocol and its remaining window). A preview (`/lumen digest`, to
+ * the requester's DM) posts every time and records nothing.
  */
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { type KnownBlock, section } from '../../slack/index.ts';
+import { atRiskCsvAltText, chartAltText } from '../alt-text.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
 import { failedDigestText } from '../digest/content.ts';
 import { dayIn, isoWeek } from '../digest/iso-week.ts';
@@ -34,6 +36,7 @@ function message(error: unknown): string {
 interface Upload {
   readonly name: string;
   readonly title: string;
+  readonly altText: string;
   readonly bytes: () => Uint8Array;
 }
 
@@ -43,6 +46,7 @@ function uploadsOf(plan: DigestPlan): Upload[] {
   const uploads: Upload[] = content.charts.map((chart) => ({
     name: chart.name,
     title: chart.title,
+    altText: chartAltText(chart.path),
     bytes: () => readFileSync(chart.path),
   }));
   const csv = content.atRiskCsv;
@@ -50,32 +54,46 @@ function uploadsOf(plan: DigestPlan): Upload[] {
     uploads.push({
       name: content.csvName,
       title: `At-risk learners, as of ${content.asOf}`,
+      altText: atRiskCsvAltText(content.atRiskCsvRows, content.asOf),
       bytes: () => Buffer.from(csv),
     });
   return uploads;
 }
 
-/**
- * Uploads the plan's files, then posts its message (the last Slack call). With `once`, files it
- * already records are skipped, each upload is recorded, `sending` is marked before the message and
- * the message carries `metadata`; a preview has neither.
- */
-async function postPlan(
+/** Posts the plan's message (with `metadata` when recorded); returns its ts. */
+async function postMessageOf(
   publisher: Publisher,
   channel: string,
   plan: DigestPlan,
-  once: DigestOnce | null = null,
   metadata?: MessageMetadata,
+): Promise<string | null> {
+  const options = metadata ? { metadata } : {};
+  const posted =
+    plan.kind === 'quiet'
+      ? await publisher.postMessage(channel, line(plan.text), plan.text, options)
+      : await publisher.postMessage(channel, plan.content.blocks, plan.content.text, options);
+  return posted.ts;
+}
+
+/**
+ * Uploads the plan's files into the thread of the message `ts` (into the channel when Slack gave no
+ * ts); with `once`, files it already records are skipped and each upload is recorded.
+ */
+async function uploadFiles(
+  publisher: Publisher,
+  channel: string,
+  plan: DigestPlan,
+  ts: string | null,
+  once: DigestOnce | null = null,
 ): Promise<void> {
   for (const upload of uploadsOf(plan)) {
     if (once?.uploaded(upload.name)) continue;
-    await publisher.uploadFile(channel, upload.name, upload.bytes(), upload.title);
+    await publisher.uploadFile(channel, upload.name, upload.bytes(), upload.title, {
+      altText: upload.altText,
+      threadTs: ts,
+    });
     await once?.markUploaded(upload.name);
   }
-  await once?.markSending();
-  const options = metadata ? { metadata } : {};
-  if (plan.kind === 'quiet') await publisher.postMessage(channel, line(plan.text), plan.text, options);
-  else await publisher.postMessage(channel, plan.content.blocks, plan.content.text, options);
 }
 
 export async function processWeeklyDigest(
@@ -115,7 +133,7 @@ export async function processWeeklyDigest(
     }
 
     if (job.data.preview) {
-      await postPlan(publisher, channel, plan);
+      await uploadFiles(publisher, channel, plan, await postMessageOf(publisher, channel, plan));
       return { channel, posted: 'digest', count: plan.kind === 'digest' ? plan.content.atRiskIds.length : 0 };
     }
     if (plan.kind === 'quiet' && jobsConfig.digestSkipEmpty) {
@@ -148,40 +166,61 @@ export async function processWeeklyDigest(
             runDir: plan.runDir,
           }
         : null;
+    if (claim.status === 'files') {
+      // This job's message is out (an earlier attempt posted it): finish its thread.
+      await uploadFiles(publisher, channel, plan, once.messageTs, once);
+      await once.markDone();
+      await job.log(
+        `digest for ${channel} ${week} was posted by an earlier attempt; its files are now in its thread`,
+      );
+      return { channel, posted: 'none', count: 0 };
+    }
+    let ts: string | null = null;
+    let postHere = false;
     if (claim.status === 'verify') {
       // This job's worker died after marking `sending`: did the message reach the channel?
       const check = await publisher.findPosted(channel, metadata, once.sendingSince());
       if ('found' in check && check.found) {
-        await once.markPosted(baseline);
         await job.log(
           `digest for ${channel} ${week} found in the channel (sent before the worker stopped); recorded`,
         );
-        return { channel, posted: 'none', count: 0 };
-      }
-      if ('unknown' in check) {
+        ts = check.ts;
+      } else if ('unknown' in check) {
         await job.log(
           `digest skipped: ${channel} ${week} was being sent when the worker stopped and the channel's history cannot tell whether it arrived (${check.unknown}; the app needs channels:history / groups:history and to be in the channel); not posting twice - re-post with force if it never arrived`,
         );
         return { channel, posted: 'none', count: 0 };
+      } else {
+        await job.log(
+          `digest for ${channel} ${week} not in the channel: the worker stopped before sending it; posting`,
+        );
+        postHere = true;
       }
-      await job.log(
-        `digest for ${channel} ${week} not in the channel: the worker stopped before sending it; posting`,
-      );
-    }
-    try {
-      await postPlan(publisher, channel, plan, once, metadata);
-    } catch (error) {
-      // Slack may have posted a message whose response was lost: the channel's history tells.
-      const check = once.sending ? await publisher.findPosted(channel, metadata, once.sendingSince()) : null;
-      if (!check || !('found' in check) || !check.found) {
-        // Not posted (or cannot tell): the retry may take the week over.
-        await once.release().catch(() => {});
-        throw error;
+    } else postHere = true;
+    if (postHere) {
+      try {
+        await once.markSending();
+        ts = await postMessageOf(publisher, channel, plan, metadata);
+      } catch (error) {
+        // Slack may have posted a message whose response was lost: the channel's history tells.
+        const check = once.sending
+          ? await publisher.findPosted(channel, metadata, once.sendingSince())
+          : null;
+        if (!check || !('found' in check) || !check.found) {
+          // Not posted (or cannot tell): the retry may take the week over.
+          await once.release().catch(() => {});
+          throw error;
+        }
+        ts = check.ts;
+        await job.log(`postMessage failed (${message(error)}) but the digest is in the channel; recorded`);
       }
-      await job.log(`postMessage failed (${message(error)}) but the digest is in the channel; recorded`);
     }
-    // The message is out: from here on nothing releases the claim.
-    await once.markPosted(baseline);
+    // The message is out: from here on nothing releases the claim; a failed upload is retried into
+    // the same thread.
+    await once.markPosted(baseline, ts);
+    await uploadFiles(publisher, channel, plan, ts, once);
+    await once.markDone();
+    if (!postHere) return { channel, posted: 'none', count: 0 };
     return {
       channel,
       posted: plan.kind === 'digest' ? 'digest' : 'reason',

@@ -4,7 +4,7 @@
  * where learner-level content may go.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { enqueue, type LearnerProfileResult } from '../../../jobs/index.ts';
+import { enqueue, type LearnerProfileResult, learnerChartAltText } from '../../../jobs/index.ts';
 import { plainMessage } from '../../../slack/index.ts';
 import { learnerProfileMessage } from '../../blocks/learner-profile.ts';
 import { badArgumentMessage, doneMessage, progressMessage, workingMessage } from '../../blocks/notices.ts';
@@ -80,6 +80,13 @@ export const handleLearner: CommandHandler = async (request, deps) => {
               `learner-${profile.learnerId}.png`,
               png,
               'Learner profile',
+              {
+                altText: learnerChartAltText(
+                  profile.learnerId,
+                  profile.completionProbability,
+                  profile.riskBand,
+                ),
+              },
             );
           }
         },
