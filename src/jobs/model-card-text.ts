@@ -11,6 +11,7 @@ import {
   plainMessage,
   type SlackMessage,
   section,
+  slackDate,
 } from '../slack/index.ts';
 
 function fixed(value: number | null | undefined, digits = 3): string {
@@ -35,7 +36,7 @@ export function modelCardMessage(card: ModelCard | null): ModelCardText {
     : '';
   const lines = [
     `*Version* ${escapeMrkdwn(card.modelVersion ?? 'none')}`,
-    `*Trained at* ${escapeMrkdwn(card.trainedAt)}`,
+    `*Trained at* ${slackDate(card.trainedAt)}`,
     `*Data as of* ${escapeMrkdwn(card.dataAsOf)}`,
     `*Metrics* ${metrics}`,
     gate,

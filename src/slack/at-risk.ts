@@ -8,7 +8,7 @@ import type { KnownBlock } from '@slack/types';
 import { section } from './blocks.ts';
 import { FEEDBACK_NOTE_RESERVE, feedbackButtons } from './feedback.ts';
 import { SECTION_TEXT_LIMIT } from './limits.ts';
-import { cutText, escapeMrkdwn, truncateLines, truncateList } from './text.ts';
+import { cutText, escapeMrkdwn, slackDate, truncateLines, truncateList } from './text.ts';
 
 /** A learner's line at most this long, so a feedback note still fits in the section. */
 export const LEARNER_LINE_LIMIT = SECTION_TEXT_LIMIT - FEEDBACK_NOTE_RESERVE;
@@ -37,7 +37,7 @@ export function atRiskLearnerLine(row: PredictionRowText, feedback: LearnerFeedb
   const drivers = (row.top_drivers ?? '').split(/;\s*/).filter(Boolean).slice(0, 3);
   const contacted =
     feedback?.verdict === 'contacted'
-      ? ` :white_check_mark: contacted ${part(feedback.at.slice(0, 10), 10)}`
+      ? ` :white_check_mark: contacted ${slackDate(feedback.at, '{date_short}')}`
       : '';
   const head = `*${name}* (${part(row.user_id, ID_LIMIT)})${contacted}`;
   const department = `${part(row.department, DEPARTMENT_LIMIT)} · `;

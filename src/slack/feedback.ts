@@ -7,7 +7,7 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { buttons, withinLimits } from './blocks.ts';
 import { SECTION_TEXT_LIMIT } from './limits.ts';
-import { cutText, escapeMrkdwn, truncateLines } from './text.ts';
+import { cutText, escapeMrkdwn, slackDate, truncateLines } from './text.ts';
 
 /** action_id of each feedback button on an at-risk row; the bot listens for these. */
 export const FEEDBACK_ACTIONS = {
@@ -47,8 +47,7 @@ export function feedbackButtons(learnerId: string): ActionsBlock {
 }
 
 export function feedbackNote(verdict: FeedbackVerdict, userId: string, at: Date): string {
-  const when = at.toISOString().slice(0, 16).replace('T', ' ');
-  const note = `${NOTE_MARK}${FEEDBACK_LABELS[verdict]} - <@${escapeMrkdwn(userId)}>, ${when} UTC`;
+  const note = `${NOTE_MARK}${FEEDBACK_LABELS[verdict]} - <@${escapeMrkdwn(userId)}>, ${slackDate(at)}`;
   return cutText(note, FEEDBACK_NOTE_RESERVE - 1);
 }
 

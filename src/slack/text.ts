@@ -23,6 +23,19 @@ export function cutText(text: string, max: number): string {
   return `${kept}…`;
 }
 
+/**
+ * A time in Slack's date formatting: each reader sees it in their own time zone and locale; clients
+ * that cannot render it show the UTC fallback. `format` uses Slack's tokens ({date_short_pretty},
+ * {time}, {date_short}, ...). An unreadable time comes back as it was given, escaped.
+ */
+export function slackDate(at: Date | string, format = '{date_short_pretty} {time}'): string {
+  const ms = typeof at === 'string' ? Date.parse(at) : at.getTime();
+  if (!Number.isFinite(ms)) return escapeMrkdwn(String(at));
+  const iso = new Date(ms).toISOString();
+  const fallback = format.includes('{time}') ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : iso.slice(0, 10);
+  return `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>`;
+}
+
 function moreLines(n: number): string {
   return `... and ${n} more line${n === 1 ? '' : 's'}`;
 }

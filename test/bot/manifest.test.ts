@@ -20,8 +20,8 @@ const SCOPE_OF: Record<string, string[]> = {
   'chat.update': ['chat:write'],
   'files.uploadV2': ['files:write'],
   'conversations.open': ['im:write'],
-  // The digest channel may be public or private.
-  'conversations.history': ['channels:history', 'groups:history'],
+  // A post is looked for in a public or private channel, or a direct message (a list sent to a DM).
+  'conversations.history': ['channels:history', 'groups:history', 'im:history'],
   'usergroups.users.list': ['usergroups:read'],
 };
 

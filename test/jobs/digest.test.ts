@@ -191,7 +191,10 @@ describe('digest content', () => {
     const text = JSON.stringify(content.blocks);
     expect(text).toContain('&lt;!channel&gt; &amp; co');
     expect(text).not.toContain('<!channel>');
-    expect(text).toContain('contacted 2026-06-27');
+    // The date in Slack's date formatting (each reader's own time zone), with a UTC fallback.
+    expect(text).toContain(
+      `contacted <!date^${Date.parse('2026-06-27T10:00:00Z') / 1000}^{date_short}|2026-06-27>`,
+    );
     expect(text).not.toContain(`lumen-feedback:${second.user_id}`);
     expect(content.atRiskCsv).not.toContain(`${second.user_id},`);
     // The model (trained today) is far older than 30 days at "now" = today + 400 days.

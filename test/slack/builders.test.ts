@@ -7,6 +7,7 @@ import {
   header,
   type KnownBlock,
   section,
+  slackDate,
   truncateLines,
   truncateList,
   withinLimits,
@@ -101,5 +102,17 @@ describe('builders and the guard', () => {
     expect(fixed).toHaveLength(50);
     expect(fixed.slice(0, 49)).toEqual(many.slice(0, 49));
     expect(JSON.stringify(fixed[49])).toContain('and 21 more blocks not shown');
+  });
+});
+
+describe('slackDate', () => {
+  test("a time in Slack's date formatting with a UTC fallback; an unreadable one stays as text", () => {
+    expect(slackDate('2026-06-28T10:15:30Z')).toBe(
+      '<!date^1782641730^{date_short_pretty} {time}|2026-06-28 10:15 UTC>',
+    );
+    expect(slackDate(new Date('2026-06-28T10:15:30Z'), '{date_short}')).toBe(
+      '<!date^1782641730^{date_short}|2026-06-28>',
+    );
+    expect(slackDate('not a <date>')).toBe('not a &lt;date&gt;');
   });
 });

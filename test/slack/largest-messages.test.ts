@@ -162,7 +162,9 @@ function clickThrough(blocks: KnownBlock[], ids: readonly string[]): KnownBlock[
   );
   ids.slice(1).forEach((id, i) => {
     expect(sectionOf(current, id)).toMatch(
-      new RegExp(`<@W${i + 2}>, 2026-06-01 00:${String(i + 2).padStart(2, '0')} UTC$`),
+      new RegExp(
+        `<@W${i + 2}>, <!date\\^\\d+\\^\\{date_short_pretty\\} \\{time\\}\\|2026-06-01 00:${String(i + 2).padStart(2, '0')} UTC>$`,
+      ),
     );
   });
   return current;
@@ -218,7 +220,7 @@ describe('the top-20 at-risk list', () => {
     const updated = click(old, 'L03', 1);
     expect(limitViolations(updated)).toEqual([]);
     expect(updated).toHaveLength(45);
-    expect(sectionOf(updated, 'L03')).toMatch(/<@W1>, 2026-06-01 00:01 UTC$/);
+    expect(sectionOf(updated, 'L03')).toMatch(/<@W1>, <!date\^\d+\^[^|]+\|2026-06-01 00:01 UTC>$/);
     expect(sectionOf(updated, 'L04')).toMatch(/:memo: Contacted - <@W0>, 2026-05-01 10:00 UTC$/);
   });
 });

@@ -14,6 +14,7 @@ import {
   header,
   type KnownBlock,
   section,
+  slackDate,
   withinLimits,
 } from '../../slack/index.ts';
 import { isSnoozed, type LatestFeedback } from '../feedback-log.ts';
@@ -173,7 +174,7 @@ export function modelHealthLine(outputs: RunOutputs, now: Date, maxAgeDays: numb
   const card = outputs.card;
   if (!card) return ':warning: Model: no model card in this run.';
   const auc = card.evaluation?.cvAuc;
-  const trained = card.trainedAt ? card.trainedAt.slice(0, 10) : 'unknown';
+  const trained = card.trainedAt ? slackDate(card.trainedAt, '{date_short}') : 'unknown';
   const ageDays = card.trainedAt
     ? Math.floor((now.getTime() - Date.parse(card.trainedAt)) / 86_400_000)
     : null;
