@@ -32,4 +32,11 @@ export {
   feedbackNote,
 } from './feedback.ts';
 export * from './limits.ts';
-export { cutText, escapeMrkdwn, slackDate, truncateLines, truncateList } from './text.ts';
+export {
+  cutText,
+  escapeMrkdwn,
+  slackDate,
+  truncateLines,
+  truncateList,
+  withoutPaths,
+} from './text.ts';

@@ -36,6 +36,16 @@ export function slackDate(at: Date | string, format = '{date_short_pretty} {time
   return `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>`;
 }
 
+/**
+ * A failure reason fit for a Slack channel: server paths shortened to their file name
+ * (`/srv/lumen/out/runs/r1/run_summary.json` -> `run_summary.json`), the first line only.
+ * The full reason stays in the job's log.
+ */
+export function withoutPaths(reason: string): string {
+  const first = reason.split('\n')[0] ?? '';
+  return first.replace(/(?:[A-Za-z]:)?(?:[\\/][^\s\\/:'"`()]+)+[\\/]([^\s\\/:'"`()]+)/g, '$1');
+}
+
 function moreLines(n: number): string {
   return `... and ${n} more line${n === 1 ? '' : 's'}`;
 }

@@ -208,7 +208,12 @@ describe('weekly digest through the real scheduler', () => {
     const digests = digestPosts();
     expect(digests.map(weekOf)).toEqual([...WEEKS]);
     expect(digests.every((c) => c.params.channel === CHANNEL)).toBe(true);
-    expect(fake.callsTo('files.completeUploadExternal')).toHaveLength(6);
+    const uploads = fake.callsTo('files.completeUploadExternal');
+    expect(uploads).toHaveLength(6);
+    // Each week is one message: its three files are replies in that message's thread.
+    const threads = uploads.map((c) => String(c.params.thread_ts ?? ''));
+    expect(threads.every((ts) => /^\d+\.\d+$/.test(ts))).toBe(true);
+    expect(new Set(threads).size).toBe(2);
     for (const week of WEEKS)
       expect(JSON.parse((await redis.get(onceKey(prefix, CHANNEL, week))) ?? '{}').state).toBe('posted');
 
@@ -247,8 +252,9 @@ describe('weekly digest through the real scheduler', () => {
     const since = Date.now() - 1000;
     const metadata = { eventType: 'lumen_digest', payload: { channel: 'CHIST', week: '2026-W01' } };
     expect(await publisher.findPosted('CHIST', metadata, since)).toEqual({ found: false });
-    await publisher.postMessage('CHIST', [], 'the digest', { metadata });
-    expect(await publisher.findPosted('CHIST', metadata, since)).toEqual({ found: true });
+    const posted = await publisher.postMessage('CHIST', [], 'the digest', { metadata });
+    expect(posted.ts).toMatch(/^\d+\.\d{6}$/);
+    expect(await publisher.findPosted('CHIST', metadata, since)).toEqual({ found: true, ts: posted.ts });
     expect(
       await publisher.findPosted(
         'CHIST',

@@ -298,7 +298,7 @@ describe('weekly-digest job', () => {
     expect(publisher.messages).toHaveLength(2);
   });
 
-  test('a digest that cannot be built posts one line saying what and where', async () => {
+  test('a digest that cannot be built posts one line saying what and where to look, no server path', async () => {
     const publisher = new FakePublisher();
     const empty = tempDir('lumen-digest-empty-');
     const job = digestJob({ outDir: empty, channel: 'C-broken' }, '2026-06-29T08:00:00Z');
@@ -306,7 +306,8 @@ describe('weekly-digest job', () => {
     expect(result.posted).toBe('reason');
     expect(publisher.messages).toHaveLength(1);
     expect(publisher.messages[0]?.text).toContain('could not be built');
-    expect(publisher.messages[0]?.text).toContain(`${empty}/latest`);
+    expect(publisher.messages[0]?.text).toContain('`lumen status`');
+    expect(publisher.messages[0]?.text).not.toContain(empty);
     // A retry of the same broken week does not repeat the line.
     await processWeeklyDigest(digestJob(job.data, '2026-06-29T09:00:00Z'), context(publisher));
     expect(publisher.messages).toHaveLength(1);

@@ -11,6 +11,7 @@ import {
   truncateLines,
   truncateList,
   withinLimits,
+  withoutPaths,
 } from '../../src/slack/index.ts';
 import { limitViolations } from './block-limits.ts';
 
@@ -114,5 +115,21 @@ describe('slackDate', () => {
       '<!date^1782641730^{date_short}|2026-06-28>',
     );
     expect(slackDate('not a <date>')).toBe('not a &lt;date&gt;');
+  });
+});
+
+describe('withoutPaths', () => {
+  test('a failure reason keeps its file names, loses the server paths and every line but the first', () => {
+    expect(
+      withoutPaths(
+        '/srv/lumen/out/runs/r1/run_summary.json is missing: the run is incomplete\n    at read (/app/src/x.ts:1:2)',
+      ),
+    ).toBe('run_summary.json is missing: the run is incomplete');
+    expect(withoutPaths('lms_quiz_attempts.csv, column attempt_id, line 1: missing')).toBe(
+      'lms_quiz_attempts.csv, column attempt_id, line 1: missing',
+    );
+    expect(withoutPaths("ENOENT: no such file or directory, open '/data/export/lms_users.csv'")).toBe(
+      "ENOENT: no such file or directory, open 'lms_users.csv'",
+    );
   });
 });

@@ -16,6 +16,7 @@ import {
   section,
   slackDate,
   withinLimits,
+  withoutPaths,
 } from '../../slack/index.ts';
 import { isSnoozed, type LatestFeedback } from '../feedback-log.ts';
 import { addDays, isoWeek, mondayOf } from './iso-week.ts';
@@ -312,6 +313,6 @@ export function quietWeekText(since: string): string {
 }
 
 /** The one line of a digest that could not be built: what went wrong and where to look. */
-export function failedDigestText(reason: string, outDir: string): string {
-  return `The weekly learning digest could not be built: ${escapeMrkdwn(reason)}. Look at ${escapeMrkdwn(outDir)}/latest and \`lumen status\` (the last refresh runs and their errors).`;
+export function failedDigestText(reason: string): string {
+  return `The weekly learning digest could not be built: ${escapeMrkdwn(withoutPaths(reason))}. Run \`lumen status\` on the worker (the last refresh runs and their errors); the job's log has the full reason.`;
 }

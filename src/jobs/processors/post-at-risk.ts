@@ -15,6 +15,7 @@ import {
   type KnownBlock,
   section,
   withinLimits,
+  withoutPaths,
 } from '../../slack/index.ts';
 import { atRiskCsvAltText } from '../alt-text.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
@@ -105,7 +106,7 @@ export async function processPostAtRisk(
   // Posted after a refresh in a flow: when the refresh failed, say why instead of posting old news.
   const failures = (await job.childFailures?.()) ?? [];
   if (failures.length > 0) {
-    const text = `The refresh failed, so there is no new at-risk list: ${escapeMrkdwn(failures.join('; '))}`;
+    const text = `The refresh failed, so there is no new at-risk list: ${escapeMrkdwn(failures.map(withoutPaths).join('; '))}`;
     await ledger.message([section(text)], text);
     return { channel, posted: 'reason', count: 0 };
   }

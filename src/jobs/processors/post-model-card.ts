@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { escapeMrkdwn, section } from '../../slack/index.ts';
+import { escapeMrkdwn, section, withoutPaths } from '../../slack/index.ts';
 import { chartAltText } from '../alt-text.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
 import { latestFolderOrFail, readModelCard } from '../latest-outputs.ts';
@@ -24,7 +24,7 @@ export async function processPostModelCard(
   const ledger = new PostLedger(job, publisher, channel);
   const failures = (await job.childFailures?.()) ?? [];
   if (failures.length > 0) {
-    const text = `Retraining failed, the current model stays in use: ${escapeMrkdwn(failures.join('; '))}`;
+    const text = `Retraining failed, the current model stays in use: ${escapeMrkdwn(failures.map(withoutPaths).join('; '))}`;
     await ledger.message([section(text)], text);
     return { channel, posted: 'reason', count: 0 };
   }

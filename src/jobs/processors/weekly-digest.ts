@@ -123,7 +123,7 @@ export async function processWeeklyDigest(
       });
     } catch (error) {
       // Say what went wrong instead of posting nothing; once per channel and week for scheduled runs.
-      const text = failedDigestText(message(error), outDir);
+      const text = failedDigestText(message(error));
       const first = job.data.preview
         ? 'OK'
         : await redis.set(`${prefix}:digest:error:${channel}:${week}`, job.id, 'EX', ONCE_TTL_SECONDS, 'NX');
