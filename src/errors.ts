@@ -13,6 +13,7 @@ export type LumenErrorCode =
   | 'BAD_ARGUMENT'
   | 'BAD_CONFIG'
   | 'MODEL_MISMATCH'
+  | 'MODEL_FROM_FUTURE'
   | 'MODEL_UNRELIABLE'
   | 'NOT_FOUND'
   | 'JOB_FAILED'

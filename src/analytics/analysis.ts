@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
+import { LumenError } from '../errors.ts';
 import { buildChartSet, modelInputsFromAnalysis, readOverview, writeCharts } from './charts/index.ts';
 import { buildDashboard, dashboardInputFromAnalysis } from './dashboard.ts';
 import type { Db } from './db.ts';
@@ -254,6 +255,14 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       onStage: stageName,
     });
     const asOf = report.asOf;
+    // A model fitted on data up to a later day has seen this run's future (who came back, who
+    // completed): replaying the past with it would leak. Refuse before any work is written.
+    if (savedModel && savedModel.dataAsOf > asOf) {
+      throw new LumenError(
+        'MODEL_FROM_FUTURE',
+        `model ${savedModel.version} was trained on data up to ${savedModel.dataAsOf}, after this run's as-of date ${asOf}: scoring with it would use the future; retrain as of ${asOf} (lumen train --as-of ${asOf}) or score with a model trained on earlier data (--model FILE)`,
+      );
+    }
 
     stageName('outcomes');
     await db.materialize('learner_outcomes', { as_of: asOf, dropout_days: config.dropoutDays });

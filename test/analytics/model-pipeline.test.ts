@@ -2,7 +2,7 @@
  * The completion model end to end on generated data: outputs, leakage, honest evaluation, ranking,
  * the quality gate on the real sample export, saved models and CSV safety.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -232,6 +232,47 @@ describe('saved models', () => {
     expect(refused.stderr.trim()).toBe(
       `lumen: ${bad}: the model's feature list does not match this version of Lumen (missing inactivity_days); retrain with lumen train`,
     );
+  });
+
+  test('a model fitted on later data is never used for an earlier as-of: lumen score refuses in one line, nothing written', async () => {
+    const model = join(outDir, 'models', 'latest.json');
+    const { dataAsOf } = JSON.parse(readFileSync(model, 'utf8')) as { dataAsOf: string };
+    const earlier = new Date(Date.parse(`${dataAsOf}T00:00:00Z`) - 14 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const out = tempDir('lumen-score-past-');
+    const refused = await runCli([
+      'score',
+      '--data',
+      dataDir,
+      '--out',
+      out,
+      '--model',
+      model,
+      '--as-of',
+      earlier,
+    ]);
+    expect(refused.code).toBe(2);
+    // Progress lines of the stages that ran (validation decides the as-of date), then one error line.
+    const lines = refused.stderr.trim().split('\n');
+    expect(lines.filter((line) => line.startsWith('lumen:'))).toHaveLength(1);
+    expect(lines.at(-1)).toContain(
+      `was trained on data up to ${dataAsOf}, after this run's as-of date ${earlier}: scoring with it would use the future`,
+    );
+    expect(existsSync(join(out, 'ML_Prediction.csv'))).toBe(false);
+    // The same model on its own as-of date (or later) is fine.
+    const same = await runCli([
+      'score',
+      '--data',
+      dataDir,
+      '--out',
+      tempDir(),
+      '--model',
+      model,
+      '--as-of',
+      dataAsOf,
+    ]);
+    expect(same.code).toBe(0);
   });
 
   test('text cells that a spreadsheet would run are neutralised', async () => {

@@ -172,6 +172,34 @@ describe('refresh through the queue', () => {
     expect(latestTarget()).toBe(join('runs', result.runId));
   });
 
+  test('a refresh as of an earlier day never reuses the model fitted on later data: it retrains as of that day', async () => {
+    const latest = await waitForJob(
+      queues,
+      'refresh',
+      (await enqueueRefresh(queues, { trigger: 'test' })).id,
+      {
+        timeoutMs: 45_000,
+      },
+    );
+    const laterCard = JSON.parse(readFileSync(join(latest.runDir, 'model_card.json'), 'utf8'));
+    const earlier = new Date(Date.parse(`${laterCard.dataAsOf}T00:00:00Z`) - 14 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const past = await waitForJob(
+      queues,
+      'refresh',
+      (await enqueueRefresh(queues, { trigger: 'test', asOf: earlier })).id,
+      { timeoutMs: 45_000 },
+    );
+    expect(past.trained).toBe(true);
+    expect(past.modelVersion).not.toBe(latest.modelVersion);
+    const card = JSON.parse(readFileSync(join(past.runDir, 'model_card.json'), 'utf8'));
+    expect(card.dataAsOf).toBe(earlier);
+    expect(JSON.parse(readFileSync(join(past.runDir, 'models', 'latest.json'), 'utf8')).dataAsOf).toBe(
+      earlier,
+    );
+  });
+
   test('a refresh-then-post flow posts the new list; when the refresh fails it posts the reason', async () => {
     const good = await enqueueRefreshThenPost(
       queues,

@@ -55,6 +55,16 @@ interface RunManifest {
   readonly finishedAt: string;
 }
 
+/** The last day of the data the saved model was fitted on (after every date when unreadable: then it is not reused). */
+function savedModelAsOf(path: string): string {
+  try {
+    const { dataAsOf } = JSON.parse(readFileSync(path, 'utf8')) as { dataAsOf?: unknown };
+    return typeof dataAsOf === 'string' ? dataAsOf : '\uffff';
+  } catch {
+    return '\uffff';
+  }
+}
+
 function readManifest(runDir: string | null): RunManifest | null {
   if (!runDir) return null;
   try {
@@ -150,7 +160,9 @@ export async function processRefresh(
       previous === null ||
       previous.dataFingerprint !== fingerprint ||
       savedModel === null ||
-      !existsSync(savedModel);
+      !existsSync(savedModel) ||
+      // Replaying an earlier day: the saved model has seen that day's future, so fit one as of then.
+      (typeof data.asOf === 'string' && savedModelAsOf(savedModel) > data.asOf);
     if (!trained && previousDir) {
       for (const name of MODEL_OUTPUTS) {
         const source = join(previousDir, name);
