@@ -5,13 +5,14 @@
 --   first_event, last_event, completed_at (DATE: when the last required module got its first
 --   'completed' row; NULL unless every required module has one), days_inactive (as-of - last_event),
 --   outcome ('completed' | 'dropped' | 'open')
--- Parameters: $as_of (DATE), $dropout_days (INTEGER)
+-- Parameters: $as_of (DATE: the end of the last complete week, see src/analytics/weeks.ts; events
+--   after it, in the week that has just begun, are left to next week), $dropout_days (INTEGER)
 -- Enrolled courses are the courses with at least one lesson or quiz event of the learner; required
 -- modules are every kept module of those courses.
 with
 
 events as (
-    select * from int_events
+    select * from int_events where event_date <= $as_of::date
 ),
 
 kept_modules as (

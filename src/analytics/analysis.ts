@@ -32,6 +32,7 @@ import { openDb, type StageReporter, stageFeatureFiles, validateAndBuildFeatures
 import { type LearnerInfo, predictionCsv } from './prediction-csv.ts';
 import { buildStatsReport, type StatsReport } from './stats-report.ts';
 import type { DataQualityReport } from './validate.ts';
+import { lastCompleteWeekEnd } from './weeks.ts';
 
 export interface AnalysisOptions {
   readonly dataDir: string;
@@ -255,17 +256,20 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       onStage: stageName,
     });
     const asOf = report.asOf;
+    // The model sees complete weeks only (weeks.ts): outcomes, training and the scored snapshot are
+    // as of the last Sunday on or before as-of. The feature file still runs to the as-of week.
+    const modelAsOf = lastCompleteWeekEnd(asOf);
     // A model fitted on data up to a later day has seen this run's future (who came back, who
     // completed): replaying the past with it would leak. Refuse before any work is written.
-    if (savedModel && savedModel.dataAsOf > asOf) {
+    if (savedModel && savedModel.dataAsOf > modelAsOf) {
       throw new LumenError(
         'MODEL_FROM_FUTURE',
-        `model ${savedModel.version} was trained on data up to ${savedModel.dataAsOf}, after this run's as-of date ${asOf}: scoring with it would use the future; retrain as of ${asOf} (lumen train --as-of ${asOf}) or score with a model trained on earlier data (--model FILE)`,
+        `model ${savedModel.version} was trained on data up to ${savedModel.dataAsOf}, after this run's as-of date ${modelAsOf}: scoring with it would use the future; retrain as of ${modelAsOf} (lumen train --as-of ${modelAsOf}) or score with a model trained on earlier data (--model FILE)`,
       );
     }
 
     stageName('outcomes');
-    await db.materialize('learner_outcomes', { as_of: asOf, dropout_days: config.dropoutDays });
+    await db.materialize('learner_outcomes', { as_of: modelAsOf, dropout_days: config.dropoutDays });
     const outcomeRows = await db.all<{ outcome: string; n: bigint }>(
       'SELECT outcome, count(*) AS n FROM learner_outcomes GROUP BY outcome',
     );
@@ -285,7 +289,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       const [span] = await db.all<{ days: number }>(
         'SELECT ($as_of::DATE - min(event_date) + 1)::INTEGER AS days FROM int_events',
         {
-          as_of: asOf,
+          as_of: modelAsOf,
         },
       );
       train = trainCompletionModel(data, {
@@ -293,7 +297,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
         ...CV,
         minClass: config.minClass,
         minAuc: config.minAuc,
-        asOf,
+        asOf: modelAsOf,
         dataSpanDays: Number(span?.days ?? 0),
         dropoutDays: config.dropoutDays,
       });
@@ -305,9 +309,9 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       await db.materialize('learner_feature_means');
       const stats = train.learners.completed > 1 && train.learners.dropped > 1 ? await buildStats(db) : null;
       const trainedAt = new Date();
-      artifact = buildArtifact(train, forecast.result, { asOf, createdAt: trainedAt });
+      artifact = buildArtifact(train, forecast.result, { asOf: modelAsOf, createdAt: trainedAt });
       card = buildModelCard(train, forecast.result, stats, artifact, {
-        asOf,
+        asOf: modelAsOf,
         trainedAt: trainedAt.toISOString(),
         C: 1.0,
         features: MODEL_FEATURES,
@@ -346,7 +350,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       } else if (!artifact.gate.reliable) {
         noListReason = `the model is unreliable: ${artifact.gate.reasons.join(' ')}`;
       } else {
-        await db.materialize('scoring_snapshots', { as_of: asOf });
+        await db.materialize('scoring_snapshots', { as_of: modelAsOf });
         const open = await readSnapshotColumns(db, 'scoring_snapshots');
         scores = scoreSnapshots(artifact, open.userIds, open.weekIndex, open.columns, {
           threshold: config.riskThreshold ?? artifact.threshold,
@@ -367,7 +371,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
         }
         stage.writeText(
           'ML_Prediction.csv',
-          predictionCsv(scores, info, forecasts, { asOf, modelVersion: artifact.version }),
+          predictionCsv(scores, info, forecasts, { asOf: modelAsOf, modelVersion: artifact.version }),
         );
       }
       if (!scores) stage.remove('ML_Prediction.csv');

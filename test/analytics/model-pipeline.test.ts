@@ -158,6 +158,24 @@ describe('what the model knows early', () => {
     expect(auc).toBeGreaterThan(0.7);
   });
 
+  test('a week that has just begun changes nothing: the Monday run flags the learners the Sunday run did', async () => {
+    // 2026-05-03 is a Sunday; the Monday after it brings one more day of events.
+    const runAt = async (asOf: string) => {
+      const out = tempDir('lumen-week-edge-');
+      const result = await runAnalysis(config, { dataDir, outDir: out, asOf, train: true, score: true });
+      return { result, rows: readCsv(join(out, 'ML_Prediction.csv')) };
+    };
+    const sunday = await runAt('2026-05-03');
+    const monday = await runAt('2026-05-04');
+    // The Monday export does hold Monday's events (the feature file runs to the new week) ...
+    expect(monday.result.report.asOf).toBe('2026-05-04');
+    // ... but the model sees complete weeks: the same learners, the same risks, the same flags.
+    const flags = (rows: Row[]) => rows.map((r) => [r.user_id, r.risk_score, r.at_risk, r.as_of]);
+    expect(sunday.rows.length).toBeGreaterThan(100);
+    expect(flags(monday.rows)).toEqual(flags(sunday.rows));
+    expect(monday.rows[0]?.as_of).toBe('2026-05-03');
+  });
+
   test('a learner-week snapshot does not change when later events are added', async () => {
     const cut = '2026-04-15';
     const cutDir = tempDir('lumen-cut-');
@@ -206,7 +224,8 @@ describe('the quality gate on the real sample export', () => {
     expect(result.stdout).toContain(
       'No at-risk list published: not enough data: 0 completed and 0 dropped learners; at least 10 of each are needed (LUMEN_MIN_CLASS).',
     );
-    expect(result.stdout).toContain('The export spans 18 days up to 2026-02-18');
+    // The sample ends on Wednesday 2026-02-18: the model sees its complete weeks, to Sunday 2026-02-15.
+    expect(result.stdout).toContain("The export's complete weeks span 15 days up to 2026-02-15");
     expect(() => readFileSync(join(out, 'ML_Prediction.csv'))).toThrow();
     const card = JSON.parse(readFileSync(join(out, 'model_card.json'), 'utf8'));
     expect(card.reliable).toBe(false);

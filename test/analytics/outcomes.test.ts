@@ -8,7 +8,8 @@ import { readSimpleCsv, removeTempDirs, tempDir } from '../helpers/fs.ts';
 afterAll(removeTempDirs);
 
 describe('learner outcomes and training snapshots, worked out by hand', async () => {
-  // C1 has modules M1, M2; C2 has M3. As of Thursday 2026-04-30, dropout after 21 inactive days.
+  // C1 has modules M1, M2; C2 has M3. As of Thursday 2026-04-30, dropout after 21 inactive days. The
+  // model sees complete weeks: outcomes are as of Sunday 2026-04-26 (src/analytics/weeks.ts).
   const dir = writeDataset(tempDir(), {
     users: [
       ['U1', 'Ada', 'Lovelace', 'ada@example.org', 'Research', 'learner', '1/5/2026', '1/6/2026'],
@@ -62,9 +63,9 @@ describe('learner outcomes and training snapshots, worked out by hand', async ()
       ['U3', 'C2', '1', '0', '', 'open'],
     ]);
     expect(outcomes.map((o) => [o.first_event, o.last_event, o.days_inactive])).toEqual([
-      ['2026-03-02', '2026-03-12', '49'],
-      ['2026-03-02', '2026-03-03', '58'],
-      ['2026-04-20', '2026-04-20', '10'],
+      ['2026-03-02', '2026-03-12', '45'],
+      ['2026-03-02', '2026-03-03', '54'],
+      ['2026-04-20', '2026-04-20', '6'],
     ]);
   });
 

@@ -168,6 +168,19 @@ describe('digest content', () => {
       'weekly-engagement-2026-06-28.png',
       'risk-distribution-2026-06-28.png',
     ]);
+
+    // Data as of the Wednesday after: the week that has just begun is not compared with a full
+    // week; the KPIs stay those of the last complete week against the one before.
+    const midweek = buildDigestContent({
+      current: { ...current, summary: { ...current.summary, asOf: '2026-07-01' } },
+      previous,
+      previousAtRisk: null,
+      feedback: new Map(),
+      now: new Date('2026-07-01T08:00:00Z'),
+      modelMaxAgeDays: 30,
+    });
+    expect(midweek.kpis).toEqual(content.kpis);
+    expect(JSON.stringify(midweek.blocks)).toContain('*Week of 2026-06-22* vs week of 2026-06-15');
   });
 
   test('names are escaped for mrkdwn and snoozed learners are left out, contacted ones marked', () => {

@@ -251,7 +251,7 @@ export function trainCompletionModel(data: TrainingData, options: TrainOptions):
     ];
     if (options.dataSpanDays < options.dropoutDays * 2) {
       reasons.push(
-        `The export spans ${options.dataSpanDays} days up to ${options.asOf}; a learner counts as dropped only after ${options.dropoutDays} days without activity, so most learners are still open.`,
+        `The export's complete weeks span ${options.dataSpanDays} days up to ${options.asOf}; a learner counts as dropped only after ${options.dropoutDays} days without activity, so most learners are still open.`,
       );
     }
     return { ...base, gate: { reliable: false, reasons }, evaluation: null, model: null, coefficients: [] };

@@ -6,6 +6,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { spreadsheetSafe } from '../../analytics/prediction-csv.ts';
+import { lastCompleteWeekEnd } from '../../analytics/weeks.ts';
 import {
   atRiskLearnerBlocks,
   context,
@@ -111,7 +112,9 @@ export function completionRate(outcomes: readonly CsvRow[]): number | null {
 }
 
 export function computeKpis(current: RunOutputs, previous: RunOutputs | null): Kpis {
-  const weekStart = mondayOf(current.summary.asOf);
+  // Complete weeks only: a Monday run compares last week with the week before, never one day with
+  // seven (the week that has just begun is next week's news).
+  const weekStart = mondayOf(lastCompleteWeekEnd(current.summary.asOf));
   return {
     current: weekKpis(current.weekly, weekStart),
     previous: weekKpis(current.weekly, addDays(weekStart, -7)),
