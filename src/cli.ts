@@ -5,7 +5,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { runAnalysis } from './analytics/analysis.ts';
-import { generateLmsData } from './analytics/generate.ts';
+import { GENERATE_STYLES, type GenerateStyle, generateLmsData } from './analytics/generate.ts';
 import { runFeatures, runValidate } from './analytics/pipeline.ts';
 import { formatQualityReport, parseAsOfArgument } from './analytics/validate.ts';
 import { digestScopeOf, keepServingOnErrors, slackPublisherFromEnv, startBot } from './bot/index.ts';
@@ -44,6 +44,15 @@ function positiveInt(value: string): number {
   if (!Number.isInteger(n) || n < 1)
     throw new InvalidArgumentError(`expected a positive whole number, got ${value}`);
   return n;
+}
+
+function choiceOption<T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    const choice = choices.find((c) => c === value);
+    if (choice === undefined)
+      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got ${value}`);
+    return choice;
+  };
 }
 
 function buildProgram(config: Config): Command {
@@ -306,12 +315,29 @@ function buildProgram(config: Config): Command {
 
   program
     .command('generate')
-    .description('write a synthetic LMS export (the five files, in the export format)')
+    .description(
+      'write a synthetic LMS export (the five files, in the export format; cohort style: + enrolments, truth)',
+    )
     .requiredOption('--learners <n>', 'number of learners', positiveInt)
     .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)
     .requiredOption('--out <dir>', 'output folder')
     .option('--timestamps', 'ISO-8601 date-times with times of day instead of M/D/YYYY')
     .option('--end-date <date>', 'last day of the export (YYYY-MM-DD)', asOfOption)
+    .option(
+      '--style <style>',
+      'default (self-paced) or cohort (dated presentations, deadlines, enrolments, truth file)',
+      choiceOption(GENERATE_STYLES),
+      'default',
+    )
+    .option(
+      '--enrolments <with|without>',
+      'cohort style: write lms_enrolments.csv or not (default with)',
+      choiceOption(['with', 'without'] as const),
+    )
+    .option(
+      '--truth <file>',
+      'cohort style: where to write the truth file (default OUT/truth/truth_enrolments.csv)',
+    )
     .action(
       async (opts: {
         learners: number;
@@ -319,6 +345,9 @@ function buildProgram(config: Config): Command {
         out: string;
         timestamps?: boolean;
         endDate?: string;
+        style: GenerateStyle;
+        enrolments?: 'with' | 'without';
+        truth?: string;
       }) => {
         const bar = progressBar('generate', opts.learners);
         const result = await generateLmsData({
@@ -327,6 +356,9 @@ function buildProgram(config: Config): Command {
           outDir: resolve(opts.out),
           timestamps: opts.timestamps,
           endDate: opts.endDate,
+          style: opts.style,
+          enrolments: opts.enrolments === undefined ? undefined : opts.enrolments === 'with',
+          truthPath: opts.truth === undefined ? undefined : resolve(opts.truth),
           onProgress: (n) => bar.update(n),
         });
         bar.stop();

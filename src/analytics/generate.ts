@@ -3,11 +3,21 @@
  * the same five CSV files and header quirks, realistic learner behaviour with a real dropout signal,
  * and a sprinkling of dirty rows. Learners are simulated and written one at a time, so memory stays
  * flat whatever the size; the same seed and options always give byte-identical files.
+ * Two styles: `default` (learners start any day and work through self-paced courses) and `cohort`
+ * (dated course presentations with assessment deadlines, lms_enrolments.csv and a hidden truth file).
  */
 import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { LumenError } from '../errors.ts';
 import { ActivityWriter } from './generate/activity-writer.ts';
 import { COURSES } from './generate/catalog.ts';
+import {
+  type CohortOutputs,
+  ENROLMENTS_HEADER,
+  TRUTH_HEADER,
+  writeCohortCatalog,
+  writeCohortLearners,
+} from './generate/cohort.ts';
 import { CsvFile } from './generate/csv-file.ts';
 import { meanDefectGap } from './generate/defects.ts';
 import {
@@ -31,6 +41,12 @@ export interface GenerateOptions {
   timestamps?: boolean;
   /** Last day of the export, YYYY-MM-DD. */
   endDate?: string;
+  /** `cohort`: dated course presentations with deadlines (see generate/cohort-catalog.ts). */
+  style?: GenerateStyle;
+  /** Cohort style: write lms_enrolments.csv (default true). The other files are the same either way. */
+  enrolments?: boolean;
+  /** Cohort style: where the hidden truth file goes; default TRUTH_DIR/TRUTH_FILE inside outDir. */
+  truthPath?: string;
   onProgress?: (learnersDone: number) => void;
 }
 
@@ -45,7 +61,23 @@ export interface GenerateResult {
   files: Record<string, GeneratedFile>;
 }
 
+export type GenerateStyle = 'default' | 'cohort';
+export const GENERATE_STYLES: readonly GenerateStyle[] = ['default', 'cohort'];
+
 export const DEFAULT_END_DATE = '2026-06-28';
+/**
+ * The truth sits in a subfolder of the export by default: the loader reads only the lms_*.csv files
+ * at the top of the folder, so it never sees the truth, yet the truth travels with its export.
+ */
+export const TRUTH_DIR = 'truth';
+export const TRUTH_FILE = 'truth_enrolments.csv';
+export const ENROLMENTS_FILE = 'lms_enrolments.csv';
+
+/** Columns the cohort style adds after the usual ones; the current loader ignores them. */
+const COHORT_EXTRA_COLUMNS = {
+  'lms_courses.csv': ',ends_at,modules_required',
+  'lms_modules.csv': ',required',
+} as const;
 
 /** Header lines exactly as the LMS writes them, trailing spaces included. */
 export const LMS_HEADERS = {
@@ -72,10 +104,12 @@ interface Settings {
   readonly seedHash: number;
   readonly endDay: number;
   readonly timestamps: boolean;
+  readonly style: GenerateStyle;
 }
 
 export async function generateLmsData(opts: GenerateOptions): Promise<GenerateResult> {
   const settings = readSettings(opts);
+  if (settings.style === 'cohort') return generateCohort(opts, settings);
   await mkdir(opts.outDir, { recursive: true });
   const outputs = openOutputs(opts.outDir);
   const all = Object.values(outputs);
@@ -103,12 +137,73 @@ function readSettings(opts: GenerateOptions): Settings {
   const endDate = opts.endDate ?? DEFAULT_END_DATE;
   const endDay = parseIsoDay(endDate);
   if (endDay === null) throw new LumenError('BAD_ARGUMENT', `endDate must be YYYY-MM-DD, got ${endDate}`);
+  const style = opts.style ?? 'default';
+  if (!GENERATE_STYLES.includes(style)) {
+    throw new LumenError('BAD_ARGUMENT', `style must be one of ${GENERATE_STYLES.join(', ')}, got ${style}`);
+  }
+  if (style !== 'cohort' && (opts.enrolments !== undefined || opts.truthPath !== undefined)) {
+    throw new LumenError('BAD_ARGUMENT', 'enrolments and truthPath apply to the cohort style only');
+  }
+  // Export files are lms_*.csv; a truth file named like one would be read (and fingerprinted) as data.
+  if (opts.truthPath !== undefined && /^lms_/i.test(basename(opts.truthPath))) {
+    throw new LumenError('BAD_ARGUMENT', `the truth file must not be named lms_*: ${opts.truthPath}`);
+  }
   return {
     learners: opts.learners,
     seedHash: seedHash(opts.seed),
     endDay,
     timestamps: opts.timestamps ?? false,
+    style,
   };
+}
+
+/** Where the cohort style's truth file goes. */
+export function truthPathOf(opts: Pick<GenerateOptions, 'outDir' | 'truthPath'>): string {
+  return resolve(opts.truthPath ?? join(opts.outDir, TRUTH_DIR, TRUTH_FILE));
+}
+
+async function generateCohort(opts: GenerateOptions, settings: Settings): Promise<GenerateResult> {
+  const truthPath = truthPathOf(opts);
+  await mkdir(opts.outDir, { recursive: true });
+  await mkdir(dirname(truthPath), { recursive: true });
+  const open = (name: FileName) =>
+    CsvFile.open(
+      opts.outDir,
+      name,
+      LMS_HEADERS[name] + (COHORT_EXTRA_COLUMNS[name as keyof typeof COHORT_EXTRA_COLUMNS] ?? ''),
+    );
+  const outputs: CohortOutputs = {
+    users: open('lms_users.csv'),
+    courses: open('lms_courses.csv'),
+    modules: open('lms_modules.csv'),
+    lessons: open('lms_lesson_activity.csv'),
+    quizzes: open('lms_quiz_attempts.csv'),
+    enrolments:
+      opts.enrolments === false ? null : CsvFile.open(opts.outDir, ENROLMENTS_FILE, ENROLMENTS_HEADER),
+    truth: CsvFile.open(dirname(truthPath), basename(truthPath), TRUTH_HEADER),
+  };
+  const named: [string, CsvFile][] = [
+    ['lms_users.csv', outputs.users],
+    ['lms_courses.csv', outputs.courses],
+    ['lms_modules.csv', outputs.modules],
+    ['lms_lesson_activity.csv', outputs.lessons],
+    ['lms_quiz_attempts.csv', outputs.quizzes],
+    ...(outputs.enrolments ? ([[ENROLMENTS_FILE, outputs.enrolments]] as [string, CsvFile][]) : []),
+    [basename(truthPath), outputs.truth],
+  ];
+  const all = named.map(([, file]) => file);
+  try {
+    writeCohortCatalog(outputs, settings.seedHash);
+    await writeCohortLearners(outputs, settings, opts.onProgress);
+    await Promise.all(all.map((file) => file.finish()));
+    await Promise.all(all.map((file) => file.commit()));
+  } catch (error) {
+    await Promise.all(all.map((file) => file.discard()));
+    throw error;
+  }
+  const files: Record<string, GeneratedFile> = {};
+  for (const [name, file] of named) files[name] = { path: file.path, rows: file.rows };
+  return { files };
 }
 
 function openOutputs(dir: string): Outputs {
