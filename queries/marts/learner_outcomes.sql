@@ -4,9 +4,11 @@
 --   required_modules, modules_completed (required modules with a 'completed' lesson row),
 --   first_event, last_event, completed_at (DATE: when the last required module got its first
 --   'completed' row; NULL unless every required module has one), days_inactive (as-of - last_event),
---   outcome ('completed' | 'dropped' | 'open')
+--   dropout_days (the inactivity that counts as a drop-out for this learner: the longest rule of the
+--   courses they are in, int_course_dropout_gaps), outcome ('completed' | 'dropped' | 'open')
 -- Parameters: $as_of (DATE: the end of the last complete week, see src/analytics/weeks.ts; events
---   after it, in the week that has just begun, are left to next week), $dropout_days (INTEGER)
+--   after it, in the week that has just begun, are left to next week). Reads int_course_dropout_gaps
+--   (materialised with the same as-of).
 -- Enrolled courses are the courses with at least one lesson or quiz event of the learner; required
 -- modules are every kept module of those courses.
 with
@@ -61,6 +63,13 @@ courses as (
     group by user_id
 ),
 
+dropout_rules as (
+    select enrolments.user_id, max(gaps.dropout_days) as dropout_days
+    from enrolments
+    join int_course_dropout_gaps as gaps using (course_id)
+    group by enrolments.user_id
+),
+
 learners as (
     select user_id, first_name, last_name, department from int_users_checked where exclusion_reason is null
 ),
@@ -79,15 +88,17 @@ final as (
         case when progress.modules_completed = progress.required_modules then progress.last_completion end
             as completed_at,
         $as_of::date - activity.last_event as days_inactive,
+        dropout_rules.dropout_days,
         case
             when progress.modules_completed = progress.required_modules then 'completed'
-            when $as_of::date - activity.last_event >= $dropout_days then 'dropped'
+            when $as_of::date - activity.last_event >= dropout_rules.dropout_days then 'dropped'
             else 'open'
         end as outcome
     from activity
     join learners using (user_id)
     join courses using (user_id)
     join progress using (user_id)
+    join dropout_rules using (user_id)
 )
 
 select * from final order by user_id

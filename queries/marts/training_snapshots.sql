@@ -2,11 +2,11 @@
 -- in weeks that ended before the outcome became known.
 -- Grain: one row per learner per week, restricted as below.
 -- Columns: learner_week_snapshots.*, label (1 = completed, 0 = dropped)
--- Parameters: $dropout_days (INTEGER)
+-- Parameters: none
 -- Completed learners: weeks with week_end < completed_at. Dropped learners: weeks with
--- week_end < last_event + dropout_days (the day the drop became visible).
+-- week_end < last_event + dropout_days (the day the drop became visible; the learner's own rule).
 select *, case when outcome = 'completed' then 1 else 0 end as label
 from learner_week_snapshots
 where (outcome = 'completed' and week_end < completed_at)
-   or (outcome = 'dropped' and week_end < last_event + $dropout_days::integer)
+   or (outcome = 'dropped' and week_end < last_event + dropout_days)
 order by user_id, week_start

@@ -17,7 +17,13 @@ import type { Db } from './db.ts';
 import { WEEKLY_FEATURES } from './features.ts';
 import { FORECAST_FEATURES, type ForecastResult, predictForecast, trainQuizForecast } from './forecast.ts';
 import { buildArtifact, type ModelArtifact, readArtifact } from './model/artifact.ts';
-import { buildModelCard, type FeedbackOutcome, type ModelCard, renderModelCard } from './model/card.ts';
+import {
+  buildModelCard,
+  type DropoutRule,
+  type FeedbackOutcome,
+  type ModelCard,
+  renderModelCard,
+} from './model/card.ts';
 import {
   allRows,
   COMPLETION_FEATURES,
@@ -240,6 +246,27 @@ async function learnerInfo(db: Db): Promise<Map<string, LearnerInfo>> {
   );
 }
 
+/**
+ * learner_outcomes as of `modelAsOf` (the end of the last complete week), after each course's
+ * drop-out rule measured on the export (int_course_dropout_gaps); returns those rules for the card.
+ */
+export async function buildOutcomes(db: Db, config: Config, modelAsOf: string): Promise<DropoutRule[]> {
+  // Each course's drop-out rule from its own data (how long its learners go quiet and come back).
+  await db.materialize('int_course_dropout_gaps', { as_of: modelAsOf, min_days: config.dropoutDays });
+  const rules = (await db.all<Record<string, unknown>>('SELECT * FROM int_course_dropout_gaps')).map(
+    (row): DropoutRule => ({
+      courseId: String(row.course_id),
+      dropoutDays: Number(row.dropout_days),
+      learnersMeasured: Number(row.learners_measured),
+      p95ReturningGap: row.p95_returning_gap === null ? null : Number(row.p95_returning_gap),
+      returnedAfterLonger: Number(row.returned_after_longer),
+      source: String(row.source) as DropoutRule['source'],
+    }),
+  );
+  await db.materialize('learner_outcomes', { as_of: modelAsOf });
+  return rules;
+}
+
 export async function runAnalysis(config: Config, options: AnalysisOptions): Promise<AnalysisResult> {
   const stageName = options.onStage ?? (() => {});
   // Read the saved model first: a mismatching model must stop the run before any work.
@@ -269,13 +296,13 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
     }
 
     stageName('outcomes');
-    await db.materialize('learner_outcomes', { as_of: modelAsOf, dropout_days: config.dropoutDays });
+    const dropoutRules = await buildOutcomes(db, config, modelAsOf);
     const outcomeRows = await db.all<{ outcome: string; n: bigint }>(
       'SELECT outcome, count(*) AS n FROM learner_outcomes GROUP BY outcome',
     );
     const outcomes = Object.fromEntries(outcomeRows.map((r) => [r.outcome, Number(r.n)]));
     await db.materialize('learner_week_snapshots');
-    await db.materialize('training_snapshots', { dropout_days: config.dropoutDays });
+    await db.materialize('training_snapshots');
 
     stage = new OutputStage(options.outDir);
     let train: TrainResult | null = null;
@@ -316,6 +343,8 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
         C: 1.0,
         features: MODEL_FEATURES,
         feedback: options.feedback ? await feedbackOutcomes(db, options.feedback) : null,
+        dropoutRules,
+        dropoutFloorDays: config.dropoutDays,
       });
       stage.writeJson('model_card.json', card);
       stage.writeText('model_card.md', renderModelCard(card));
@@ -419,7 +448,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
     await stageFeatureFiles(db, stage, report);
     await db.copyToCsv(
       `SELECT user_id, department, courses, required_modules, modules_completed, first_event, last_event,
-              completed_at, days_inactive, outcome
+              completed_at, days_inactive, dropout_days, outcome
        FROM learner_outcomes ORDER BY user_id`,
       stage.path('learner_outcomes.csv'),
     );

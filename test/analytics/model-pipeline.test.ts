@@ -6,7 +6,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runAnalysis } from '../../src/analytics/analysis.ts';
+import { buildOutcomes, runAnalysis } from '../../src/analytics/analysis.ts';
 import { Db } from '../../src/analytics/db.ts';
 import { buildWeeklyFeatures } from '../../src/analytics/features.ts';
 import { generateLmsData } from '../../src/analytics/generate.ts';
@@ -197,7 +197,7 @@ describe('what the model knows early', () => {
       try {
         await validateData(db, { dataDir: dir, tz: 'UTC', asOf: '2026-06-28' });
         await buildWeeklyFeatures(db, '2026-06-28');
-        await db.materialize('learner_outcomes', { as_of: '2026-06-28', dropout_days: 21 });
+        await buildOutcomes(db, config, '2026-06-28');
         await db.materialize('learner_week_snapshots');
         const columns = ['user_id', 'week_start', ...COMPLETION_FEATURES.columns].join(', ');
         return await db.all(

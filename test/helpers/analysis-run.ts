@@ -2,11 +2,12 @@
  * A real run on generated data, for chart and dashboard tests: the AnalysisResult, plus a DuckDB of our
  * own holding the tables the EDA queries read (runAnalysis closes its database).
  */
-import { type AnalysisResult, runAnalysis } from '../../src/analytics/analysis.ts';
+import { type AnalysisResult, buildOutcomes, runAnalysis } from '../../src/analytics/analysis.ts';
 import { Db } from '../../src/analytics/db.ts';
 import { buildWeeklyFeatures } from '../../src/analytics/features.ts';
 import { generateLmsData } from '../../src/analytics/generate.ts';
 import { validateData } from '../../src/analytics/validate.ts';
+import { lastCompleteWeekEnd } from '../../src/analytics/weeks.ts';
 import { readConfig } from '../../src/config.ts';
 import { tempDir } from './fs.ts';
 
@@ -27,6 +28,6 @@ export async function analysedRun(learners = 800, seed = 3): Promise<AnalysedRun
   const db = await Db.open({ tz: config.tz });
   const report = await validateData(db, { dataDir, tz: config.tz });
   await buildWeeklyFeatures(db, report.asOf);
-  await db.materialize('learner_outcomes', { as_of: report.asOf, dropout_days: config.dropoutDays });
+  await buildOutcomes(db, config, lastCompleteWeekEnd(report.asOf));
   return { result, db, asOf: report.asOf, dataDir, outDir };
 }

@@ -18,6 +18,24 @@ export interface FeedbackOutcome {
   readonly unknown: number;
 }
 
+/**
+ * A course's drop-out rule, measured on the export (queries/intermediate/int_course_dropout_gaps.sql):
+ * the silence after which its learners rarely come back, and the evidence for it.
+ */
+export interface DropoutRule {
+  readonly courseId: string;
+  /** Days without activity after which a learner of the course counts as dropped. */
+  readonly dropoutDays: number;
+  /** Learners of the course with two or more active days in it (each one's longest gap measured). */
+  readonly learnersMeasured: number;
+  /** 95th percentile of those longest gaps (days), each followed by more activity. */
+  readonly p95ReturningGap: number | null;
+  /** Measured learners who came back after a longer silence than dropoutDays. */
+  readonly returnedAfterLonger: number;
+  /** course: its own learners; all courses: too few of its own (< 20), the pooled value; floor: LUMEN_DROPOUT_DAYS. */
+  readonly source: 'course' | 'all courses' | 'floor';
+}
+
 export interface ModelCard {
   readonly modelVersion: string | null;
   readonly trainedAt: string;
@@ -39,6 +57,8 @@ export interface ModelCard {
   readonly stats: StatsReport | null;
   /** Null when no feedback log was given. */
   readonly feedback: FeedbackOutcome[] | null;
+  /** Each course's drop-out rule and its evidence; LUMEN_DROPOUT_DAYS is the floor. */
+  readonly dropout: { readonly floorDays: number; readonly courses: DropoutRule[] } | null;
 }
 
 export function buildModelCard(
@@ -52,6 +72,8 @@ export function buildModelCard(
     C: number;
     features: readonly string[];
     feedback?: FeedbackOutcome[] | null;
+    dropoutRules?: DropoutRule[] | null;
+    dropoutFloorDays?: number;
   },
 ): ModelCard {
   const evaluation = train.evaluation
@@ -78,6 +100,9 @@ export function buildModelCard(
     forecast: forecastSummary,
     stats,
     feedback: context.feedback ?? null,
+    dropout: context.dropoutRules
+      ? { floorDays: context.dropoutFloorDays ?? 0, courses: context.dropoutRules }
+      : null,
   };
 }
 
@@ -180,6 +205,25 @@ export function renderModelCard(card: ModelCard): string {
       : `Not used: ${fc.reason}. predicted_final_quiz is left empty.`,
     '',
   );
+
+  if (card.dropout) {
+    out.push('## When a learner counts as dropped out (per course, measured on this export)', '');
+    out.push(
+      `Each course's rule is the silence its learners rarely come back from: the 95th percentile of each learner's longest gap between two active days in the course (a gap they did come back from), rounded up, never below LUMEN_DROPOUT_DAYS = ${card.dropout.floorDays}. A learner in several courses gets the longest rule of their courses.`,
+      '',
+      '| course | drop-out after (days) | learners measured | p95 longest returning gap | came back after a longer silence | from |',
+      '| --- | ---: | ---: | ---: | ---: | --- |',
+    );
+    for (const r of card.dropout.courses) {
+      const share = r.learnersMeasured
+        ? ` (${((100 * r.returnedAfterLonger) / r.learnersMeasured).toFixed(1)}%)`
+        : '';
+      out.push(
+        `| ${r.courseId} | ${r.dropoutDays} | ${r.learnersMeasured} | ${r.p95ReturningGap === null ? '-' : f3(r.p95ReturningGap)} | ${r.returnedAfterLonger}${share} | ${r.source} |`,
+      );
+    }
+    out.push('');
+  }
 
   if (card.feedback) {
     out.push('## Flagged learners: how they turned out (latest feedback-button verdict per learner)', '');
