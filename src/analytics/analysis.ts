@@ -35,7 +35,12 @@ import { type LearnerScore, scoreSnapshots } from './model/score.ts';
 import { type TrainingData, type TrainResult, trainCompletionModel } from './model/train.ts';
 import { OutputStage } from './output.ts';
 import { openDb, type StageReporter, stageFeatureFiles, validateAndBuildFeatures } from './pipeline.ts';
-import { type LearnerInfo, predictionCsv } from './prediction-csv.ts';
+import {
+  type LearnerInfo,
+  type NeverActiveLearner,
+  neverActiveCsv,
+  predictionCsv,
+} from './prediction-csv.ts';
 import { buildStatsReport, type StatsReport } from './stats-report.ts';
 import type { DataQualityReport } from './validate.ts';
 import { lastCompleteWeekEnd } from './weeks.ts';
@@ -90,6 +95,8 @@ async function feedbackOutcomes(
 /** What the next run compares itself with (at-risk count change on the dashboard). */
 export interface RunSummary {
   readonly asOf: string;
+  /** Learners registered with no activity up to the last complete week (never_active.csv). */
+  readonly neverActive?: number;
   readonly modelVersion: string | null;
   readonly scored: number | null;
   readonly atRisk: number | null;
@@ -297,6 +304,18 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
 
     stageName('outcomes');
     const dropoutRules = await buildOutcomes(db, config, modelAsOf);
+    await db.materialize('never_active_learners', { as_of: modelAsOf });
+    const neverActive = (await db.all<Record<string, unknown>>('SELECT * FROM never_active_learners')).map(
+      (row): NeverActiveLearner => ({
+        userId: String(row.user_id),
+        firstName: String(row.first_name ?? ''),
+        lastName: String(row.last_name ?? ''),
+        department: String(row.department ?? ''),
+        registeredOn: row.registered_on === null ? null : String(row.registered_on),
+        daysSinceRegistration:
+          row.days_since_registration === null ? null : Number(row.days_since_registration),
+      }),
+    );
     const outcomeRows = await db.all<{ outcome: string; n: bigint }>(
       'SELECT outcome, count(*) AS n FROM learner_outcomes GROUP BY outcome',
     );
@@ -408,6 +427,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
 
     const summary: RunSummary = {
       asOf,
+      neverActive: neverActive.length,
       modelVersion: artifact?.version ?? null,
       scored: scores?.length ?? null,
       atRisk: scores ? scores.filter((s) => s.atRisk).length : null,
@@ -445,6 +465,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
 
     stageName('write');
     stage.writeJson('run_summary.json', summary);
+    stage.writeText('never_active.csv', neverActiveCsv(neverActive, modelAsOf));
     await stageFeatureFiles(db, stage, report);
     await db.copyToCsv(
       `SELECT user_id, department, courses, required_modules, modules_completed, first_event, last_event,

@@ -62,3 +62,42 @@ export function predictionCsv(
   });
   return stringify([[...PREDICTION_COLUMNS], ...rows]);
 }
+
+export const NEVER_ACTIVE_COLUMNS = [
+  'user_id',
+  'first_name',
+  'last_name',
+  'department',
+  'registered_on',
+  'days_since_registration',
+  'as_of',
+] as const;
+
+/** A learner registered with no activity at all (queries/marts/never_active_learners.sql). */
+export interface NeverActiveLearner {
+  readonly userId: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly department: string;
+  readonly registeredOn: string | null;
+  readonly daysSinceRegistration: number | null;
+}
+
+/**
+ * OUT/never_active.csv: learners registered but never active, longest-waiting first. Formula-like
+ * text (including full-width = + - @) is escaped by csv-stringify's escape_formulas.
+ */
+export function neverActiveCsv(learners: readonly NeverActiveLearner[], asOf: string): string {
+  return stringify(
+    learners.map((l) => [
+      l.userId,
+      l.firstName,
+      l.lastName,
+      l.department,
+      l.registeredOn ?? '',
+      l.daysSinceRegistration ?? '',
+      asOf,
+    ]),
+    { header: true, columns: [...NEVER_ACTIVE_COLUMNS], escape_formulas: true },
+  );
+}

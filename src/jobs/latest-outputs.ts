@@ -28,6 +28,13 @@ export function readPredictions(runDir: string): PredictionRow[] | null {
   return parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as PredictionRow[];
 }
 
+/** never_active.csv rows (registered learners without any activity), newest first; [] when absent. */
+export function readNeverActive(runDir: string): PredictionRow[] {
+  const path = join(runDir, 'never_active.csv');
+  if (!existsSync(path)) return [];
+  return parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as PredictionRow[];
+}
+
 const CHART_ID = /^[a-z0-9][a-z0-9-]*$/;
 
 /** OUT/latest/charts/<chart>.png, or a clear failure when the chart was not rendered. */

@@ -32,6 +32,7 @@ export {
   feedbackNote,
 } from './feedback.ts';
 export * from './limits.ts';
+export { NEVER_ACTIVE_SHOWN, type NeverActiveRow, neverActiveBlocks } from './never-active.ts';
 export {
   cutText,
   escapeMrkdwn,

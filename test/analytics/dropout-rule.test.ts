@@ -31,6 +31,9 @@ let outcomes: Row[];
 let truth: Map<string, Set<string>>;
 /** Each learner's longest gap between two active days, per course, up to the model's as-of. */
 let longest: Map<string, number[]>;
+/** Learners (role learner/student) with at least one event up to the model's as-of, recounted here. */
+let activeLearners: Set<string>;
+let registeredLearners: Row[];
 const FLOOR = 21;
 
 beforeAll(async () => {
@@ -65,7 +68,11 @@ beforeAll(async () => {
   const courseOf = new Map(
     readCsv(join(data, 'lms_modules.csv')).map((m) => [m.module_id?.trim(), m.course_id?.trim()]),
   );
-  const learners = new Set(outcomes.map((o) => o.user_id));
+  const learners = new Set(
+    readCsv(join(data, 'lms_users.csv'))
+      .filter((u) => ['learner', 'student'].includes((u.role ?? '').trim().toLowerCase()))
+      .map((u) => u.user_id?.trim()),
+  );
   const asOf = Date.parse(`${card.dataAsOf}T00:00:00Z`) / DAY_MS;
   const days = new Map<string, Set<number>>();
   for (const [file, column] of [
@@ -80,6 +87,10 @@ beforeAll(async () => {
       const key = `${user}|${course}`;
       days.set(key, (days.get(key) ?? new Set()).add(day));
     }
+  activeLearners = new Set([...days.keys()].map((key) => key.split('|')[0] ?? ''));
+  registeredLearners = readCsv(join(data, 'lms_users.csv')).filter((u) =>
+    ['learner', 'student'].includes((u.role ?? '').trim().toLowerCase()),
+  );
   longest = new Map();
   for (const [key, set] of days) {
     const sorted = [...set].sort((a, b) => a - b);
@@ -124,5 +135,22 @@ describe('drop-out after a silence measured per course', () => {
     const measured = outcomes.filter((o) => o.outcome === 'dropped');
     const fixed = outcomes.filter((o) => o.outcome !== 'completed' && Number(o.days_inactive) >= FLOOR);
     expect(measured.filter(passed).length).toBeLessThan(fixed.filter(passed).length);
+  });
+
+  test('learners registered with no activity at all are listed, newest registration first', () => {
+    const listed = readCsv(join(out, 'never_active.csv'));
+    const asOf = Date.parse(`${card.dataAsOf}T00:00:00Z`) / DAY_MS;
+    const expected = registeredLearners
+      .filter((u) => !activeLearners.has(u.user_id?.trim() ?? ''))
+      .map((u) => ({ id: u.user_id?.trim() ?? '', registered: dayOf(u.created_at) }))
+      .filter((u) => u.registered === null || u.registered <= asOf);
+    expect(listed.length).toBeGreaterThan(20);
+    expect(listed.map((r) => r.user_id).sort()).toEqual(expected.map((u) => u.id).sort());
+    const days = listed.map((r) => Number(r.days_since_registration));
+    expect(days).toEqual([...days].sort((a, b) => a - b));
+    for (const row of listed)
+      expect(Number(row.days_since_registration)).toBe(
+        asOf - (expected.find((u) => u.id === row.user_id)?.registered ?? Number.NaN),
+      );
   });
 });

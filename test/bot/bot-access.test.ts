@@ -46,6 +46,7 @@ let jobsConfig: JobsConfig;
 let worker: RunningWorker;
 let bot: RunningBot;
 let predictions: Row[];
+let neverActive: Row[];
 let emailOf: Map<string, string>;
 let courseA = '';
 let courseB = '';
@@ -116,6 +117,9 @@ beforeAll(async () => {
   fake = await startFakeSlack();
   const run = await publishedRun();
   predictions = parse(readFileSync(join(run.outDir, 'latest', 'ML_Prediction.csv'), 'utf8'), {
+    columns: true,
+  }) as Row[];
+  neverActive = parse(readFileSync(join(run.outDir, 'latest', 'never_active.csv'), 'utf8'), {
     columns: true,
   }) as Row[];
   const users = parse(readFileSync(join(run.dataDir, 'lms_users.csv'), 'utf8'), {
@@ -212,15 +216,25 @@ describe('learner-level content goes to staff only, per course', () => {
     await slash(`at-risk ${courseA} top 20`, PROGRAMME_CHANNEL, PROGRAMME_STAFF);
     const list = await listIn(PROGRAMME_CHANNEL, listMark);
     expect(textOf(list)).not.toContain('snoozed not shown');
+    // The programme-wide list has its own section for learners registered with no activity at all.
+    const wholeMark = fake.calls.length;
+    await slash('at-risk', PROGRAMME_CHANNEL, PROGRAMME_STAFF);
+    const whole = textOf(await listIn(PROGRAMME_CHANNEL, wholeMark));
+    expect(neverActive.length).toBeGreaterThan(0);
+    expect(whole).toContain(`Registered, never active: ${neverActive.length}*`);
+    expect(whole).toContain(`(${neverActive[0]?.user_id}): registered ${neverActive[0]?.registered_on}`);
   });
 
   test("a course's staff see only that course: in its channel, in their DM, and never another course", async () => {
     // In course A's channel: A's learners only, posted there.
     let mark = fake.calls.length;
     await slash('at-risk top 20', CHANNEL_A, STAFF_A);
-    const inChannel = listedIds(await listIn(CHANNEL_A, mark));
+    const courseList = await listIn(CHANNEL_A, mark);
+    const inChannel = listedIds(courseList);
     expect(inChannel.length).toBeGreaterThan(0);
     for (const id of inChannel) expect(coursesOfLearner(id)).toContain(courseA);
+    // Learners registered with no activity belong to no course: not in a course's list.
+    expect(textOf(courseList)).not.toContain('Registered, never active');
 
     // Outside a staff channel: to their DM, still only course A.
     mark = fake.calls.length;

@@ -237,6 +237,14 @@ describe('the weekly digest with its top 20', () => {
         weekly: [],
         outcomes: [],
         quality: null,
+        // 500 learners registered and never active, with 500-character names: one section, cut.
+        neverActive: Array.from({ length: 500 }, (_, i) => ({
+          user_id: `N${i}`,
+          first_name: 'N'.repeat(500),
+          last_name: 'A',
+          registered_on: '2026-06-01',
+          days_since_registration: '27',
+        })),
         charts: { weeklyEngagement: null, riskDistribution: null },
       },
       previous: null,

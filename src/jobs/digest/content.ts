@@ -14,6 +14,7 @@ import {
   escapeMrkdwn,
   header,
   type KnownBlock,
+  neverActiveBlocks,
   section,
   slackDate,
   withinLimits,
@@ -275,6 +276,7 @@ export function buildDigestContent(input: DigestInput): DigestContent {
     ];
     if (notes.length) blocks.push(context(notes.join(' · ')));
   }
+  blocks.push(...neverActiveBlocks(current.neverActive));
   blocks.push(
     divider(),
     context(modelHealthLine(current, now, input.modelMaxAgeDays), dataQualityLine(current)),

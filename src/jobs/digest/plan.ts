@@ -45,6 +45,8 @@ export function scopedOutputs(outputs: RunOutputs, scope: LearnerScope): RunOutp
     outcomes,
     predictions: outputs.predictions === null ? null : rowsInScope(outputs.predictions, scope),
     weekly: outputs.weekly.filter((row) => ids.has(row.user_id)),
+    // Learners with no activity belong to no course: the programme digest lists them.
+    neverActive: [],
   };
 }
 

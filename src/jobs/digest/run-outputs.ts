@@ -39,6 +39,8 @@ export interface RunOutputs {
   readonly weekly: CsvRow[];
   readonly outcomes: CsvRow[];
   readonly quality: DataQualityFile | null;
+  /** never_active.csv: registered learners without any activity ([] when the run has none). */
+  readonly neverActive: CsvRow[];
   /** Absolute paths of the charts the digest attaches, when rendered. */
   readonly charts: { weeklyEngagement: string | null; riskDistribution: string | null };
 }
@@ -76,6 +78,7 @@ export function readRunOutputs(runDir: string): RunOutputs {
     ),
     outcomes: required(readCsv(join(runDir, 'learner_outcomes.csv')), 'learner_outcomes.csv'),
     quality: readJson<DataQualityFile>(join(runDir, 'data_quality.json')),
+    neverActive: readCsv(join(runDir, 'never_active.csv')) ?? [],
     charts: {
       weeklyEngagement: chart(runDir, 'weekly-engagement'),
       riskDistribution: chart(runDir, 'risk-distribution'),

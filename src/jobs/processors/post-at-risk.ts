@@ -13,6 +13,7 @@ import {
   escapeMrkdwn,
   header as headerBlock,
   type KnownBlock,
+  neverActiveBlocks,
   section,
   withinLimits,
   withoutPaths,
@@ -20,7 +21,13 @@ import {
 import { atRiskCsvAltText } from '../alt-text.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
 import { isSnoozed, latestFeedback } from '../feedback-log.ts';
-import { latestFolderOrFail, type PredictionRow, readModelCard, readPredictions } from '../latest-outputs.ts';
+import {
+  latestFolderOrFail,
+  type PredictionRow,
+  readModelCard,
+  readNeverActive,
+  readPredictions,
+} from '../latest-outputs.ts';
 import { coursesOf, rowsInScope } from '../learner-scope.ts';
 import { PostLedger } from '../post-ledger.ts';
 import type { ProcessorContext } from '../processor-context.ts';
@@ -138,11 +145,13 @@ export async function processPostAtRisk(
   const snoozed = flagged.length - atRisk.length;
   const asOf = rows[0]?.as_of ?? card.dataAsOf;
   const where = courseId ? ` in ${escapeMrkdwn(courseId)}` : '';
+  // Registered learners with no activity at all belong to no course: programme-wide answers only.
+  const neverActive = job.data.scope === null && !courseId ? readNeverActive(runDir) : [];
   if (atRisk.length === 0) {
     const hidden = snoozed > 0 ? ` (${snoozed} snoozed not shown)` : '';
     const text = `No learner${where} is at risk as of ${asOf}${hidden} (model ${card.modelVersion}).`;
     await ledger.stage('posting the list', 70);
-    await ledger.message([section(text), contextLine(totals)], text);
+    await ledger.message([section(text), contextLine(totals), ...neverActiveBlocks(neverActive)], text);
     return { channel, posted: 'list', count: 0, summary: totals };
   }
   const shown = atRisk.slice(0, limit);
@@ -154,6 +163,7 @@ export async function processPostAtRisk(
     contextLine(totals),
   ];
   blocks.push(...atRiskLearnerBlocks(shown, feedback));
+  blocks.push(...neverActiveBlocks(neverActive));
   const more = atRisk.length - shown.length;
   const footer = [
     `model ${card.modelVersion}`,
@@ -173,6 +183,22 @@ export async function processPostAtRisk(
     await ledger.upload(`at-risk-${asOf}.csv`, csv, `At-risk learners ${asOf}`, {
       altText: atRiskCsvAltText(atRisk.length, asOf, where),
     });
+    if (neverActive.length > 0)
+      await ledger.upload(
+        `never-active-${asOf}.csv`,
+        () =>
+          Buffer.from(
+            stringify(neverActive, {
+              header: true,
+              columns: Object.keys(neverActive[0] ?? {}),
+              escape_formulas: true,
+            }),
+          ),
+        `Registered, never active ${asOf}`,
+        {
+          altText: `CSV file: ${neverActive.length} learner${neverActive.length === 1 ? '' : 's'} registered with no activity at all, as of ${asOf}, one row each with the registration date.`,
+        },
+      );
   }
   return {
     channel,
