@@ -131,6 +131,8 @@ export interface AnalysisResult {
   /** Why no at-risk list was published, when none was. */
   readonly noListReason: string | null;
   readonly learnerInfo: Map<string, LearnerInfo>;
+  /** Learners registered with no activity up to the last complete week (never_active.csv). */
+  readonly neverActive: NeverActiveLearner[];
   readonly files: string[];
 }
 
@@ -454,7 +456,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
         'dashboard.html',
         buildDashboard(
           dashboardInputFromAnalysis(
-            { report, train, card, artifact, scores, learnerInfo: info, noListReason },
+            { report, train, card, artifact, scores, learnerInfo: info, noListReason, neverActive },
             overview,
             charts,
             previous?.atRisk ?? null,
@@ -484,6 +486,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       scores,
       noListReason,
       learnerInfo: info,
+      neverActive,
       files,
     };
   } finally {

@@ -8,6 +8,7 @@ import type { AnalysisResult } from './analysis.ts';
 import type { Overview } from './charts/index.ts';
 import type { ModelCard } from './model/card.ts';
 import type { RiskBand } from './model/score.ts';
+import type { NeverActiveLearner } from './prediction-csv.ts';
 import type { DataQualityReport } from './validate.ts';
 
 export interface DashboardKpis {
@@ -50,6 +51,8 @@ export interface DashboardInput {
   readonly noListReason: string | null;
   readonly quality: DataQualityReport;
   readonly card: ModelCard | null;
+  /** Learners registered with no activity at all (never_active.csv), newest registrations first. */
+  readonly neverActive: readonly NeverActiveLearner[];
 }
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -160,6 +163,19 @@ function atRiskSection(rows: readonly AtRiskRow[], noListReason: string | null):
 <label>Band <select id="band-filter">${options}</select></label> <span id="risk-shown" aria-live="polite"></span></div>
 <div class="table-wrap scroll"><table id="at-risk"><thead><tr>${header}</tr></thead><tbody>${body}</tbody></table></div>
 ${rows.length === 0 ? '<p>No learner is above the at-risk threshold.</p>' : ''}</section>`;
+}
+
+function neverActiveSection(learners: readonly NeverActiveLearner[]): string {
+  if (learners.length === 0) return '';
+  const body = learners
+    .map(
+      (l) =>
+        `<tr><td>${escapeHtml(l.userId)}</td><td>${escapeHtml(`${l.firstName} ${l.lastName}`.trim())}</td><td>${escapeHtml(l.department)}</td><td>${escapeHtml(l.registeredOn ?? 'unknown')}</td><td class="num">${l.daysSinceRegistration === null ? '–' : l.daysSinceRegistration}</td></tr>`,
+    )
+    .join('');
+  return `<section><h2>Registered, never active (${learners.length.toLocaleString('en-US')})</h2>
+<p>Learners with a user account and no lesson or quiz activity at all: the strongest early warning there is. Newest registrations first.</p>
+<div class="table-wrap scroll"><table id="never-active"><thead><tr><th scope="col">Learner</th><th scope="col">Name</th><th scope="col">Department</th><th scope="col">Registered</th><th scope="col">Days since</th></tr></thead><tbody>${body}</tbody></table></div></section>`;
 }
 
 function qualitySection(report: DataQualityReport): string {
@@ -319,6 +335,7 @@ export function buildDashboard(input: DashboardInput): string {
 <main>
 ${kpiSection(input.kpis)}
 ${atRiskSection(input.atRisk, input.noListReason)}
+${neverActiveSection(input.neverActive)}
 ${chartSection(input.charts)}
 ${qualitySection(input.quality)}
 ${modelSection(input.card)}
@@ -352,7 +369,7 @@ export function atRiskRows(result: Pick<AnalysisResult, 'scores' | 'learnerInfo'
 export function dashboardInputFromAnalysis(
   result: Pick<
     AnalysisResult,
-    'report' | 'train' | 'card' | 'artifact' | 'scores' | 'learnerInfo' | 'noListReason'
+    'report' | 'train' | 'card' | 'artifact' | 'scores' | 'learnerInfo' | 'noListReason' | 'neverActive'
   >,
   overview: Overview,
   charts: readonly DashboardChart[],
@@ -384,5 +401,6 @@ export function dashboardInputFromAnalysis(
     noListReason: result.scores ? null : (result.noListReason ?? 'no learners were scored'),
     quality: result.report,
     card: result.card,
+    neverActive: result.neverActive,
   };
 }

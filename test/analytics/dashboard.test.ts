@@ -68,6 +68,17 @@ function smallInput(atRisk: AtRiskRow[]): DashboardInput {
     noListReason: null,
     quality: QUALITY,
     card: null,
+    // A learner registered with no activity, whose name is hostile markup too.
+    neverActive: [
+      {
+        userId: 'U<i>9</i>',
+        firstName: '<img src=x onerror=alert(2)>',
+        lastName: 'Never',
+        department: 'IT',
+        registeredOn: '2026-06-01',
+        daysSinceRegistration: 27,
+      },
+    ],
   };
 }
 
@@ -90,6 +101,10 @@ describe('HTML', () => {
     expect(html).not.toContain('<b>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &quot;Bobby&quot; &amp; Tables');
     expect(html).toContain('email &lt;b&gt;dup&lt;/b&gt;');
+    // The registered-but-never-active section, escaped like the rest.
+    expect(html).toContain('Registered, never active (1)');
+    expect(html).toContain('&lt;img src=x onerror=alert(2)&gt; Never');
+    expect(html).toContain('U&lt;i&gt;9&lt;/i&gt;');
     // Exactly one script element: ours.
     expect(html.match(/<script\b/g)).toHaveLength(1);
   });
