@@ -3,7 +3,7 @@
 -- Grain: one row per learner per week (the weekly_behavioral_features grid).
 -- Columns: user_id, week_start, week_end, week_index, study_week (= week_index, as a model feature), the six weekly features, cumulative-to-date
 --   counts and means (cum_*), courses_to_date, required_modules_to_date, share_required_completed,
---   active_weeks_to_date, plus outcome, completed_at, last_event, dropout_days (of the
+--   active_weeks_to_date, plus outcome, completed_at, last_event, dropout_days, dropped_at (of the
 --   learner at as-of; used only to label and to select rows, never as features)
 -- Parameters: none (reads weekly_behavioral_features, int_events, learner_outcomes)
 with
@@ -73,7 +73,8 @@ final as (
         outcomes.outcome,
         outcomes.completed_at,
         outcomes.last_event,
-        outcomes.dropout_days
+        outcomes.dropout_days,
+        outcomes.dropped_at
     from weeks
     join courses_to_date using (user_id, week_start)
     join learner_outcomes as outcomes using (user_id)

@@ -26,6 +26,17 @@ lesson_modules as (
     select distinct user_id, module_id from kept_lessons
 ),
 
+kept_courses as (
+    select * from int_courses_checked where exclusion_reason is null
+),
+
+course_modules as (
+    select course_id, count(*) as modules
+    from int_modules_checked
+    where exclusion_reason is null
+    group by course_id
+),
+
 findings as (
     select 'lms_users.csv' as file, 'updated_at before created_at' as check_name, line_no
     from kept_users where updated_at < created_at
@@ -50,6 +61,18 @@ findings as (
     union all
     select 'lms_quiz_attempts.csv', 'quiz attempt without lesson activity on that module', line_no
     from kept_quizzes anti join lesson_modules using (user_id, module_id)
+    union all
+    select 'lms_courses.csv', 'modules_required not a whole number from 1 to the course''s modules (ignored: every required module counts)', line_no
+    from kept_courses left join course_modules using (course_id)
+    where kept_courses.modules_required_text <> ''
+      and (kept_courses.modules_required is null or kept_courses.modules_required < 1
+           or kept_courses.modules_required > coalesce(course_modules.modules, 0))
+    union all
+    select 'lms_courses.csv', 'unparseable ends_at (kept; value ignored)', line_no
+    from kept_courses where ends_at is null and ends_at_text <> ''
+    union all
+    select 'lms_modules.csv', 'required is not true or false (counted as required)', line_no
+    from int_modules_checked where exclusion_reason is null and required is null and required_text <> ''
 ),
 
 final as (

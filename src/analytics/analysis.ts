@@ -471,7 +471,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
     await stageFeatureFiles(db, stage, report);
     await db.copyToCsv(
       `SELECT user_id, department, courses, required_modules, modules_completed, first_event, last_event,
-              completed_at, days_inactive, dropout_days, outcome
+              completed_at, days_inactive, dropout_days, dropped_at, outcome
        FROM learner_outcomes ORDER BY user_id`,
       stage.path('learner_outcomes.csv'),
     );

@@ -33,13 +33,15 @@ export const SOURCES: readonly SourceSpec[] = [
     name: 'courses',
     file: 'lms_courses.csv',
     required: ['course_id', 'course_name', 'category', 'created_at'],
-    optional: [],
+    // The course's completion rule (N of its modules) and its end date, when the LMS exports them.
+    optional: ['modules_required', 'ends_at'],
   },
   {
     name: 'modules',
     file: 'lms_modules.csv',
     required: ['module_id', 'course_id', 'module_name', 'sequence_no'],
-    optional: ['content_type'],
+    // required: whether a module counts towards completion (default: every module does).
+    optional: ['content_type', 'required'],
   },
   {
     name: 'lesson_activity',

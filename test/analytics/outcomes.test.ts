@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { runAnalysis } from '../../src/analytics/analysis.ts';
@@ -84,5 +85,88 @@ describe('learner outcomes and training snapshots, worked out by hand', async ()
     });
     // No quiz in U2's weeks: the average is imputed with the training mean (80) and flagged.
     expect(snapshots[1]).toMatchObject({ avg_quiz_score: '80.0', avg_quiz_score_missing: '1' });
+  });
+});
+
+describe("each course's completion rule and end date, worked out by hand", async () => {
+  // C1: any 2 of its 4 modules (modules_required). C2: M5 required, M6 marked required = false;
+  // ended 4/15. C3: modules_required 'x' is not a number: warned, every module counts. As of Sunday
+  // 2026-04-26; the drop-out floor (21 days) applies: too few learners to measure a course's gaps.
+  const dir = writeDataset(tempDir(), {
+    headers: {
+      courses: 'course_id,course_name,category ,created_at,modules_required,ends_at',
+      modules: 'module_id,course_id,module_name,sequence_no,required',
+    },
+    users: ['U1', 'U2', 'U3', 'U4', 'U5'].map((id) => [
+      id,
+      'A',
+      id,
+      `${id}@example.org`,
+      'R',
+      'learner',
+      '1/5/2026',
+      '1/6/2026',
+    ]),
+    courses: [
+      ['C1', 'Any two of four', 'Cat', '1/1/2026', '2', ''],
+      ['C2', 'Ends in April', 'Cat', '1/1/2026', '', '4/15/2026'],
+      ['C3', 'Bad rule', 'Cat', '1/1/2026', 'x', ''],
+    ],
+    modules: [
+      ['M1', 'C1', 'One', '1', ''],
+      ['M2', 'C1', 'Two', '2', ''],
+      ['M3', 'C1', 'Three', '3', ''],
+      ['M4', 'C1', 'Four', '4', ''],
+      ['M5', 'C2', 'Five', '1', 'true'],
+      ['M6', 'C2', 'Six (optional)', '2', 'false'],
+      ['M7', 'C3', 'Seven', '1', ''],
+    ],
+    lessons: [
+      ['A1', 'U1', 'M1', 'completed', '100', '3/2/2026'],
+      ['A2', 'U1', 'M3', 'completed', '100', '3/9/2026'], // C1's second module: its rule is met
+      ['A3', 'U2', 'M5', 'completed', '100', '3/3/2026'], // C2 done: M6 does not count
+      ['A4', 'U2', 'M2', 'completed', '100', '4/20/2026'], // C1: one of two, still studying
+      ['A5', 'U3', 'M5', 'started', '10', '3/2/2026'], // silent for 55 days: dropped on 3/23
+      ['A6', 'U4', 'M5', 'started', '10', '4/10/2026'], // 16 days quiet, but C2 ended on 4/15
+      ['A7', 'U5', 'M7', 'completed', '100', '4/1/2026'],
+    ],
+    quizzes: [],
+  });
+  const out = tempDir();
+  await runAnalysis(readConfig({}), {
+    dataDir: dir,
+    outDir: out,
+    asOf: '2026-04-26',
+    train: true,
+    score: true,
+  });
+  const outcomes = readSimpleCsv(join(out, 'learner_outcomes.csv'));
+
+  test('N of M, optional modules, and an ended course decide completed / dropped / open', () => {
+    expect(
+      outcomes.map((o) => [
+        o.user_id,
+        o.courses,
+        o.required_modules,
+        o.modules_completed,
+        o.completed_at,
+        o.dropped_at,
+        o.outcome,
+      ]),
+    ).toEqual([
+      ['U1', 'C1', '2', '2', '2026-03-09', '', 'completed'],
+      ['U2', 'C1;C2', '3', '2', '', '', 'open'],
+      ['U3', 'C2', '1', '0', '', '2026-03-23', 'dropped'],
+      ['U4', 'C2', '1', '0', '', '2026-04-16', 'dropped'],
+      ['U5', 'C3', '1', '1', '2026-04-01', '', 'completed'],
+    ]);
+  });
+
+  test('a modules_required that is not a number is reported with its line', () => {
+    const quality = JSON.parse(readFileSync(join(out, 'data_quality.json'), 'utf8')) as {
+      warnings: { file: string; check: string; rows: number; firstLines: number[] }[];
+    };
+    const warning = quality.warnings.find((w) => w.check.startsWith('modules_required not a whole number'));
+    expect(warning).toMatchObject({ file: 'lms_courses.csv', rows: 1, firstLines: [4] });
   });
 });

@@ -8,6 +8,8 @@ export interface Dataset {
   modules?: string[][];
   lessons: string[][];
   quizzes: string[][];
+  /** Other header lines (optional columns), per file. */
+  headers?: Partial<typeof HEADERS>;
 }
 
 export const HEADERS = {
@@ -34,10 +36,25 @@ function csv(header: string, rows: string[][]): string {
 }
 
 export function writeDataset(dir: string, data: Dataset): string {
-  writeFileSync(join(dir, 'lms_users.csv'), csv(HEADERS.users, data.users ?? DEFAULT_USERS));
-  writeFileSync(join(dir, 'lms_courses.csv'), csv(HEADERS.courses, data.courses ?? DEFAULT_COURSES));
-  writeFileSync(join(dir, 'lms_modules.csv'), csv(HEADERS.modules, data.modules ?? DEFAULT_MODULES));
-  writeFileSync(join(dir, 'lms_lesson_activity.csv'), csv(HEADERS.lessons, data.lessons));
-  writeFileSync(join(dir, 'lms_quiz_attempts.csv'), csv(HEADERS.quizzes, data.quizzes));
+  writeFileSync(
+    join(dir, 'lms_users.csv'),
+    csv(data.headers?.users ?? HEADERS.users, data.users ?? DEFAULT_USERS),
+  );
+  writeFileSync(
+    join(dir, 'lms_courses.csv'),
+    csv(data.headers?.courses ?? HEADERS.courses, data.courses ?? DEFAULT_COURSES),
+  );
+  writeFileSync(
+    join(dir, 'lms_modules.csv'),
+    csv(data.headers?.modules ?? HEADERS.modules, data.modules ?? DEFAULT_MODULES),
+  );
+  writeFileSync(
+    join(dir, 'lms_lesson_activity.csv'),
+    csv(data.headers?.lessons ?? HEADERS.lessons, data.lessons),
+  );
+  writeFileSync(
+    join(dir, 'lms_quiz_attempts.csv'),
+    csv(data.headers?.quizzes ?? HEADERS.quizzes, data.quizzes),
+  );
   return dir;
 }
