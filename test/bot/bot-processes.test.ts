@@ -38,6 +38,8 @@ let env: Record<string, string> = {};
 const children: Child[] = [];
 /** ML_Prediction.csv of the first refresh, highest risk first, and its at-risk rows. */
 let atRisk: Record<string, string>[] = [];
+/** Learners registered with no activity in the published run (their CSV goes with a programme-wide list). */
+let neverActiveCount = 0;
 let firstModelVersion = '';
 /** An at-risk learner's email from the export (looked up by email from a non-staff channel). */
 let emailLearner = { id: '', email: '' };
@@ -254,6 +256,7 @@ beforeAll(async () => {
 
   const latest = join(outDir, 'latest');
   atRisk = readCsv(join(latest, 'ML_Prediction.csv')).filter((r) => r.at_risk === 'true');
+  neverActiveCount = readCsv(join(latest, 'never_active.csv')).length;
   expect(atRisk.length).toBeGreaterThan(5);
   firstModelVersion = (
     JSON.parse(readFileSync(join(latest, 'model_card.json'), 'utf8')) as { modelVersion: string }
@@ -566,9 +569,10 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
         (c) => /Working on the at-risk list/.test(String(c.params.text)) && !c.params.replace_original,
       ),
     ).toHaveLength(1);
+    // The chart, the at-risk CSV and (programme staff, whole programme) the never-active CSV, once each.
     expect(
       fake.calls.filter((c) => c.method === 'files.completeUploadExternal' && c.params.channel_id === RETRY),
-    ).toHaveLength(2);
+    ).toHaveLength(neverActiveCount > 0 ? 3 : 2);
     // Neither process logged a secret.
     for (const child of children) {
       expect(child.output).not.toContain(BOT_TOKEN);
