@@ -5,10 +5,16 @@
 --   Naive values are wall-clock times in the session TimeZone (LUMEN_TZ); date-only values
 --   mean local midnight.
 -- lumen_parse_number(text) -> DOUBLE (NULL when not a finite number).
+-- lumen_trim(text) -> text without surrounding whitespace: spaces, tabs, line breaks, vertical tab,
+--   form feed and no-break space (DuckDB's trim() strips spaces only). Used for every id and text
+--   field, so ids that differ only by a trailing tab are one id.
 -- lumen_line_breaks(text) -> INTEGER: the LF characters in a field (0 for NULL); a CRLF counts once.
 CREATE OR REPLACE MACRO lumen_parse_number(s) AS (
   CASE WHEN isfinite(try_cast(trim(s) AS DOUBLE)) THEN try_cast(trim(s) AS DOUBLE) END
 );
+
+-- A regular expression measured as fast as trim() on 7M ids; trim(s, characters) was 3-4 times slower.
+CREATE OR REPLACE MACRO lumen_trim(s) AS regexp_replace(s, '^[\s\x{0B}\x{A0}]+|[\s\x{0B}\x{A0}]+$', '', 'g');
 
 CREATE OR REPLACE MACRO lumen_iso_parts(s) AS regexp_extract(
   s,

@@ -1,4 +1,4 @@
--- stg_courses: lms_courses.csv renamed, trimmed and typed. No joins, nothing dropped.
+-- stg_courses: lms_courses.csv renamed, trimmed (lumen_trim: all surrounding whitespace) and typed. No joins, nothing dropped.
 -- Grain: one row per data row of lms_courses.csv.
 -- Columns: line_no, course_id, course_name, category, created_at (TIMESTAMPTZ or NULL), created_at_text
 with
@@ -11,11 +11,11 @@ source as (
 renamed as (
     select
         line_no,
-        trim(course_id) as course_id,
-        trim(course_name) as course_name,
-        trim(category) as category,
-        lumen_parse_ts(trim(created_at)) as created_at,
-        trim(created_at) as created_at_text
+        lumen_trim(course_id) as course_id,
+        lumen_trim(course_name) as course_name,
+        lumen_trim(category) as category,
+        lumen_parse_ts(lumen_trim(created_at)) as created_at,
+        lumen_trim(created_at) as created_at_text
     from source
 )
 

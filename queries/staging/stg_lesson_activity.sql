@@ -1,4 +1,4 @@
--- stg_lesson_activity: lms_lesson_activity.csv renamed, trimmed and typed. No joins, nothing dropped.
+-- stg_lesson_activity: lms_lesson_activity.csv renamed, trimmed (lumen_trim: all surrounding whitespace) and typed. No joins, nothing dropped.
 -- Grain: one row per data row of lms_lesson_activity.csv.
 -- Columns: line_no, activity_id, user_id, module_id,
 --   status (trimmed, lower-cased; 'in progress' / 'in-progress' -> 'in_progress'),
@@ -15,21 +15,21 @@ renamed as (
     select
         -- ids
         line_no,
-        trim(activity_id) as activity_id,
-        trim(user_id) as user_id,
-        trim(module_id) as module_id,
+        lumen_trim(activity_id) as activity_id,
+        lumen_trim(user_id) as user_id,
+        lumen_trim(module_id) as module_id,
 
         -- enums and numerics
         -- Clean values skip the string functions: 10M rows, a few distinct statuses.
         case
             when status in ('started', 'in_progress', 'completed') then status
-            else replace(replace(lower(trim(status)), ' ', '_'), '-', '_')
+            else replace(replace(lower(lumen_trim(status)), ' ', '_'), '-', '_')
         end as status,
         lumen_parse_number(progress) as progress,
 
         -- timestamps
         lumen_parse_ts(event_time) as event_ts
-    from (select * replace (trim(event_time) as event_time) from source)
+    from (select * replace (lumen_trim(event_time) as event_time) from source)
 ),
 
 final as (
