@@ -14,11 +14,15 @@ kept_users as (
 ),
 
 kept_lessons as (
-    select * from int_lesson_activity_checked where exclusion_reason is null and event_date <= $as_of
+    select int_lesson_activity_checked.*
+    from int_lesson_activity_checked, int_event_span as span
+    where exclusion_reason is null and event_date between span.span_start and least(span.span_end, $as_of)
 ),
 
 kept_quizzes as (
-    select * from int_quiz_attempts_checked where exclusion_reason is null and attempt_date <= $as_of
+    select int_quiz_attempts_checked.*
+    from int_quiz_attempts_checked, int_event_span as span
+    where exclusion_reason is null and attempt_date between span.span_start and least(span.span_end, $as_of)
 ),
 
 active_learners as (

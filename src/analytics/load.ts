@@ -20,6 +20,8 @@ export interface LoadedSource {
   readonly spec: SourceSpec;
   readonly path: string;
   readonly rowsRead: number;
+  /** The file's modification time: when the export wrote it (the newest date its rows can hold). */
+  readonly modifiedAt: Date;
 }
 
 function readHead(path: string): Buffer {
@@ -356,7 +358,7 @@ async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded
       raw_blank_lines: `${table}_blank_lines`,
     });
   }
-  return { spec, path, rowsRead };
+  return { spec, path, rowsRead, modifiedAt: statSync(path).mtime };
 }
 
 /** Drops what loadSources made for the loaded files, once the staging models no longer need it. */

@@ -66,6 +66,7 @@ export const EXCLUSION_REASONS = [
   'unparseable_value',
   'out_of_range',
   'duplicate_id',
+  'outside_span',
   'after_as_of',
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
@@ -78,5 +79,6 @@ export const REASON_LABELS: Record<ExclusionReason, string> = {
   unparseable_value: 'unparseable value',
   out_of_range: 'value outside 0-100',
   duplicate_id: 'duplicate id',
+  outside_span: "date outside the export's span",
   after_as_of: 'event after the as-of date',
 };

@@ -30,10 +30,23 @@ export interface QualityWarning {
   readonly firstLines: number[];
 }
 
+/** The dates learner events can really lie in (queries/intermediate/int_event_span.sql). */
+export interface EventSpan {
+  /** First and last day of the span (YYYY-MM-DD); null when no kept event is left. */
+  readonly start: string | null;
+  readonly end: string | null;
+  /** The day the event files were written (newest modification time, never after now), in LUMEN_TZ. */
+  readonly writtenOn: string;
+  /** Kept events dated outside the span, excluded as 'outside_span'. */
+  readonly eventsOutside: number;
+}
+
 export interface DataQualityReport {
   readonly dataDir: string;
   readonly asOf: string;
+  /** 'latest event': the latest kept event date inside the export's span. */
   readonly asOfSource: 'argument' | 'latest event';
+  readonly eventSpan: EventSpan;
   readonly timeZone: string;
   readonly learners: { readonly kept: number; readonly staffExcluded: number; readonly active: number };
   readonly files: FileQuality[];
@@ -43,8 +56,10 @@ export interface DataQualityReport {
 export interface ValidateOptions {
   readonly dataDir: string;
   readonly tz: string;
-  /** YYYY-MM-DD; defaults to the latest kept event date. */
+  /** YYYY-MM-DD; defaults to the latest kept event date inside the export's span. */
   readonly asOf?: string | null;
+  /** The clock, for the export's written date (never after now); tests pass a fixed one. */
+  readonly now?: Date;
 }
 
 /**
@@ -63,6 +78,14 @@ const CHECKED_MODELS = [
   'int_lesson_activity_checked',
   'int_quiz_attempts_checked',
 ] as const;
+
+const EVENT_FILES = new Set(['lms_lesson_activity.csv', 'lms_quiz_attempts.csv']);
+
+/** When the export was written: its event files' newest modification time, never later than now. */
+function writtenAt(loaded: readonly LoadedSource[], now: Date): Date {
+  const times = loaded.filter((s) => EVENT_FILES.has(s.spec.file)).map((s) => s.modifiedAt.getTime());
+  return new Date(Math.min(now.getTime(), Math.max(...times)));
+}
 
 export function parseAsOfArgument(value: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
@@ -91,6 +114,12 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
   for (const model of CHECKED_MODELS) await db.materialize(model);
   for (const view of STAGING_VIEWS) await db.run(`DROP VIEW ${view}`);
   await dropLoaded(db, loaded);
+  await db.materialize('int_event_span', {
+    written_at: writtenAt(loaded, options.now ?? new Date()).toISOString(),
+  });
+  const [span] = await db.all<{ span_start: unknown; span_end: unknown; written_on: unknown }>(
+    'SELECT span_start, span_end, written_on FROM int_event_span',
+  );
 
   let asOf = requestedAsOf;
   if (!asOf) {
@@ -127,9 +156,11 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
   );
   const [active] = await db.all<{ n: bigint }>(
     `SELECT count(DISTINCT user_id) AS n FROM (
-       SELECT user_id FROM int_lesson_activity_checked WHERE exclusion_reason IS NULL AND event_date <= $as_of
+       SELECT user_id FROM int_lesson_activity_checked, int_event_span AS span
+       WHERE exclusion_reason IS NULL AND event_date BETWEEN span.span_start AND least(span.span_end, $as_of)
        UNION ALL
-       SELECT user_id FROM int_quiz_attempts_checked WHERE exclusion_reason IS NULL AND attempt_date <= $as_of)`,
+       SELECT user_id FROM int_quiz_attempts_checked, int_event_span AS span
+       WHERE exclusion_reason IS NULL AND attempt_date BETWEEN span.span_start AND least(span.span_end, $as_of))`,
     params,
   );
 
@@ -153,6 +184,14 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
     dataDir: options.dataDir,
     asOf,
     asOfSource: requestedAsOf ? 'argument' : 'latest event',
+    eventSpan: {
+      start: span?.span_start == null ? null : isoDate(span.span_start),
+      end: span?.span_end == null ? null : isoDate(span.span_end),
+      writtenOn: isoDate(span?.written_on),
+      eventsOutside: exclusions
+        .filter((r) => r.reason === 'outside_span')
+        .reduce((sum, r) => sum + Number(r.rows), 0),
+    },
     timeZone: options.tz,
     learners: {
       kept: Number(learners?.kept ?? 0),
@@ -174,6 +213,12 @@ export function formatQualityReport(report: DataQualityReport): string {
   const out: string[] = [];
   out.push(
     `Data quality: ${report.dataDir} (as of ${report.asOf}, ${report.asOfSource}; time zone ${report.timeZone})`,
+  );
+  const span = report.eventSpan;
+  out.push(
+    span.start
+      ? `Events span ${span.start} to ${span.end} (files written ${span.writtenOn}); ${span.eventsOutside} events dated outside it excluded`
+      : `No kept event (files written ${span.writtenOn})`,
   );
   out.push(
     `Learners kept: ${report.learners.kept} (${report.learners.active} with activity); staff accounts excluded: ${report.learners.staffExcluded}`,
