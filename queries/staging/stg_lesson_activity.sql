@@ -4,6 +4,8 @@
 --   status (trimmed, lower-cased; 'in progress' / 'in-progress' -> 'in_progress'),
 --   progress (DOUBLE or NULL when not a finite number), event_ts (TIMESTAMPTZ or NULL),
 --   event_date (DATE in LUMEN_TZ)
+-- Parameters: $day_first (0 or 1): slash dates are D/M/YYYY when 1, else M/D/YYYY (the order
+--   decided for this file, src/analytics/date-order.ts)
 with
 
 -- line_no: the file line the record starts on (raw_lines_by_rowid / raw_lines_by_breaks).
@@ -28,7 +30,7 @@ renamed as (
         lumen_parse_number(progress) as progress,
 
         -- timestamps
-        lumen_parse_ts(event_time) as event_ts
+        lumen_parse_ts(event_time, $day_first) as event_ts
     from (select * replace (lumen_trim(event_time) as event_time) from source)
 ),
 

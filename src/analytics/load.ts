@@ -10,6 +10,13 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
+import {
+  type DateOrder,
+  type DateOrderDecision,
+  type DateOrderEvidence,
+  type DateSighting,
+  decideDateOrders,
+} from './date-order.ts';
 import { type Db, listValue } from './db.ts';
 import { SOURCES, type SourceSpec } from './schema.ts';
 
@@ -22,6 +29,40 @@ export interface LoadedSource {
   readonly rowsRead: number;
   /** The file's modification time: when the export wrote it (the newest date its rows can hold). */
   readonly modifiedAt: Date;
+  /** The day/month order its slash dates are read in, and why. */
+  readonly dateOrder: DateOrderDecision;
+}
+
+type Loaded = Omit<LoadedSource, 'dateOrder'> & { readonly evidence: DateOrderEvidence };
+
+/**
+ * The first slash date of each kind in the file (see lumen_slash_order_hint), from the numbered
+ * view: one read of the date columns only, so the lines are file lines without a second lookup.
+ */
+async function dateOrderEvidence(db: Db, spec: SourceSpec): Promise<DateOrderEvidence> {
+  const none = { file: spec.file, dayFirst: null, monthFirst: null, swappable: null };
+  if (spec.dateColumns.length === 0) return none;
+  const hints = ['dmy', 'mdy', 'either'] as const;
+  const columns = spec.dateColumns.flatMap((column, i) =>
+    hints.flatMap((hint) => [
+      `min(line_no) FILTER (h${i} = '${hint}') AS ${hint}_line_${i}`,
+      `arg_min(${column}, line_no) FILTER (h${i} = '${hint}') AS ${hint}_value_${i}`,
+    ]),
+  );
+  const inner = spec.dateColumns.map((column, i) => `${column}, lumen_slash_order_hint(${column}) AS h${i}`);
+  const [row] = await db.all(
+    `SELECT ${columns.join(', ')} FROM (SELECT line_no, ${inner.join(', ')} FROM raw_${spec.name}_numbered)`,
+  );
+  const first = (hint: (typeof hints)[number]): DateSighting | null => {
+    let best: DateSighting | null = null;
+    spec.dateColumns.forEach((column, i) => {
+      const line = row?.[`${hint}_line_${i}`];
+      if (line == null || (best && best.line <= Number(line))) return;
+      best = { column, line: Number(line), value: String(row?.[`${hint}_value_${i}`] ?? '').trim() };
+    });
+    return best;
+  };
+  return { file: spec.file, dayFirst: first('dmy'), monthFirst: first('mdy'), swappable: first('either') };
 }
 
 function readHead(path: string): Buffer {
@@ -299,7 +340,7 @@ function csvReadError(spec: SourceSpec, path: string, error: unknown): InputErro
   return new InputError('NOT_CSV', `${where}: cannot be read as CSV (${firstLine})`, { cause: error });
 }
 
-async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<LoadedSource> {
+async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded> {
   const path = join(dir, spec.file);
   const head = checkHead(spec, path);
   const { width, positions, lineBreaks: headerBreaks } = readHeader(spec, head);
@@ -358,7 +399,8 @@ async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded
       raw_blank_lines: `${table}_blank_lines`,
     });
   }
-  return { spec, path, rowsRead, modifiedAt: statSync(path).mtime };
+  const evidence = await dateOrderEvidence(db, spec);
+  return { spec, path, rowsRead, modifiedAt: statSync(path).mtime, evidence };
 }
 
 /** Drops what loadSources made for the loaded files, once the staging models no longer need it. */
@@ -372,12 +414,26 @@ export async function dropLoaded(db: Db, loaded: readonly LoadedSource[]): Promi
   }
 }
 
-/** Loads all five files, in contract order; the first fatal problem stops the load. */
-export async function loadSources(db: Db, dir: string): Promise<LoadedSource[]> {
+/**
+ * Loads all five files, in contract order; the first fatal problem stops the load. Then decides
+ * each file's date order (`dateOrder`: LUMEN_DATE_ORDER, for files whose slash dates cannot tell).
+ */
+export async function loadSources(
+  db: Db,
+  dir: string,
+  dateOrder: DateOrder | null = null,
+): Promise<LoadedSource[]> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new InputError('MISSING_FILE', `${dir}: data folder not found`);
   }
-  const loaded: LoadedSource[] = [];
+  const loaded: Loaded[] = [];
   for (const spec of SOURCES) loaded.push(await loadSource(db, spec, dir));
-  return loaded;
+  const decisions = decideDateOrders(
+    loaded.map((l) => l.evidence),
+    dateOrder,
+  );
+  return loaded.map(({ evidence: _evidence, ...source }, i) => ({
+    ...source,
+    dateOrder: decisions[i] as DateOrderDecision,
+  }));
 }

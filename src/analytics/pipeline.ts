@@ -29,7 +29,12 @@ export async function runValidate(config: Config, options: PipelineOptions): Pro
   const db = await openDb(config);
   try {
     options.onStage?.('load+validate');
-    return await validateData(db, { dataDir: options.dataDir, tz: config.tz, asOf: options.asOf });
+    return await validateData(db, {
+      dataDir: options.dataDir,
+      tz: config.tz,
+      asOf: options.asOf,
+      dateOrder: config.dateOrder,
+    });
   } finally {
     db.close();
   }
@@ -49,7 +54,12 @@ export async function validateAndBuildFeatures(
   options: PipelineOptions,
 ): Promise<{ report: DataQualityReport; featureRows: number; learners: number }> {
   options.onStage?.('load+validate');
-  const report = await validateData(db, { dataDir: options.dataDir, tz: config.tz, asOf: options.asOf });
+  const report = await validateData(db, {
+    dataDir: options.dataDir,
+    tz: config.tz,
+    asOf: options.asOf,
+    dateOrder: config.dateOrder,
+  });
   options.onStage?.('features');
   const { rows, learners } = await buildWeeklyFeatures(db, report.asOf);
   return { report, featureRows: rows, learners };

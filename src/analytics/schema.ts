@@ -11,6 +11,8 @@ export interface SourceSpec {
   readonly optional: readonly string[];
   /** Event files may hold a header only (no quizzes yet); the reference files may not. */
   readonly mayBeEmpty?: boolean;
+  /** Columns holding dates: their slash dates decide the file's day/month order (date-order.ts). */
+  readonly dateColumns: readonly string[];
 }
 
 export const SOURCES: readonly SourceSpec[] = [
@@ -28,24 +30,28 @@ export const SOURCES: readonly SourceSpec[] = [
       'updated_at',
     ],
     optional: [],
+    dateColumns: ['created_at', 'updated_at'],
   },
   {
     name: 'courses',
     file: 'lms_courses.csv',
     required: ['course_id', 'course_name', 'category', 'created_at'],
     optional: [],
+    dateColumns: ['created_at'],
   },
   {
     name: 'modules',
     file: 'lms_modules.csv',
     required: ['module_id', 'course_id', 'module_name', 'sequence_no'],
     optional: ['content_type'],
+    dateColumns: [],
   },
   {
     name: 'lesson_activity',
     file: 'lms_lesson_activity.csv',
     required: ['activity_id', 'user_id', 'module_id', 'status', 'progress', 'event_time'],
     optional: [],
+    dateColumns: ['event_time'],
     mayBeEmpty: true,
   },
   {
@@ -53,6 +59,7 @@ export const SOURCES: readonly SourceSpec[] = [
     file: 'lms_quiz_attempts.csv',
     required: ['attempt_id', 'user_id', 'module_id', 'score', 'attempt_date'],
     optional: [],
+    dateColumns: ['attempt_date'],
     mayBeEmpty: true,
   },
 ];

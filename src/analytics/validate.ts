@@ -3,6 +3,7 @@
  * as-of date, and builds the data-quality report. Nothing is dropped without being counted here.
  */
 import { InputError } from '../errors.ts';
+import { DATE_ORDER_LABELS, type DateOrder, type DateOrderDecision } from './date-order.ts';
 import type { Db } from './db.ts';
 import { dropLoaded, type LoadedSource, loadSources } from './load.ts';
 import { type ExclusionReason, REASON_LABELS, SOURCES } from './schema.ts';
@@ -47,6 +48,8 @@ export interface DataQualityReport {
   /** 'latest event': the latest kept event date inside the export's span. */
   readonly asOfSource: 'argument' | 'latest event';
   readonly eventSpan: EventSpan;
+  /** Per file: the order its slash dates (3/2/2026) were read in, and why. */
+  readonly dateOrders: DateOrderDecision[];
   readonly timeZone: string;
   readonly learners: { readonly kept: number; readonly staffExcluded: number; readonly active: number };
   readonly files: FileQuality[];
@@ -60,6 +63,8 @@ export interface ValidateOptions {
   readonly asOf?: string | null;
   /** The clock, for the export's written date (never after now); tests pass a fixed one. */
   readonly now?: Date;
+  /** LUMEN_DATE_ORDER: the order of files whose slash dates cannot tell. */
+  readonly dateOrder?: DateOrder | null;
 }
 
 /**
@@ -109,9 +114,12 @@ function lines(value: unknown): number[] {
 /** Loads the files, classifies every row and returns the report; leaves the checked tables in db. */
 export async function validateData(db: Db, options: ValidateOptions): Promise<DataQualityReport> {
   const requestedAsOf = options.asOf ? parseAsOfArgument(options.asOf) : null;
-  const loaded: LoadedSource[] = await loadSources(db, options.dataDir);
-  for (const view of STAGING_VIEWS) await db.defineView(view);
-  for (const model of CHECKED_MODELS) await db.materialize(model);
+  const loaded: LoadedSource[] = await loadSources(db, options.dataDir, options.dateOrder ?? null);
+  const dayFirst = (model: string) => ({
+    day_first: loaded.find((s) => `stg_${s.spec.name}` === model)?.dateOrder.order === 'dmy' ? 1 : 0,
+  });
+  for (const view of STAGING_VIEWS) await db.defineViewOver(view, view, {}, dayFirst(view));
+  for (const model of CHECKED_MODELS) await db.materialize(model, dayFirst(model));
   for (const view of STAGING_VIEWS) await db.run(`DROP VIEW ${view}`);
   await dropLoaded(db, loaded);
   await db.materialize('int_event_span', {
@@ -199,6 +207,7 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
       active: Number(active?.n ?? 0),
     },
     files,
+    dateOrders: loaded.map((s) => s.dateOrder),
     warnings: warnings.map((w) => ({
       file: w.file,
       check: w.check_name,
@@ -220,6 +229,12 @@ export function formatQualityReport(report: DataQualityReport): string {
       ? `Events span ${span.start} to ${span.end} (files written ${span.writtenOn}); ${span.eventsOutside} events dated outside it excluded`
       : `No kept event (files written ${span.writtenOn})`,
   );
+  const orders = report.dateOrders.filter((d) => d.reason !== 'no slash date whose day and month differ');
+  if (orders.length > 0) {
+    out.push(
+      `Slash dates read as: ${orders.map((d) => `${d.file} ${DATE_ORDER_LABELS[d.order]} (${d.reason})`).join('; ')}`,
+    );
+  }
   out.push(
     `Learners kept: ${report.learners.kept} (${report.learners.active} with activity); staff accounts excluded: ${report.learners.staffExcluded}`,
   );
