@@ -60,15 +60,33 @@ CREATE OR REPLACE MACRO lumen_parse_ts(s, day_first) AS (
   END
 );
 
+-- Days in month m of year y (leap years included).
+CREATE OR REPLACE MACRO lumen_days_in_month(m, y) AS (
+  CASE
+    WHEN m IN (4, 6, 9, 11) THEN 30
+    WHEN m = 2 THEN CASE WHEN y % 4 = 0 AND (y % 100 <> 0 OR y % 400 = 0) THEN 29 ELSE 28 END
+    ELSE 31
+  END
+);
+
+-- a/b/y: only a value that is a real date in exactly one order is evidence (2/30/2026 and
+-- 13/45/2026 are no date at all: they stay unparseable values, not a vote for an order).
+CREATE OR REPLACE MACRO lumen_slash_hint_of(a, b, y) AS (
+  CASE
+    WHEN NOT (y BETWEEN 1000 AND 9999) THEN NULL
+    WHEN a BETWEEN 13 AND 31 AND b BETWEEN 1 AND 12 AND a <= lumen_days_in_month(b, y) THEN 'dmy'
+    WHEN b BETWEEN 13 AND 31 AND a BETWEEN 1 AND 12 AND b <= lumen_days_in_month(a, y) THEN 'mdy'
+    WHEN a <> b AND a BETWEEN 1 AND 12 AND b BETWEEN 1 AND 12 THEN 'either'
+  END
+);
+
 CREATE OR REPLACE MACRO lumen_slash_order_hint(s) AS (
   CASE WHEN contains(s, '/') THEN
-    CASE
-      WHEN try_cast(split_part(s, '/', 1) AS INTEGER) BETWEEN 13 AND 31 THEN 'dmy'
-      WHEN try_cast(split_part(s, '/', 2) AS INTEGER) BETWEEN 13 AND 31 THEN 'mdy'
-      WHEN try_cast(split_part(s, '/', 1) AS INTEGER) BETWEEN 1 AND 12
-        AND try_cast(split_part(s, '/', 2) AS INTEGER) BETWEEN 1 AND 12
-        AND try_cast(split_part(s, '/', 1) AS INTEGER) <> try_cast(split_part(s, '/', 2) AS INTEGER) THEN 'either'
-    END
+    lumen_slash_hint_of(
+      try_cast(split_part(s, '/', 1) AS INTEGER),
+      try_cast(split_part(s, '/', 2) AS INTEGER),
+      try_cast(split_part(s, '/', 3) AS INTEGER)
+    )
   END
 );
 

@@ -36,33 +36,28 @@ export interface LoadedSource {
 type Loaded = Omit<LoadedSource, 'dateOrder'> & { readonly evidence: DateOrderEvidence };
 
 /**
- * The first slash date of each kind in the file (see lumen_slash_order_hint), from the numbered
- * view: one read of the date columns only, so the lines are file lines without a second lookup.
+ * The first slash date of each kind in the file (queries/staging/raw_date_order_evidence.sql), one
+ * date column at a time, from the numbered view, so the lines are file lines.
  */
 async function dateOrderEvidence(db: Db, spec: SourceSpec): Promise<DateOrderEvidence> {
-  const none = { file: spec.file, dayFirst: null, monthFirst: null, swappable: null };
-  if (spec.dateColumns.length === 0) return none;
-  const hints = ['dmy', 'mdy', 'either'] as const;
-  const columns = spec.dateColumns.flatMap((column, i) =>
-    hints.flatMap((hint) => [
-      `min(line_no) FILTER (h${i} = '${hint}') AS ${hint}_line_${i}`,
-      `arg_min(${column}, line_no) FILTER (h${i} = '${hint}') AS ${hint}_value_${i}`,
-    ]),
-  );
-  const inner = spec.dateColumns.map((column, i) => `${column}, lumen_slash_order_hint(${column}) AS h${i}`);
-  const [row] = await db.all(
-    `SELECT ${columns.join(', ')} FROM (SELECT line_no, ${inner.join(', ')} FROM raw_${spec.name}_numbered)`,
-  );
-  const first = (hint: (typeof hints)[number]): DateSighting | null => {
-    let best: DateSighting | null = null;
-    spec.dateColumns.forEach((column, i) => {
-      const line = row?.[`${hint}_line_${i}`];
-      if (line == null || (best && best.line <= Number(line))) return;
-      best = { column, line: Number(line), value: String(row?.[`${hint}_value_${i}`] ?? '').trim() };
+  const kinds = ['dmy', 'mdy', 'either'] as const;
+  const first: Record<(typeof kinds)[number], DateSighting | null> = { dmy: null, mdy: null, either: null };
+  const view = `raw_${spec.name}_date_order`;
+  for (const column of spec.dateColumns) {
+    await db.defineViewOver(view, 'raw_date_order_evidence', {
+      raw_source: `raw_${spec.name}_numbered`,
+      date_column: column,
     });
-    return best;
-  };
-  return { file: spec.file, dayFirst: first('dmy'), monthFirst: first('mdy'), swappable: first('either') };
+    const [row] = await db.all(`SELECT * FROM ${view}`);
+    await db.run(`DROP VIEW ${view}`);
+    for (const kind of kinds) {
+      const line = row?.[`${kind}_line`];
+      const known = first[kind];
+      if (line == null || (known && known.line <= Number(line))) continue;
+      first[kind] = { column, line: Number(line), value: String(row?.[`${kind}_value`] ?? '').trim() };
+    }
+  }
+  return { file: spec.file, dayFirst: first.dmy, monthFirst: first.mdy, swappable: first.either };
 }
 
 function readHead(path: string): Buffer {

@@ -111,6 +111,24 @@ describe('date order', () => {
     expect(settled.asOf).toBe('2026-04-02');
   });
 
+  test('texts that are a date in neither order are unparseable values, not a vote for an order', async () => {
+    const dir = writeDataset(tempDir(), {
+      lessons: [
+        ['A1', 'U1', 'M1', 'started', '10', '2/14/2026'],
+        ['A2', 'U1', 'M1', 'started', '10', '13/45/2026'],
+        ['A3', 'U1', 'M1', 'started', '10', '30/2/2026'],
+        ['A4', 'U1', 'M1', 'started', '10', '29/2/2026'],
+      ],
+      quizzes: [],
+    });
+    const report = await runValidate(config, { dataDir: dir });
+    expect(report.dateOrders.find((d) => d.file === 'lms_lesson_activity.csv')?.order).toBe('mdy');
+    const lessons = report.files.find((f) => f.file === 'lms_lesson_activity.csv');
+    expect(lessons?.excluded.map((e) => [e.reason, e.column, e.firstLines])).toEqual([
+      ['unparseable_value', 'event_time', [3, 4, 5]],
+    ]);
+  });
+
   test('dates whose day and month are equal need no order', async () => {
     const dir = writeDataset(tempDir(), {
       lessons: [['A1', 'U1', 'M1', 'started', '10', '3/3/2026']],
