@@ -133,9 +133,18 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
   if (!asOf) {
     const [row] = await db.query<{ as_of: unknown }>('as_of_default');
     if (row?.as_of == null) {
+      // Kept events but no span: every one is dated after the files were written.
+      const [kept] = await db.all<{ n: bigint }>(
+        `SELECT (SELECT count(*) FROM int_lesson_activity_checked WHERE exclusion_reason IS NULL)
+              + (SELECT count(*) FROM int_quiz_attempts_checked WHERE exclusion_reason IS NULL) AS n`,
+      );
+      const why =
+        Number(kept?.n ?? 0) > 0
+          ? ` (all dated after the files were written, ${isoDate(span?.written_on)})`
+          : '';
       throw new InputError(
         'BAD_VALUE',
-        'lms_lesson_activity.csv, lms_quiz_attempts.csv: no learner event left after validation',
+        `lms_lesson_activity.csv, lms_quiz_attempts.csv: no learner event left after validation${why}`,
       );
     }
     asOf = isoDate(row.as_of);

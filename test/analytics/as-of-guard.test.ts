@@ -160,6 +160,15 @@ describe("the export's span", () => {
     ]);
   });
 
+  test('events all dated after the files were written stop the run with one line saying so', async () => {
+    const dir = setWritten(
+      writeDataset(tempDir(), { lessons: [['Z1', 'U1', 'M1', 'started', '5', '5/20/2026']], quizzes: [] }),
+    );
+    await expect(runValidate(config, { dataDir: dir })).rejects.toThrow(
+      'lms_lesson_activity.csv, lms_quiz_attempts.csv: no learner event left after validation (all dated after the files were written, 2026-04-10)',
+    );
+  });
+
   test('a later cohort after a long break is kept; an older, larger one is not the as-of', async () => {
     // 60 days in Jan-Mar 2025, then 10 days in Jan 2026 (more than 10% of the events).
     const old = Array.from({ length: 60 }, (_, i) => [
