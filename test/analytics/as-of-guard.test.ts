@@ -2,9 +2,10 @@
  * A mistyped event date (years in the future, or 1900) must leave the as-of date, the week grid and
  * the features exactly as they are without it, and the data-quality report must name its line.
  */
-import { appendFileSync, readFileSync, utimesSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { runAnalysis } from '../../src/analytics/analysis.ts';
 import { generateLmsData } from '../../src/analytics/generate.ts';
 import { runFeatures, runValidate } from '../../src/analytics/pipeline.ts';
 import type { DataQualityReport } from '../../src/analytics/validate.ts';
@@ -38,6 +39,21 @@ async function features(dir: string) {
   const out = tempDir();
   const result = await runFeatures(config, { dataDir: dir, outDir: out });
   return { report: result.report, csv: readFileSync(join(out, 'weekly_behavioral_features.csv'), 'utf8') };
+}
+
+/** Every CSV a full run writes (features, outcomes, snapshots, the at-risk list when the model passes its gate). */
+async function runCsvs(dir: string): Promise<Record<string, string>> {
+  const out = tempDir();
+  await runAnalysis(config, { dataDir: dir, outDir: out, train: true, score: true, charts: false });
+  const csvs = readdirSync(out)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
+  const files = Object.fromEntries(csvs.map((f) => [f, readFileSync(join(out, f), 'utf8')]));
+  // The list's last column is the model version (training time plus an id); the rest must match.
+  const list = files['ML_Prediction.csv'];
+  const version = list?.split('\n')[1]?.split(',').at(-1);
+  if (list && version) files['ML_Prediction.csv'] = list.replaceAll(version, '<model version>');
+  return files;
 }
 
 describe('an outlying event date never moves the as-of date or the week grid', () => {
@@ -88,6 +104,29 @@ describe('an outlying event date never moves the as-of date or the week grid', (
         ["date outside the export's span", 'event_time', 1, [line]],
       ]);
     });
+  });
+
+  test('the whole run (outcomes, model, at-risk list) on the sample export is unchanged', async () => {
+    const clean = await runCsvs(copySample());
+    const dir = copySample();
+    appendRow(dir, 'lms_lesson_activity.csv', 'ACT900,U001,M001,started,10,6/1/2031');
+    appendRow(dir, 'lms_quiz_attempts.csv', 'QZ900,U001,M001,55,1/1/1900');
+    const dirty = await runCsvs(dir);
+    expect(Object.keys(clean)).toContain('learner_outcomes.csv');
+    expect(dirty).toEqual(clean);
+  });
+
+  test('the whole run on a generated export: the at-risk list is unchanged', async () => {
+    const dir = tempDir();
+    await generateLmsData({ learners: 600, seed: 37, outDir: dir });
+    const clean = await runCsvs(dir);
+    const [, first] = readFileSync(join(dir, 'lms_lesson_activity.csv'), 'utf8').split('\n');
+    const [, userId, moduleId] = (first ?? '').split(',');
+    appendRow(dir, 'lms_lesson_activity.csv', `X900,${userId},${moduleId},started,10,6/1/2031`);
+    appendRow(dir, 'lms_quiz_attempts.csv', `X901,${userId},${moduleId},55,1/1/1900`);
+    const dirty = await runCsvs(dir);
+    expect(Object.keys(clean)).toContain('ML_Prediction.csv');
+    expect(dirty).toEqual(clean);
   });
 
   test('a handful of outliers on both sides change nothing', async () => {
