@@ -17,8 +17,15 @@ CREATE OR REPLACE MACRO lumen_parse_number(s) AS (
   CASE WHEN isfinite(try_cast(trim(s) AS DOUBLE)) THEN try_cast(trim(s) AS DOUBLE) END
 );
 
--- A regular expression measured as fast as trim() on 7M ids; trim(s, characters) was 3-4 times slower.
-CREATE OR REPLACE MACRO lumen_trim(s) AS regexp_replace(s, '^[\s\x{0B}\x{A0}]+|[\s\x{0B}\x{A0}]+$', '', 'g');
+-- Clean values (nearly all) only pay for a match and are not copied: on 7M ids this measured about
+-- 0.65x the time of DuckDB's trim(); trim(s, characters) was 3-4 times slower than trim().
+CREATE OR REPLACE MACRO lumen_trim(s) AS (
+  CASE
+    WHEN regexp_matches(s, '^[\s\x{0B}\x{A0}]|[\s\x{0B}\x{A0}]$')
+      THEN regexp_replace(s, '^[\s\x{0B}\x{A0}]+|[\s\x{0B}\x{A0}]+$', '', 'g')
+    ELSE s
+  END
+);
 
 CREATE OR REPLACE MACRO lumen_iso_parts(s) AS regexp_extract(
   s,
