@@ -14,6 +14,8 @@ export interface PipelineOptions {
   readonly dataDir: string;
   readonly asOf?: string | null;
   readonly onStage?: StageReporter;
+  /** The clock for the export's written date (default: now); tests pass a fixed one. */
+  readonly now?: Date;
 }
 
 export function openDb(config: Config): Promise<Db> {
@@ -34,6 +36,7 @@ export async function runValidate(config: Config, options: PipelineOptions): Pro
       tz: config.tz,
       asOf: options.asOf,
       dateOrder: config.dateOrder,
+      now: options.now,
     });
   } finally {
     db.close();
@@ -59,6 +62,7 @@ export async function validateAndBuildFeatures(
     tz: config.tz,
     asOf: options.asOf,
     dateOrder: config.dateOrder,
+    now: options.now,
   });
   options.onStage?.('features');
   const { rows, learners } = await buildWeeklyFeatures(db, report.asOf);

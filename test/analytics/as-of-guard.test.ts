@@ -160,6 +160,8 @@ describe("the export's span", () => {
     return [...rows, ...extra];
   }
   const written = new Date('2026-04-10T12:00:00Z');
+  // A fixed clock: the written date is the files' modification time whatever today is.
+  const NOW = new Date('2027-01-01T00:00:00Z');
   const setWritten = (dir: string) => {
     for (const file of ['lms_lesson_activity.csv', 'lms_quiz_attempts.csv'])
       utimesSync(join(dir, file), written, written);
@@ -174,7 +176,7 @@ describe("the export's span", () => {
         quizzes: [],
       }),
     );
-    const report = await runValidate(config, { dataDir: dir });
+    const report = await runValidate(config, { dataDir: dir, now: NOW });
     expect(report.asOf).toBe('2026-03-30');
     expect(report.eventSpan).toEqual({
       start: '2026-01-05',
@@ -191,7 +193,7 @@ describe("the export's span", () => {
         quizzes: [],
       }),
     );
-    const report = await runValidate(config, { dataDir: dir });
+    const report = await runValidate(config, { dataDir: dir, now: NOW });
     expect(report.asOf).toBe('2026-03-05');
     expect(report.eventSpan.writtenOn).toBe('2026-04-10');
     expect(outside(report, 'lms_lesson_activity.csv')).toEqual([
@@ -203,7 +205,7 @@ describe("the export's span", () => {
     const dir = setWritten(
       writeDataset(tempDir(), { lessons: [['Z1', 'U1', 'M1', 'started', '5', '5/20/2026']], quizzes: [] }),
     );
-    await expect(runValidate(config, { dataDir: dir })).rejects.toThrow(
+    await expect(runValidate(config, { dataDir: dir, now: NOW })).rejects.toThrow(
       'lms_lesson_activity.csv, lms_quiz_attempts.csv: no learner event left after validation (all dated after the files were written, 2026-04-10)',
     );
   });
@@ -219,7 +221,7 @@ describe("the export's span", () => {
       day(new Date(Date.UTC(2025, 0, 5 + i))),
     ]);
     const dir = setWritten(writeDataset(tempDir(), { lessons: daily(10, old), quizzes: [] }));
-    const report = await runValidate(config, { dataDir: dir });
+    const report = await runValidate(config, { dataDir: dir, now: NOW });
     expect(report.asOf).toBe('2026-01-14');
     expect(report.eventSpan.start).toBe('2026-01-05');
     expect(report.eventSpan.eventsOutside).toBe(60);
@@ -232,7 +234,7 @@ describe("the export's span", () => {
         quizzes: [],
       }),
     );
-    const report = await runValidate(config, { dataDir: dir, asOf: '2026-02-03' });
+    const report = await runValidate(config, { dataDir: dir, asOf: '2026-02-03', now: NOW });
     expect(report.asOf).toBe('2026-02-03');
     const excluded = report.files.find((f) => f.file === 'lms_lesson_activity.csv')?.excluded;
     expect(excluded?.map((e) => [e.reason, e.rows, e.firstLines[0]])).toEqual([
