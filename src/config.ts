@@ -3,11 +3,17 @@
  */
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import type { DateOrder } from './analytics/date-order.ts';
 import { LumenError } from './errors.ts';
 
 export interface Config {
   /** IANA time zone that naive timestamps are in and that event dates are taken in. */
   readonly tz: string;
+  /**
+   * LUMEN_DATE_ORDER: the day/month order of slash dates in a file whose dates cannot tell (no
+   * field above 12); null: the order the other files agree on, else M/D/YYYY.
+   */
+  readonly dateOrder: DateOrder | null;
   /** Days without activity after which a learner who has not completed counts as dropped. */
   readonly dropoutDays: number;
   /** Fewer learners than this in either class marks the model unreliable. */
@@ -54,10 +60,18 @@ function timeZone(env: Env): string {
   return tz;
 }
 
+function dateOrder(env: Env): DateOrder | null {
+  const raw = env.LUMEN_DATE_ORDER?.trim().toLowerCase();
+  if (!raw) return null;
+  if (raw === 'mdy' || raw === 'dmy') return raw;
+  throw new LumenError('BAD_CONFIG', `LUMEN_DATE_ORDER=${env.LUMEN_DATE_ORDER} is not valid (mdy or dmy)`);
+}
+
 export function readConfig(env: Env = process.env): Config {
   const probability = (n: number) => n >= 0 && n <= 1;
   return Object.freeze({
     tz: timeZone(env),
+    dateOrder: dateOrder(env),
     dropoutDays: num(env, 'LUMEN_DROPOUT_DAYS', 21, (n) => Number.isInteger(n) && n > 0),
     minClass: num(env, 'LUMEN_MIN_CLASS', 10, (n) => Number.isInteger(n) && n >= 1),
     minAuc: num(env, 'LUMEN_MIN_AUC', 0.6, probability),

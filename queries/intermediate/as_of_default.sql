@@ -1,9 +1,5 @@
--- as_of_default: the as-of date used when none is given: the latest date of any kept event.
+-- as_of_default: the as-of date used when none is given: the latest kept event date inside the
+-- export's span (int_event_span), so an event with a mistyped date never moves it.
 -- Grain: one row.
 -- Columns: as_of (DATE, NULL when there is no kept event)
-select max(event_date) as as_of
-from (
-    select event_date from int_lesson_activity_checked where exclusion_reason is null
-    union all
-    select attempt_date from int_quiz_attempts_checked where exclusion_reason is null
-)
+select span_end as as_of from int_event_span

@@ -2,6 +2,7 @@
 -- Grain: one row per file x exclusion reason x column.
 -- Columns: file, reason, column_name, rows (BIGINT), first_lines (INTEGER[] of up to 5 line numbers)
 -- Parameters: $as_of (DATE): kept events dated after it are excluded as 'after_as_of'.
+-- Kept events dated outside the export's span (int_event_span) are excluded as 'outside_span' first.
 with
 
 all_rows as (
@@ -13,15 +14,26 @@ all_rows as (
     union all
     select
         'lms_lesson_activity.csv', line_no,
-        coalesce(exclusion_reason, case when event_date > $as_of then 'after_as_of' end),
-        coalesce(exclusion_column, case when event_date > $as_of then 'event_time' end)
-    from int_lesson_activity_checked
+        coalesce(exclusion_reason, case
+            when event_date not between span.span_start and span.span_end then 'outside_span'
+            when event_date > $as_of then 'after_as_of'
+        end),
+        coalesce(exclusion_column, case
+            when event_date not between span.span_start and span.span_end or event_date > $as_of then 'event_time'
+        end)
+    from int_lesson_activity_checked, int_event_span as span
     union all
     select
         'lms_quiz_attempts.csv', line_no,
-        coalesce(exclusion_reason, case when attempt_date > $as_of then 'after_as_of' end),
-        coalesce(exclusion_column, case when attempt_date > $as_of then 'attempt_date' end)
-    from int_quiz_attempts_checked
+        coalesce(exclusion_reason, case
+            when attempt_date not between span.span_start and span.span_end then 'outside_span'
+            when attempt_date > $as_of then 'after_as_of'
+        end),
+        coalesce(exclusion_column, case
+            when attempt_date not between span.span_start and span.span_end or attempt_date > $as_of
+                then 'attempt_date'
+        end)
+    from int_quiz_attempts_checked, int_event_span as span
 ),
 
 final as (

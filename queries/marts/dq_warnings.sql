@@ -2,6 +2,11 @@
 -- Grain: one row per file x check with at least one finding.
 -- Columns: file, check_name, rows (BIGINT), first_lines (INTEGER[] of up to 5 line numbers)
 -- Parameters: $as_of (DATE)
+-- Letter case: ids are compared exactly (after lumen_trim). Ids of one reference file that differ
+-- only in letter case, and event or module rows left out as unknown user / module / course whose id
+-- matches a kept id once case is ignored, are named here by their first example (both ids and a
+-- line of each) so the report says why 'u001' is not 'U001'. Activity and attempt ids are not
+-- compared across case (they only identify rows; folding 10M of them would cost a full pass).
 with
 
 kept_users as (
@@ -9,11 +14,15 @@ kept_users as (
 ),
 
 kept_lessons as (
-    select * from int_lesson_activity_checked where exclusion_reason is null and event_date <= $as_of
+    select int_lesson_activity_checked.*
+    from int_lesson_activity_checked, int_event_span as span
+    where exclusion_reason is null and event_date between span.span_start and least(span.span_end, $as_of)
 ),
 
 kept_quizzes as (
-    select * from int_quiz_attempts_checked where exclusion_reason is null and attempt_date <= $as_of
+    select int_quiz_attempts_checked.*
+    from int_quiz_attempts_checked, int_event_span as span
+    where exclusion_reason is null and attempt_date between span.span_start and least(span.span_end, $as_of)
 ),
 
 active_learners as (
@@ -35,6 +44,83 @@ course_modules as (
     from int_modules_checked
     where exclusion_reason is null
     group by course_id
+),
+
+-- Kept ids of the reference files, with their case-folded form.
+reference_ids as (
+    select 'lms_users.csv' as file, 'user_id' as id_column, user_id as id, line_no from kept_users
+    union all
+    select 'lms_courses.csv', 'course_id', course_id, line_no from int_courses_checked where exclusion_reason is null
+    union all
+    select 'lms_modules.csv', 'module_id', module_id, line_no from int_modules_checked where exclusion_reason is null
+),
+
+folded_ids as (
+    select file, id_column, lower(id) as folded, arg_min(id, line_no) as id, min(line_no) as line_no
+    from reference_ids
+    group by all
+),
+
+-- Rows of one reference file whose id has another spelling in that file that differs only in case.
+case_twin_rows as (
+    select reference_ids.*, lower(reference_ids.id) as folded
+    from reference_ids
+    semi join (
+        select file, id_column, lower(id) as folded from reference_ids group by all having count(distinct id) > 1
+    ) as twins on reference_ids.file = twins.file and reference_ids.id_column = twins.id_column
+        and lower(reference_ids.id) = twins.folded
+),
+
+case_twin_spellings as (
+    select file, id_column, folded, id, min(line_no) as line_no from case_twin_rows group by all
+),
+
+-- Per file: the first two spellings (and the line each first appears on) of the first such id.
+case_twin_first as (
+    select file, id_column, arg_min(folded, line_no) as folded from case_twin_spellings group by all
+),
+
+case_twin_example as (
+    select file, id_column, string_agg(format('''{}'' (line {})', id, line_no), ' and ' order by line_no) as example
+    from (
+        select * from case_twin_spellings semi join case_twin_first using (file, id_column, folded)
+        qualify row_number() over (partition by file, id_column order by line_no) <= 2
+    )
+    group by all
+),
+
+-- Rows left out because their id is unknown, although a kept id matches it once case is ignored.
+case_mismatch_rows as (
+    select 'lms_lesson_activity.csv' as file, 'user_id' as id_column, user_id as id, line_no, 'lms_users.csv' as ref_file
+    from int_lesson_activity_checked where exclusion_reason = 'unknown_user'
+    union all
+    select 'lms_quiz_attempts.csv', 'user_id', user_id, line_no, 'lms_users.csv'
+    from int_quiz_attempts_checked where exclusion_reason = 'unknown_user'
+    union all
+    select 'lms_lesson_activity.csv', 'module_id', module_id, line_no, 'lms_modules.csv'
+    from int_lesson_activity_checked where exclusion_reason = 'unknown_module'
+    union all
+    select 'lms_quiz_attempts.csv', 'module_id', module_id, line_no, 'lms_modules.csv'
+    from int_quiz_attempts_checked where exclusion_reason = 'unknown_module'
+    union all
+    select 'lms_modules.csv', 'course_id', course_id, line_no, 'lms_courses.csv'
+    from int_modules_checked where exclusion_reason = 'unknown_course'
+),
+
+case_mismatches as (
+    select rows.file, rows.id_column, rows.id, rows.line_no, rows.ref_file, known.id as known_id,
+        known.line_no as known_line
+    from case_mismatch_rows as rows
+    join folded_ids as known
+        on known.file = rows.ref_file and known.id_column = rows.id_column and known.folded = lower(rows.id)
+),
+
+case_mismatch_example as (
+    select file, id_column,
+        arg_min(format('''{}'' (line {}) and ''{}'' ({} line {})', id, line_no, known_id, ref_file, known_line), line_no)
+            as example
+    from case_mismatches
+    group by all
 ),
 
 findings as (
@@ -73,6 +159,14 @@ findings as (
     union all
     select 'lms_modules.csv', 'required is not true or false (counted as required)', line_no
     from int_modules_checked where exclusion_reason is null and required is null and required_text <> ''
+),
+
+    select file, id_column || ' values differ only in letter case, e.g. ' || example, line_no
+    from case_twin_rows join case_twin_example using (file, id_column)
+    union all
+    select file, id_column || ' unknown, but matches a kept id when letter case is ignored (row excluded), e.g. '
+        || example, line_no
+    from case_mismatches join case_mismatch_example using (file, id_column)
 ),
 
 final as (

@@ -1,4 +1,4 @@
--- stg_modules: lms_modules.csv renamed, trimmed and typed. No joins, nothing dropped.
+-- stg_modules: lms_modules.csv renamed, trimmed (lumen_trim: all surrounding whitespace) and typed. No joins, nothing dropped.
 -- Grain: one row per data row of lms_modules.csv.
 -- Columns: line_no, module_id, course_id, module_name, sequence_no (INTEGER or NULL),
 --   sequence_no_text, content_type (NULL when the optional column is absent),
@@ -14,17 +14,17 @@ source as (
 renamed as (
     select
         line_no,
-        trim(module_id) as module_id,
-        trim(course_id) as course_id,
-        trim(module_name) as module_name,
-        try_cast(trim(sequence_no) as integer) as sequence_no,
-        trim(sequence_no) as sequence_no_text,
-        nullif(trim(content_type), '') as content_type,
+        lumen_trim(module_id) as module_id,
+        lumen_trim(course_id) as course_id,
+        lumen_trim(module_name) as module_name,
+        try_cast(lumen_trim(sequence_no) as integer) as sequence_no,
+        lumen_trim(sequence_no) as sequence_no_text,
+        nullif(lumen_trim(content_type), '') as content_type,
         case
-            when lower(trim(required)) in ('true', 'yes', 'y', '1') then true
-            when lower(trim(required)) in ('false', 'no', 'n', '0') then false
+            when lower(lumen_trim(required)) in ('true', 'yes', 'y', '1') then true
+            when lower(lumen_trim(required)) in ('false', 'no', 'n', '0') then false
         end as required,
-        coalesce(trim(required), '') as required_text
+        coalesce(lumen_trim(required), '') as required_text
     from source
 )
 

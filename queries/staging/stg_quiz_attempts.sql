@@ -1,7 +1,9 @@
--- stg_quiz_attempts: lms_quiz_attempts.csv renamed, trimmed and typed. No joins, nothing dropped.
+-- stg_quiz_attempts: lms_quiz_attempts.csv renamed, trimmed (lumen_trim: all surrounding whitespace) and typed. No joins, nothing dropped.
 -- Grain: one row per data row of lms_quiz_attempts.csv.
 -- Columns: line_no, attempt_id, user_id, module_id, score (DOUBLE or NULL when not a finite number),
 --   attempt_ts (TIMESTAMPTZ or NULL), attempt_date (DATE in LUMEN_TZ)
+-- Parameters: $day_first (0 or 1): slash dates are D/M/YYYY when 1, else M/D/YYYY (the order
+--   decided for this file, src/analytics/date-order.ts)
 with
 
 -- line_no: the file line the record starts on (raw_lines_by_rowid / raw_lines_by_breaks).
@@ -12,11 +14,11 @@ source as (
 renamed as (
     select
         line_no,
-        trim(attempt_id) as attempt_id,
-        trim(user_id) as user_id,
-        trim(module_id) as module_id,
+        lumen_trim(attempt_id) as attempt_id,
+        lumen_trim(user_id) as user_id,
+        lumen_trim(module_id) as module_id,
         lumen_parse_number(score) as score,
-        lumen_parse_ts(trim(attempt_date)) as attempt_ts
+        lumen_parse_ts(lumen_trim(attempt_date), $day_first) as attempt_ts
     from source
 ),
 

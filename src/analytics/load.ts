@@ -10,6 +10,13 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
+import {
+  type DateOrder,
+  type DateOrderDecision,
+  type DateOrderEvidence,
+  type DateSighting,
+  decideDateOrders,
+} from './date-order.ts';
 import { type Db, listValue } from './db.ts';
 import { SOURCES, type SourceSpec } from './schema.ts';
 
@@ -20,6 +27,37 @@ export interface LoadedSource {
   readonly spec: SourceSpec;
   readonly path: string;
   readonly rowsRead: number;
+  /** The file's modification time: when the export wrote it (the newest date its rows can hold). */
+  readonly modifiedAt: Date;
+  /** The day/month order its slash dates are read in, and why. */
+  readonly dateOrder: DateOrderDecision;
+}
+
+type Loaded = Omit<LoadedSource, 'dateOrder'> & { readonly evidence: DateOrderEvidence };
+
+/**
+ * The first slash date of each kind in the file (queries/staging/raw_date_order_evidence.sql), one
+ * date column at a time, from the numbered view, so the lines are file lines.
+ */
+async function dateOrderEvidence(db: Db, spec: SourceSpec): Promise<DateOrderEvidence> {
+  const kinds = ['dmy', 'mdy', 'either'] as const;
+  const first: Record<(typeof kinds)[number], DateSighting | null> = { dmy: null, mdy: null, either: null };
+  const view = `raw_${spec.name}_date_order`;
+  for (const column of spec.dateColumns) {
+    await db.defineViewOver(view, 'raw_date_order_evidence', {
+      raw_source: `raw_${spec.name}_numbered`,
+      date_column: column,
+    });
+    const [row] = await db.all(`SELECT * FROM ${view}`);
+    await db.run(`DROP VIEW ${view}`);
+    for (const kind of kinds) {
+      const line = row?.[`${kind}_line`];
+      const known = first[kind];
+      if (line == null || (known && known.line <= Number(line))) continue;
+      first[kind] = { column, line: Number(line), value: String(row?.[`${kind}_value`] ?? '').trim() };
+    }
+  }
+  return { file: spec.file, dayFirst: first.dmy, monthFirst: first.mdy, swappable: first.either };
 }
 
 function readHead(path: string): Buffer {
@@ -297,7 +335,7 @@ function csvReadError(spec: SourceSpec, path: string, error: unknown): InputErro
   return new InputError('NOT_CSV', `${where}: cannot be read as CSV (${firstLine})`, { cause: error });
 }
 
-async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<LoadedSource> {
+async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded> {
   const path = join(dir, spec.file);
   const head = checkHead(spec, path);
   const { width, positions, lineBreaks: headerBreaks } = readHeader(spec, head);
@@ -356,7 +394,8 @@ async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded
       raw_blank_lines: `${table}_blank_lines`,
     });
   }
-  return { spec, path, rowsRead };
+  const evidence = await dateOrderEvidence(db, spec);
+  return { spec, path, rowsRead, modifiedAt: statSync(path).mtime, evidence };
 }
 
 /** Drops what loadSources made for the loaded files, once the staging models no longer need it. */
@@ -370,12 +409,26 @@ export async function dropLoaded(db: Db, loaded: readonly LoadedSource[]): Promi
   }
 }
 
-/** Loads all five files, in contract order; the first fatal problem stops the load. */
-export async function loadSources(db: Db, dir: string): Promise<LoadedSource[]> {
+/**
+ * Loads all five files, in contract order; the first fatal problem stops the load. Then decides
+ * each file's date order (`dateOrder`: LUMEN_DATE_ORDER, for files whose slash dates cannot tell).
+ */
+export async function loadSources(
+  db: Db,
+  dir: string,
+  dateOrder: DateOrder | null = null,
+): Promise<LoadedSource[]> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new InputError('MISSING_FILE', `${dir}: data folder not found`);
   }
-  const loaded: LoadedSource[] = [];
+  const loaded: Loaded[] = [];
   for (const spec of SOURCES) loaded.push(await loadSource(db, spec, dir));
-  return loaded;
+  const decisions = decideDateOrders(
+    loaded.map((l) => l.evidence),
+    dateOrder,
+  );
+  return loaded.map(({ evidence: _evidence, ...source }, i) => ({
+    ...source,
+    dateOrder: decisions[i] as DateOrderDecision,
+  }));
 }

@@ -14,6 +14,8 @@ export interface PipelineOptions {
   readonly dataDir: string;
   readonly asOf?: string | null;
   readonly onStage?: StageReporter;
+  /** The clock for the export's written date (default: now); tests pass a fixed one. */
+  readonly now?: Date;
 }
 
 export function openDb(config: Config): Promise<Db> {
@@ -29,7 +31,13 @@ export async function runValidate(config: Config, options: PipelineOptions): Pro
   const db = await openDb(config);
   try {
     options.onStage?.('load+validate');
-    return await validateData(db, { dataDir: options.dataDir, tz: config.tz, asOf: options.asOf });
+    return await validateData(db, {
+      dataDir: options.dataDir,
+      tz: config.tz,
+      asOf: options.asOf,
+      dateOrder: config.dateOrder,
+      now: options.now,
+    });
   } finally {
     db.close();
   }
@@ -49,7 +57,13 @@ export async function validateAndBuildFeatures(
   options: PipelineOptions,
 ): Promise<{ report: DataQualityReport; featureRows: number; learners: number }> {
   options.onStage?.('load+validate');
-  const report = await validateData(db, { dataDir: options.dataDir, tz: config.tz, asOf: options.asOf });
+  const report = await validateData(db, {
+    dataDir: options.dataDir,
+    tz: config.tz,
+    asOf: options.asOf,
+    dateOrder: config.dateOrder,
+    now: options.now,
+  });
   options.onStage?.('features');
   const { rows, learners } = await buildWeeklyFeatures(db, report.asOf);
   return { report, featureRows: rows, learners };

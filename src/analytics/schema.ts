@@ -11,6 +11,8 @@ export interface SourceSpec {
   readonly optional: readonly string[];
   /** Event files may hold a header only (no quizzes yet); the reference files may not. */
   readonly mayBeEmpty?: boolean;
+  /** Columns holding dates: their slash dates decide the file's day/month order (date-order.ts). */
+  readonly dateColumns: readonly string[];
 }
 
 export const SOURCES: readonly SourceSpec[] = [
@@ -28,6 +30,7 @@ export const SOURCES: readonly SourceSpec[] = [
       'updated_at',
     ],
     optional: [],
+    dateColumns: ['created_at', 'updated_at'],
   },
   {
     name: 'courses',
@@ -35,6 +38,7 @@ export const SOURCES: readonly SourceSpec[] = [
     required: ['course_id', 'course_name', 'category', 'created_at'],
     // The course's completion rule (N of its modules) and its end date, when the LMS exports them.
     optional: ['modules_required', 'ends_at'],
+    dateColumns: ['created_at'],
   },
   {
     name: 'modules',
@@ -42,12 +46,14 @@ export const SOURCES: readonly SourceSpec[] = [
     required: ['module_id', 'course_id', 'module_name', 'sequence_no'],
     // required: whether a module counts towards completion (default: every module does).
     optional: ['content_type', 'required'],
+    dateColumns: [],
   },
   {
     name: 'lesson_activity',
     file: 'lms_lesson_activity.csv',
     required: ['activity_id', 'user_id', 'module_id', 'status', 'progress', 'event_time'],
     optional: [],
+    dateColumns: ['event_time'],
     mayBeEmpty: true,
   },
   {
@@ -55,6 +61,7 @@ export const SOURCES: readonly SourceSpec[] = [
     file: 'lms_quiz_attempts.csv',
     required: ['attempt_id', 'user_id', 'module_id', 'score', 'attempt_date'],
     optional: [],
+    dateColumns: ['attempt_date'],
     mayBeEmpty: true,
   },
 ];
@@ -68,6 +75,7 @@ export const EXCLUSION_REASONS = [
   'unparseable_value',
   'out_of_range',
   'duplicate_id',
+  'outside_span',
   'after_as_of',
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
@@ -80,5 +88,6 @@ export const REASON_LABELS: Record<ExclusionReason, string> = {
   unparseable_value: 'unparseable value',
   out_of_range: 'value outside 0-100',
   duplicate_id: 'duplicate id',
+  outside_span: "date outside the export's span",
   after_as_of: 'event after the as-of date',
 };

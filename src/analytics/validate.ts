@@ -3,6 +3,7 @@
  * as-of date, and builds the data-quality report. Nothing is dropped without being counted here.
  */
 import { InputError } from '../errors.ts';
+import { DATE_ORDER_LABELS, type DateOrder, type DateOrderDecision } from './date-order.ts';
 import type { Db } from './db.ts';
 import { dropLoaded, type LoadedSource, loadSources } from './load.ts';
 import { type ExclusionReason, REASON_LABELS, SOURCES } from './schema.ts';
@@ -30,10 +31,25 @@ export interface QualityWarning {
   readonly firstLines: number[];
 }
 
+/** The dates learner events can really lie in (queries/intermediate/int_event_span.sql). */
+export interface EventSpan {
+  /** First and last day of the span (YYYY-MM-DD); null when no kept event is left. */
+  readonly start: string | null;
+  readonly end: string | null;
+  /** The day the event files were written (newest modification time, never after now), in LUMEN_TZ. */
+  readonly writtenOn: string;
+  /** Kept events dated outside the span, excluded as 'outside_span'. */
+  readonly eventsOutside: number;
+}
+
 export interface DataQualityReport {
   readonly dataDir: string;
   readonly asOf: string;
+  /** 'latest event': the latest kept event date inside the export's span. */
   readonly asOfSource: 'argument' | 'latest event';
+  readonly eventSpan: EventSpan;
+  /** Per file: the order its slash dates (3/2/2026) were read in, and why. */
+  readonly dateOrders: DateOrderDecision[];
   readonly timeZone: string;
   readonly learners: { readonly kept: number; readonly staffExcluded: number; readonly active: number };
   readonly files: FileQuality[];
@@ -43,8 +59,12 @@ export interface DataQualityReport {
 export interface ValidateOptions {
   readonly dataDir: string;
   readonly tz: string;
-  /** YYYY-MM-DD; defaults to the latest kept event date. */
+  /** YYYY-MM-DD; defaults to the latest kept event date inside the export's span. */
   readonly asOf?: string | null;
+  /** The clock, for the export's written date (never after now); tests pass a fixed one. */
+  readonly now?: Date;
+  /** LUMEN_DATE_ORDER: the order of files whose slash dates cannot tell. */
+  readonly dateOrder?: DateOrder | null;
 }
 
 /**
@@ -63,6 +83,14 @@ const CHECKED_MODELS = [
   'int_lesson_activity_checked',
   'int_quiz_attempts_checked',
 ] as const;
+
+const EVENT_FILES = new Set(['lms_lesson_activity.csv', 'lms_quiz_attempts.csv']);
+
+/** When the export was written: its event files' newest modification time, never later than now. */
+function writtenAt(loaded: readonly LoadedSource[], now: Date): Date {
+  const times = loaded.filter((s) => EVENT_FILES.has(s.spec.file)).map((s) => s.modifiedAt.getTime());
+  return new Date(Math.min(now.getTime(), Math.max(...times)));
+}
 
 export function parseAsOfArgument(value: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
@@ -86,19 +114,37 @@ function lines(value: unknown): number[] {
 /** Loads the files, classifies every row and returns the report; leaves the checked tables in db. */
 export async function validateData(db: Db, options: ValidateOptions): Promise<DataQualityReport> {
   const requestedAsOf = options.asOf ? parseAsOfArgument(options.asOf) : null;
-  const loaded: LoadedSource[] = await loadSources(db, options.dataDir);
-  for (const view of STAGING_VIEWS) await db.defineView(view);
-  for (const model of CHECKED_MODELS) await db.materialize(model);
+  const loaded: LoadedSource[] = await loadSources(db, options.dataDir, options.dateOrder ?? null);
+  const dayFirst = (model: string) => ({
+    day_first: loaded.find((s) => `stg_${s.spec.name}` === model)?.dateOrder.order === 'dmy' ? 1 : 0,
+  });
+  for (const view of STAGING_VIEWS) await db.defineViewOver(view, view, {}, dayFirst(view));
+  for (const model of CHECKED_MODELS) await db.materialize(model, dayFirst(model));
   for (const view of STAGING_VIEWS) await db.run(`DROP VIEW ${view}`);
   await dropLoaded(db, loaded);
+  await db.materialize('int_event_span', {
+    written_at: writtenAt(loaded, options.now ?? new Date()).toISOString(),
+  });
+  const [span] = await db.all<{ span_start: unknown; span_end: unknown; written_on: unknown }>(
+    'SELECT span_start, span_end, written_on FROM int_event_span',
+  );
 
   let asOf = requestedAsOf;
   if (!asOf) {
     const [row] = await db.query<{ as_of: unknown }>('as_of_default');
     if (row?.as_of == null) {
+      // Kept events but no span: every one is dated after the files were written.
+      const [kept] = await db.all<{ n: bigint }>(
+        `SELECT (SELECT count(*) FROM int_lesson_activity_checked WHERE exclusion_reason IS NULL)
+              + (SELECT count(*) FROM int_quiz_attempts_checked WHERE exclusion_reason IS NULL) AS n`,
+      );
+      const why =
+        Number(kept?.n ?? 0) > 0
+          ? ` (all dated after the files were written, ${isoDate(span?.written_on)})`
+          : '';
       throw new InputError(
         'BAD_VALUE',
-        'lms_lesson_activity.csv, lms_quiz_attempts.csv: no learner event left after validation',
+        `lms_lesson_activity.csv, lms_quiz_attempts.csv: no learner event left after validation${why}`,
       );
     }
     asOf = isoDate(row.as_of);
@@ -127,9 +173,11 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
   );
   const [active] = await db.all<{ n: bigint }>(
     `SELECT count(DISTINCT user_id) AS n FROM (
-       SELECT user_id FROM int_lesson_activity_checked WHERE exclusion_reason IS NULL AND event_date <= $as_of
+       SELECT user_id FROM int_lesson_activity_checked, int_event_span AS span
+       WHERE exclusion_reason IS NULL AND event_date BETWEEN span.span_start AND least(span.span_end, $as_of)
        UNION ALL
-       SELECT user_id FROM int_quiz_attempts_checked WHERE exclusion_reason IS NULL AND attempt_date <= $as_of)`,
+       SELECT user_id FROM int_quiz_attempts_checked, int_event_span AS span
+       WHERE exclusion_reason IS NULL AND attempt_date BETWEEN span.span_start AND least(span.span_end, $as_of))`,
     params,
   );
 
@@ -153,6 +201,14 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
     dataDir: options.dataDir,
     asOf,
     asOfSource: requestedAsOf ? 'argument' : 'latest event',
+    eventSpan: {
+      start: span?.span_start == null ? null : isoDate(span.span_start),
+      end: span?.span_end == null ? null : isoDate(span.span_end),
+      writtenOn: isoDate(span?.written_on),
+      eventsOutside: exclusions
+        .filter((r) => r.reason === 'outside_span')
+        .reduce((sum, r) => sum + Number(r.rows), 0),
+    },
     timeZone: options.tz,
     learners: {
       kept: Number(learners?.kept ?? 0),
@@ -160,6 +216,7 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
       active: Number(active?.n ?? 0),
     },
     files,
+    dateOrders: loaded.map((s) => s.dateOrder),
     warnings: warnings.map((w) => ({
       file: w.file,
       check: w.check_name,
@@ -175,6 +232,18 @@ export function formatQualityReport(report: DataQualityReport): string {
   out.push(
     `Data quality: ${report.dataDir} (as of ${report.asOf}, ${report.asOfSource}; time zone ${report.timeZone})`,
   );
+  const span = report.eventSpan;
+  out.push(
+    span.start
+      ? `Events span ${span.start} to ${span.end} (files written ${span.writtenOn}); ${span.eventsOutside} events dated outside it excluded`
+      : `No kept event (files written ${span.writtenOn})`,
+  );
+  const orders = report.dateOrders.filter((d) => d.reason !== 'no slash date whose day and month differ');
+  if (orders.length > 0) {
+    out.push(
+      `Slash dates read as: ${orders.map((d) => `${d.file} ${DATE_ORDER_LABELS[d.order]} (${d.reason})`).join('; ')}`,
+    );
+  }
   out.push(
     `Learners kept: ${report.learners.kept} (${report.learners.active} with activity); staff accounts excluded: ${report.learners.staffExcluded}`,
   );

@@ -15,6 +15,8 @@ export async function dataFingerprint(dataDir: string, config: Config): Promise<
       dropoutDays: config.dropoutDays,
       minClass: config.minClass,
       minAuc: config.minAuc,
+      // Only when set, so fingerprints from before LUMEN_DATE_ORDER existed still match.
+      ...(config.dateOrder ? { dateOrder: config.dateOrder } : {}),
     }),
   );
   const files = existsSync(dataDir)

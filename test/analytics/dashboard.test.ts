@@ -34,6 +34,8 @@ const QUALITY: DataQualityReport = {
   dataDir: '/data',
   asOf: '2026-06-28',
   asOfSource: 'latest event',
+  eventSpan: { start: '2026-01-05', end: '2026-06-28', writtenOn: '2026-06-29', eventsOutside: 0 },
+  dateOrders: [],
   timeZone: 'UTC',
   learners: { kept: 10, staffExcluded: 1, active: 9 },
   files: [

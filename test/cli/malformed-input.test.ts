@@ -188,6 +188,24 @@ const cases: Case[] = [
     message: () => 'lms_lesson_activity.csv, lms_quiz_attempts.csv: no learner event left after validation',
   },
   {
+    name: 'a file mixing D/M/YYYY and M/D/YYYY dates',
+    breakData: (dir) => {
+      // Line 7 (2/16/2026) is M/D/YYYY; line 40 becomes D/M/YYYY.
+      const rows = lines(dir, 'lms_lesson_activity.csv');
+      rows[39] = (rows[39] as string).replace(/,[^,]*$/, ',25/2/2026');
+      writeLines(dir, 'lms_lesson_activity.csv', rows);
+      return undefined;
+    },
+    message: () =>
+      'lms_lesson_activity.csv: event_time, line 40: "25/2/2026" is D/M/YYYY but line 7 (event_time "2/16/2026") is M/D/YYYY; one file must use one date order',
+  },
+  {
+    name: 'an unknown LUMEN_DATE_ORDER',
+    breakData: () => undefined,
+    env: { LUMEN_DATE_ORDER: 'ymd' },
+    message: () => 'LUMEN_DATE_ORDER=ymd is not valid (mdy or dmy)',
+  },
+  {
     name: 'an unknown LUMEN_TZ',
     breakData: () => undefined,
     env: { LUMEN_TZ: 'Mars/Olympus_Mons' },
