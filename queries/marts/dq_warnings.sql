@@ -159,8 +159,7 @@ findings as (
     union all
     select 'lms_modules.csv', 'required is not true or false (counted as required)', line_no
     from int_modules_checked where exclusion_reason is null and required is null and required_text <> ''
-),
-
+    union all
     select file, id_column || ' values differ only in letter case, e.g. ' || example, line_no
     from case_twin_rows join case_twin_example using (file, id_column)
     union all
