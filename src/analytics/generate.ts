@@ -107,21 +107,31 @@ interface Settings {
   readonly style: GenerateStyle;
 }
 
+/**
+ * Runs `write`, then finishes and commits every file, or discards them all when anything failed:
+ * never a half-written export.
+ */
+async function allOrNothing(files: readonly CsvFile[], write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+    await Promise.all(files.map((file) => file.finish()));
+    await Promise.all(files.map((file) => file.commit()));
+  } catch (error) {
+    await Promise.all(files.map((file) => file.discard()));
+    throw error;
+  }
+}
+
 export async function generateLmsData(opts: GenerateOptions): Promise<GenerateResult> {
   const settings = readSettings(opts);
   if (settings.style === 'cohort') return generateCohort(opts, settings);
   await mkdir(opts.outDir, { recursive: true });
   const outputs = openOutputs(opts.outDir);
   const all = Object.values(outputs);
-  try {
+  await allOrNothing(all, async () => {
     writeCatalog(outputs, settings);
     await writeLearners(outputs, settings, opts.onProgress);
-    await Promise.all(all.map((file) => file.finish()));
-    await Promise.all(all.map((file) => file.commit()));
-  } catch (error) {
-    await Promise.all(all.map((file) => file.discard()));
-    throw error;
-  }
+  });
   const files: Record<string, GeneratedFile> = {};
   for (const [name, file] of Object.entries(outputs)) files[name] = { path: file.path, rows: file.rows };
   return { files };
@@ -192,15 +202,10 @@ async function generateCohort(opts: GenerateOptions, settings: Settings): Promis
     [basename(truthPath), outputs.truth],
   ];
   const all = named.map(([, file]) => file);
-  try {
+  await allOrNothing(all, async () => {
     writeCohortCatalog(outputs, settings.seedHash);
     await writeCohortLearners(outputs, settings, opts.onProgress);
-    await Promise.all(all.map((file) => file.finish()));
-    await Promise.all(all.map((file) => file.commit()));
-  } catch (error) {
-    await Promise.all(all.map((file) => file.discard()));
-    throw error;
-  }
+  });
   const files: Record<string, GeneratedFile> = {};
   for (const [name, file] of named) files[name] = { path: file.path, rows: file.rows };
   return { files };
