@@ -374,8 +374,10 @@ describe('weekly-digest job', () => {
     expect(publisher.messages.filter((m) => m.channel === 'C-blind')).toHaveLength(0);
     publisher.historyReadable = true;
 
-    // Killed after the message, while its files went into its thread: the recovered job uploads the
-    // missing ones into the same thread and posts no second message.
+    // Killed after the message, while its files went into its thread: the state markPosted leaves
+    // (the week posted with the message's ts, and the week as the channel's baseline, naming the run
+    // it was built from). Meanwhile OUT/latest moved to another run. The recovered job uploads the
+    // missing files of the posted run into the same thread and posts no second message.
     const channel2 = 'C-killed-files';
     const thread = '1782000000.000200';
     await redis.set(
@@ -389,11 +391,23 @@ describe('weekly-digest job', () => {
         at,
       }),
     );
+    await redis.set(
+      lastDigestKey(prefix, channel2),
+      JSON.stringify({
+        week: isoWeek('2026-06-29'),
+        asOf: WEEK2.asOf,
+        atRisk: [...atRiskIds(WEEK2)],
+        postedAt: at,
+        runDir: runDir(WEEK2),
+      }),
+    );
+    switchLatest(outDir, WEEK1.runId);
     const filesBefore = publisher.files.length;
     const resumed = await processWeeklyDigest(
       digestJob({ outDir, channel: channel2 }, at, 'killed-2', 1),
       context(publisher),
     );
+    switchLatest(outDir, WEEK2.runId);
     expect(resumed.posted).toBe('none');
     expect(publisher.messages.filter((m) => m.channel === channel2)).toHaveLength(0);
     expect(publisher.files.slice(filesBefore).map((f) => [f.filename, f.threadTs])).toEqual([

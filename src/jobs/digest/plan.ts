@@ -1,4 +1,6 @@
 /** What this week's digest is: the full digest, or the one line of a quiet week. File reads only. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LearnerScope } from '../contracts.ts';
 import { latestFeedback } from '../feedback-log.ts';
 import { latestFolderOrFail } from '../latest-outputs.ts';
@@ -15,6 +17,11 @@ export interface PlanOptions {
   readonly outDir: string;
   /** The learners this digest covers (null: every learner; a course digest: that course's). */
   readonly scope: LearnerScope;
+  /**
+   * Build from this run folder instead of OUT/latest when it still exists (a digest finishing the
+   * thread of a message it posted from that run).
+   */
+  readonly runDir?: string | null;
   /** The channel's previous digest (Redis); null: compare with the previous run folder, if any. */
   readonly last: LastDigest | null;
   readonly now: Date;
@@ -52,7 +59,10 @@ export function scopedOutputs(outputs: RunOutputs, scope: LearnerScope): RunOutp
 
 export function planDigest(options: PlanOptions): DigestPlan {
   const { outDir, last, now } = options;
-  const runDir = latestFolderOrFail(outDir);
+  const runDir =
+    options.runDir && existsSync(join(options.runDir, 'run_summary.json'))
+      ? options.runDir
+      : latestFolderOrFail(outDir);
   const current = scopedOutputs(readRunOutputs(runDir), options.scope);
   const asOf = current.summary.asOf;
   if (last && asOf <= last.asOf) {

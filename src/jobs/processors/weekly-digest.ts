@@ -167,8 +167,20 @@ export async function processWeeklyDigest(
           }
         : null;
     if (claim.status === 'files') {
-      // This job's message is out (an earlier attempt posted it): finish its thread.
-      await uploadFiles(publisher, channel, plan, once.messageTs, once);
+      // This job's message is out (an earlier attempt posted it): finish its thread with the files of
+      // the run it was built from (the week's baseline names it), whatever was published since. The
+      // week is already the baseline, so the plan must not compare with it (it would be "quiet").
+      const postedFrom = last?.week === week ? last.runDir : null;
+      const posted = planDigest({
+        outDir,
+        runDir: postedFrom,
+        scope: job.data.scope,
+        last: null,
+        now: new Date(),
+        modelMaxAgeDays: jobsConfig.modelMaxAgeDays,
+        ...(job.data.top !== undefined ? { top: job.data.top } : {}),
+      });
+      await uploadFiles(publisher, channel, posted, once.messageTs, once);
       await once.markDone();
       await job.log(
         `digest for ${channel} ${week} was posted by an earlier attempt; its files are now in its thread`,
