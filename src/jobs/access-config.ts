@@ -136,8 +136,3 @@ export function readAccessConfig(env: Env): AccessConfig {
     }
   return { programme, courses, courseOfChannel, configPath };
 }
-
-/** Channels where some learner-level content may be posted: programme and course channels. */
-export function isStaffChannel(access: AccessConfig, channel: string): boolean {
-  return access.programme.channels.has(channel) || access.courseOfChannel.has(channel);
-}

@@ -57,6 +57,11 @@ export function atRiskCsvAltText(learners: number, asOf: string, where = ''): st
   return `CSV file: ${learners} learner${learners === 1 ? '' : 's'} at risk${where}, as of ${asOf}, one row each with risk score, band and drivers.`;
 }
 
+/** Alt text of never_active.csv: how many learners registered with no activity, and when. */
+export function neverActiveCsvAltText(learners: number, asOf: string): string {
+  return `CSV file: ${learners} learner${learners === 1 ? '' : 's'} registered with no activity at all, as of ${asOf}, one row each with the registration date.`;
+}
+
 /** Alt text of a learner's profile chart: whose (the id, never the name) and their risk. */
 export function learnerChartAltText(
   learnerId: string,

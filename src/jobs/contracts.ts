@@ -236,21 +236,18 @@ export interface JobProgressReport {
   readonly sent?: readonly string[];
   /** The part being sent when this was written: a retry checks whether it arrived. */
   readonly sending?: string | null;
-  /** The posted message's ts, for files that go into its thread. */
-  readonly ts?: string | null;
 }
 
 /** A job's stored progress as a report, or null when it is something else (or none). */
 export function asProgressReport(value: unknown): JobProgressReport | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { stage, percent, sent, sending, ts } = value as Partial<Record<keyof JobProgressReport, unknown>>;
+  const { stage, percent, sent, sending } = value as Partial<Record<keyof JobProgressReport, unknown>>;
   if (typeof stage !== 'string' || typeof percent !== 'number') return null;
   return {
     stage,
     percent,
     ...(Array.isArray(sent) ? { sent: sent.filter((part): part is string => typeof part === 'string') } : {}),
     ...(typeof sending === 'string' ? { sending } : {}),
-    ...(typeof ts === 'string' ? { ts } : {}),
   };
 }
 

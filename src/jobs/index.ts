@@ -1,6 +1,5 @@
 /** The job system's public surface: the CLI and the Slack bot import from here only. */
 export type { AccessConfig, CourseAccess, StaffSet } from './access-config.ts';
-export { isStaffChannel } from './access-config.ts';
 export { atRiskCsvAltText, chartAltText, learnerChartAltText } from './alt-text.ts';
 export { type JobsConfig, readJobsConfig } from './config.ts';
 export type * from './contracts.ts';
@@ -18,7 +17,7 @@ export { JobQueues, withJobQueues } from './job-queues.ts';
 export { closeOnSignals, type RunningWorker, startWorker, type WorkerTuning } from './job-worker.ts';
 export { JobsError, type JobsErrorCode } from './jobs-error.ts';
 export { readModelCard } from './latest-outputs.ts';
-export { coursesOf, describeScope, inScope, rowsInScope } from './learner-scope.ts';
+export { coursesOf, inScope, rowsInScope } from './learner-scope.ts';
 export { emailLookupKey, lookupSecretKey, readLookupSecret } from './lookup-key.ts';
 export { type ModelCardText, modelCardMessage } from './model-card-text.ts';
 export {

@@ -23,8 +23,3 @@ export function rowsInScope<R extends { readonly courses?: string | undefined }>
 ): R[] {
   return scope === null ? [...rows] : rows.filter((row) => inScope(coursesOf(row.courses), scope));
 }
-
-/** "all courses" or "C101, C102", for logs and notes (course ids only). */
-export function describeScope(scope: LearnerScope): string {
-  return scope === null ? 'all courses' : scope.join(', ');
-}

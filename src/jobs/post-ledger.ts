@@ -2,7 +2,7 @@
  * What a publish job has already sent to Slack, so a retry (BullMQ's, or a stalled job recovered by
  * another worker) finishes the missing parts and never posts anything twice. The record lives in the
  * job's own progress, which BullMQ keeps across attempts: the parts sent ('message', then each file
- * by name), the part being sent, and the message's ts (files go into its thread when asked).
+ * by name) and the part being sent.
  *
  * The one window a record cannot close, a message that reached Slack whose worker died before
  * writing it down, is closed by the message's metadata (`lumen_post`, the job id): a retry that finds
@@ -14,18 +14,17 @@ import type { KnownBlock } from '../slack/index.ts';
 import type { JobContext, JobProgressReport, PublishJobName } from './contracts.ts';
 import type { MessageMetadata, Publisher, UploadOptions } from './publisher.ts';
 
-export const MESSAGE_PART = 'message';
+const MESSAGE_PART = 'message';
 
 /** How far before the job's creation the history is searched (clock differences, nothing more). */
 const HISTORY_MARGIN_MS = 10 * 60 * 1000;
 
-export function postMetadata(jobId: string): MessageMetadata {
+function postMetadata(jobId: string): MessageMetadata {
   return { eventType: 'lumen_post', payload: { job: jobId } };
 }
 
 export class PostLedger {
   private sent: string[];
-  private ts: string | null;
   private sending: string | null;
   private stageName: string;
   private percent: number;
@@ -37,7 +36,6 @@ export class PostLedger {
   ) {
     const last = job.lastProgress;
     this.sent = [...(last?.sent ?? [])];
-    this.ts = last?.ts ?? null;
     this.sending = last?.sending ?? null;
     this.stageName = last?.stage ?? 'starting';
     this.percent = last?.percent ?? 0;
@@ -47,18 +45,12 @@ export class PostLedger {
     return this.sent.includes(part);
   }
 
-  /** The posted message's ts (null before it is posted, or when Slack gave none). */
-  get messageTs(): string | null {
-    return this.ts;
-  }
-
   private report(): JobProgressReport {
     return {
       stage: this.stageName,
       percent: this.percent,
       sent: this.sent,
       sending: this.sending,
-      ts: this.ts,
     };
   }
 
@@ -87,7 +79,6 @@ export class PostLedger {
       );
       if ('found' in check && check.found) {
         await this.job.log('the message of an earlier attempt is in the channel: not posting it again');
-        this.ts = check.ts;
         this.sent.push(MESSAGE_PART);
         this.sending = null;
         await this.record();
@@ -100,26 +91,16 @@ export class PostLedger {
     }
     this.sending = MESSAGE_PART;
     await this.record();
-    const posted = await this.publisher.postMessage(this.channel, blocks, text, { metadata });
-    this.ts = posted.ts;
+    await this.publisher.postMessage(this.channel, blocks, text, { metadata });
     this.sent.push(MESSAGE_PART);
     this.sending = null;
     await this.record();
   }
 
-  /** Uploads a file once (into the message's thread when `inThread`). */
-  async upload(
-    name: string,
-    bytes: () => Uint8Array,
-    title: string,
-    options: Omit<UploadOptions, 'threadTs'> & { readonly inThread?: boolean },
-  ): Promise<void> {
+  /** Uploads a file once. */
+  async upload(name: string, bytes: () => Uint8Array, title: string, options: UploadOptions): Promise<void> {
     if (this.has(name)) return;
-    const threadTs = options.inThread ? this.ts : null;
-    await this.publisher.uploadFile(this.channel, name, bytes(), title, {
-      altText: options.altText,
-      threadTs,
-    });
+    await this.publisher.uploadFile(this.channel, name, bytes(), title, options);
     this.sent.push(name);
     await this.record();
   }

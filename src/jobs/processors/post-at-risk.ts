@@ -18,7 +18,7 @@ import {
   withinLimits,
   withoutPaths,
 } from '../../slack/index.ts';
-import { atRiskCsvAltText } from '../alt-text.ts';
+import { atRiskCsvAltText, neverActiveCsvAltText } from '../alt-text.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
 import { isSnoozed, latestFeedback } from '../feedback-log.ts';
 import {
@@ -183,21 +183,13 @@ export async function processPostAtRisk(
     await ledger.upload(`at-risk-${asOf}.csv`, csv, `At-risk learners ${asOf}`, {
       altText: atRiskCsvAltText(atRisk.length, asOf, where),
     });
+    // The run's own never_active.csv, as written (formula-safe).
     if (neverActive.length > 0)
       await ledger.upload(
         `never-active-${asOf}.csv`,
-        () =>
-          Buffer.from(
-            stringify(neverActive, {
-              header: true,
-              columns: Object.keys(neverActive[0] ?? {}),
-              escape_formulas: true,
-            }),
-          ),
+        () => readFileSync(join(runDir, 'never_active.csv')),
         `Registered, never active ${asOf}`,
-        {
-          altText: `CSV file: ${neverActive.length} learner${neverActive.length === 1 ? '' : 's'} registered with no activity at all, as of ${asOf}, one row each with the registration date.`,
-        },
+        { altText: neverActiveCsvAltText(neverActive.length, asOf) },
       );
   }
   return {

@@ -111,16 +111,19 @@ export async function processWeeklyDigest(
   try {
     await redis.connect();
     const last = await readLastDigest(redis, prefix, channel);
-    let plan: DigestPlan;
-    try {
-      plan = planDigest({
+    const planFor = (baseline: LastDigest | null, runDir: string | null = null) =>
+      planDigest({
         outDir,
+        runDir,
         scope: job.data.scope,
-        last: job.data.preview ? null : last,
+        last: baseline,
         now: new Date(),
         modelMaxAgeDays: jobsConfig.modelMaxAgeDays,
         ...(job.data.top !== undefined ? { top: job.data.top } : {}),
       });
+    let plan: DigestPlan;
+    try {
+      plan = planFor(job.data.preview ? null : last);
     } catch (error) {
       // Say what went wrong instead of posting nothing; once per channel and week for scheduled runs.
       const text = failedDigestText(message(error));
@@ -170,16 +173,7 @@ export async function processWeeklyDigest(
       // This job's message is out (an earlier attempt posted it): finish its thread with the files of
       // the run it was built from (the week's baseline names it), whatever was published since. The
       // week is already the baseline, so the plan must not compare with it (it would be "quiet").
-      const postedFrom = last?.week === week ? last.runDir : null;
-      const posted = planDigest({
-        outDir,
-        runDir: postedFrom,
-        scope: job.data.scope,
-        last: null,
-        now: new Date(),
-        modelMaxAgeDays: jobsConfig.modelMaxAgeDays,
-        ...(job.data.top !== undefined ? { top: job.data.top } : {}),
-      });
+      const posted = planFor(null, last?.week === week ? last.runDir : null);
       await uploadFiles(publisher, channel, posted, once.messageTs, once);
       await once.markDone();
       await job.log(
