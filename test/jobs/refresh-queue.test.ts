@@ -2,7 +2,7 @@
  * Refresh through the real queue and a real (in-process) worker with sandboxed compute jobs:
  * end to end on generated data, bad input, timeouts and deduplication.
  */
-import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateLmsData } from '../../src/analytics/generate.ts';
@@ -198,6 +198,22 @@ describe('refresh through the queue', () => {
     expect(JSON.parse(readFileSync(join(past.runDir, 'models', 'latest.json'), 'utf8')).dataAsOf).toBe(
       earlier,
     );
+
+    // A model saved before models saw complete weeks only carries the run's own (mid-week) as-of: a
+    // refresh as of that Wednesday must not reuse it (its data end after the last complete week, so
+    // scoring would refuse it as a model from the future); it retrains instead of failing.
+    const model = join(outDir, 'latest', 'models', 'latest.json');
+    const wednesday = new Date(Date.parse(`${earlier}T00:00:00Z`) + 3 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    writeFileSync(model, JSON.stringify({ ...JSON.parse(readFileSync(model, 'utf8')), dataAsOf: wednesday }));
+    const again = await waitForJob(
+      queues,
+      'refresh',
+      (await enqueueRefresh(queues, { trigger: 'test', asOf: wednesday })).id,
+      { timeoutMs: 45_000 },
+    );
+    expect(again.trained).toBe(true);
   });
 
   test('a refresh-then-post flow posts the new list; when the refresh fails it posts the reason', async () => {

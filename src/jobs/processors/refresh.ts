@@ -6,9 +6,11 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAnalysis } from '../../analytics/analysis.ts';
+import { lastCompleteWeekEnd } from '../../analytics/weeks.ts';
 import { LumenError } from '../../errors.ts';
 import type { JobContext, RefreshResult, StageTimings } from '../contracts.ts';
 import { dataFingerprint } from '../data-fingerprint.ts';
+import { runAsOf } from '../digest/run-outputs.ts';
 import { latestFeedback } from '../feedback-log.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 import {
@@ -155,14 +157,18 @@ export async function processRefresh(
     const previousDir = latestRunFolder(outDir);
     const previous = readManifest(previousDir);
     const savedModel = previousDir ? join(previousDir, 'models', 'latest.json') : null;
+    // This run's as-of: the one asked for, else (same data, see the fingerprint) the previous run's.
+    const asOf = data.asOf ?? (previousDir ? runAsOf(previousDir) : null);
     trained =
       data.forceTrain === true ||
       previous === null ||
       previous.dataFingerprint !== fingerprint ||
       savedModel === null ||
       !existsSync(savedModel) ||
-      // Replaying an earlier day: the saved model has seen that day's future, so fit one as of then.
-      (typeof data.asOf === 'string' && savedModelAsOf(savedModel) > data.asOf);
+      asOf === null ||
+      // The saved model has seen this run's future (an earlier day replayed, or a model saved before
+      // models saw complete weeks only): fit one as of this run's last complete week instead.
+      savedModelAsOf(savedModel) > lastCompleteWeekEnd(asOf);
     if (!trained && previousDir) {
       for (const name of MODEL_OUTPUTS) {
         const source = join(previousDir, name);
