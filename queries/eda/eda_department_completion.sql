@@ -3,12 +3,12 @@
 -- Grain: one row per department x outcome with at least one learner.
 -- Columns: department ('(none)' when blank), outcome, learners, department_learners, share
 --   (learners / department_learners), chart_learners (learners with an outcome; the same on every row)
--- Reads learner_outcomes.
+-- Reads learner_overall_outcomes.
 with
 
 counts as (
     select coalesce(nullif(department, ''), '(none)') as department, outcome, count(*)::INTEGER as learners
-    from learner_outcomes
+    from learner_overall_outcomes
     group by all
 )
 

@@ -4,7 +4,7 @@
 -- Columns: outcome, learners, p10, q1, median, q3, p90 (days since the learner's last event at
 --   as-of; continuous quantiles), chart_learners (learners with an outcome; the same on every row)
 -- Quantiles rather than every learner: the spec stays small however many learners there are.
--- Reads learner_outcomes.
+-- Reads learner_overall_outcomes.
 select
     outcome,
     count(*)::INTEGER as learners,
@@ -14,6 +14,6 @@ select
     quantile_cont(days_inactive, 0.75)::DOUBLE as q3,
     quantile_cont(days_inactive, 0.90)::DOUBLE as p90,
     (sum(count(*)) over ())::INTEGER as chart_learners
-from learner_outcomes
+from learner_overall_outcomes
 group by outcome
 order by outcome

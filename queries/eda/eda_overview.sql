@@ -3,7 +3,7 @@
 -- Columns: learners (with at least one kept event), completed, dropped, open, active_last_7_days
 --   (learners with an event in the 7 days ending on as-of), completion_rate (completed / (completed +
 --   dropped); NULL when no learner has finished either way)
--- Parameters: $as_of (DATE). Reads learner_outcomes and int_events.
+-- Parameters: $as_of (DATE). Reads learner_overall_outcomes and int_events.
 with
 
 outcomes as (
@@ -12,7 +12,7 @@ outcomes as (
         (count(*) filter (outcome = 'completed'))::INTEGER as completed,
         (count(*) filter (outcome = 'dropped'))::INTEGER as dropped,
         (count(*) filter (outcome = 'open'))::INTEGER as open
-    from learner_outcomes
+    from learner_overall_outcomes
 ),
 
 recent as (

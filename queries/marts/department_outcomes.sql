@@ -2,6 +2,6 @@
 -- Grain: one row per department x outcome with at least one learner.
 -- Columns: department ('(none)' when blank), outcome, learners
 select coalesce(nullif(department, ''), '(none)') as department, outcome, count(*) as learners
-from learner_outcomes
+from learner_overall_outcomes
 group by all
 order by department, outcome

@@ -1,23 +1,27 @@
--- learner_outcomes: what became of each learner with at least one event, at the as-of date.
--- Grain: one row per learner with at least one kept event on or before as-of.
--- Columns: user_id, first_name, last_name, department, courses (course ids joined by ';'),
---   required_modules (completions the learner's courses need, summed), modules_completed (of those,
---   done: per course at most what it needs), first_event, last_event,
---   completed_at (DATE: the day the last of the learner's courses met its rule; NULL unless all did),
---   days_inactive (as-of - last_event),
---   dropout_days (the inactivity that counts as a drop-out for this learner: the longest rule of the
---   courses they are in, int_course_dropout_gaps),
---   dropped_at (DATE: the day the drop-out became known: last_event + dropout_days, or the day after
---   the last unfinished course ended, whichever came first; NULL unless dropped),
---   outcome ('completed' | 'dropped' | 'open')
+-- learner_outcomes: what became of each enrolment (one learner in one course) at the as-of date.
+-- Grain: one row per enrolment in int_enrolments (materialised with the same as-of).
+-- Columns: user_id, course_id, first_name, last_name, department,
+--   enrolled_on (DATE), required_modules (completions the course's rule needs),
+--   modules_completed (of those, done; at most required_modules), first_event, last_event (DATE, in
+--   the course; NULL when never active), completed_at (DATE: the day the course's rule was met, or the
+--   enrolments file's completion date; NULL unless completed),
+--   days_inactive (as-of - last event in the course, or - enrolled_on when never active),
+--   dropout_days (the course's drop-out rule, int_course_dropout_gaps; NULL when the enrolments file
+--   decides the outcome), dropped_at (DATE: the day the non-completion became known; NULL unless
+--   dropped), outcome ('completed' | 'dropped' | 'open': dropped = will not complete, for any reason:
+--   withdrawn, failed, gone silent, course ended unfinished),
+--   outcome_source ('enrolments file' | 'inferred'),
+--   outcome_rule (how the outcome was decided, in words; NULL while open)
 -- Parameters: $as_of (DATE: the end of the last complete week, see src/analytics/weeks.ts; events
---   after it, in the week that has just begun, are left to next week). Reads int_course_dropout_gaps
---   (materialised with the same as-of).
--- Enrolled courses are the courses with at least one lesson or quiz event of the learner. A course is
--- completed when enough of its countable modules have a 'completed' lesson row: with a valid
--- modules_required (lms_courses.csv) any N of its modules; otherwise every module not marked
--- required = false (lms_modules.csv; when every module is marked false, every module counts). A
--- course with an ends_at that passed before as-of, not completed, will not be completed.
+--   after it, in the week that has just begun, are left to next week). Reads int_enrolments and
+--   int_course_dropout_gaps.
+-- From the enrolments file: completed/passed -> completed, failed/withdrawn -> dropped, on status_at;
+-- active -> open (never inferred). Inferred: a course is completed when enough of its countable
+-- modules have a 'completed' lesson row: with a valid modules_required (lms_courses.csv) any N of its
+-- modules; otherwise every module not marked required = false (lms_modules.csv; when every module is
+-- marked false, every module counts). Not completed and silent in the course for the course's
+-- drop-out rule -> dropped on last event + rule; a course whose ends_at passed unfinished -> dropped
+-- the day after it ended, whichever came first.
 with
 
 events as (
@@ -42,6 +46,7 @@ rules as (
         case
             when courses.modules_required between 1 and module_counts.modules then courses.modules_required
         end as n_required,
+        module_counts.modules,
         module_counts.marked,
         courses.ends_at::date as ends_on
     from module_counts
@@ -57,16 +62,10 @@ countable as (
 ),
 
 needed as (
-    select rules.course_id, coalesce(rules.n_required, count(*)) as needed, rules.ends_on
+    select rules.course_id, coalesce(rules.n_required, count(*)) as needed, rules.n_required, rules.modules, rules.ends_on
     from rules
     join countable using (course_id)
-    group by rules.course_id, rules.n_required, rules.ends_on
-),
-
-enrolments as (
-    select distinct events.user_id, kept_modules.course_id
-    from events
-    join kept_modules using (module_id)
+    group by rules.course_id, rules.n_required, rules.modules, rules.ends_on
 ),
 
 first_completions as (
@@ -81,11 +80,10 @@ enrolment_progress as (
         enrolments.user_id,
         enrolments.course_id,
         needed.needed,
-        needed.ends_on,
         count(first_completions.completed_date) as done,
         list(first_completions.completed_date order by first_completions.completed_date)
             filter (first_completions.completed_date is not null) as completion_dates
-    from enrolments
+    from int_enrolments as enrolments
     join needed using (course_id)
     join countable using (course_id)
     left join first_completions
@@ -93,88 +91,82 @@ enrolment_progress as (
     group by all
 ),
 
-enrolment_status as (
-    select
-        *,
-        -- The day the needed-th countable module was completed: the course's rule was met then.
-        case when done >= needed then completion_dates[needed] end as completed_on
-    from enrolment_progress
-),
-
-progress as (
-    select
-        user_id,
-        sum(needed) as required_modules,
-        sum(least(done, needed)) as modules_completed,
-        count(*) filter (completed_on is null) as courses_unfinished,
-        max(completed_on) as last_completion,
-        -- Every unfinished course has ended: the learner will not complete.
-        bool_and(completed_on is not null or ends_on < $as_of::date) as all_unfinished_ended,
-        max(ends_on) filter (completed_on is null) as last_unfinished_end
-    from enrolment_status
-    group by user_id
-),
-
-activity as (
-    select user_id, min(event_date) as first_event, max(event_date) as last_event
-    from events
-    group by user_id
-),
-
-courses as (
-    select user_id, string_agg(course_id, ';' order by course_id) as courses
-    from enrolments
-    group by user_id
-),
-
-dropout_rules as (
-    select enrolments.user_id, max(gaps.dropout_days) as dropout_days
-    from enrolments
-    join int_course_dropout_gaps as gaps using (course_id)
-    group by enrolments.user_id
-),
-
 learners as (
     select user_id, first_name, last_name, department from int_users_checked where exclusion_reason is null
 ),
 
-labelled as (
+joined as (
     select
-        activity.user_id,
-        learners.first_name,
-        learners.last_name,
-        learners.department,
-        courses.courses,
-        progress.required_modules,
-        progress.modules_completed,
-        activity.first_event,
-        activity.last_event,
-        case when progress.courses_unfinished = 0 then progress.last_completion end as completed_at,
-        $as_of::date - activity.last_event as days_inactive,
-        dropout_rules.dropout_days,
+        enrolments.*,
+        needed.needed,
+        needed.n_required,
+        needed.modules,
+        needed.ends_on,
+        coalesce(progress.done, 0) as done,
+        -- The day the needed-th countable module was completed: the course's rule was met then.
+        case when progress.done >= needed.needed then progress.completion_dates[needed.needed] end as rule_met_on,
+        gaps.dropout_days as course_dropout_days,
+        $as_of::date - coalesce(enrolments.last_event, enrolments.enrolled_on) as days_inactive
+    from int_enrolments as enrolments
+    join needed using (course_id)
+    left join enrolment_progress as progress using (user_id, course_id)
+    left join int_course_dropout_gaps as gaps using (course_id)
+),
+
+decided as (
+    select
+        *,
         case
-            when progress.courses_unfinished = 0 then null
-            when $as_of::date - activity.last_event >= dropout_rules.dropout_days
-                then least(activity.last_event + dropout_rules.dropout_days, progress.last_unfinished_end + 1)
-            when progress.all_unfinished_ended then progress.last_unfinished_end + 1
+            when source = 'enrolments file' then case when file_status = 'completed' then status_on end
+            else rule_met_on
+        end as completed_at,
+        case
+            when source = 'enrolments file' then case when file_status in ('failed', 'withdrawn') then status_on end
+            when rule_met_on is not null then null
+            when last_event is not null and days_inactive >= course_dropout_days
+                then least(last_event + course_dropout_days, ends_on + 1)
+            when ends_on < $as_of::date then ends_on + 1
         end as dropped_at
-    from activity
-    join learners using (user_id)
-    join courses using (user_id)
-    join progress using (user_id)
-    join dropout_rules using (user_id)
+    from joined
 ),
 
 final as (
     select
-        * exclude (dropped_at),
-        dropped_at::date as dropped_at,
+        decided.user_id,
+        decided.course_id,
+        learners.first_name,
+        learners.last_name,
+        learners.department,
+        decided.enrolled_on,
+        decided.needed as required_modules,
+        least(decided.done, decided.needed) as modules_completed,
+        decided.first_event,
+        decided.last_event,
+        decided.completed_at,
+        decided.days_inactive,
+        case when decided.source = 'inferred' then decided.course_dropout_days end as dropout_days,
+        decided.dropped_at::date as dropped_at,
         case
-            when completed_at is not null then 'completed'
-            when dropped_at is not null then 'dropped'
+            when decided.completed_at is not null then 'completed'
+            when decided.dropped_at is not null then 'dropped'
             else 'open'
-        end as outcome
-    from labelled
+        end as outcome,
+        decided.source as outcome_source,
+        case
+            when decided.source = 'enrolments file' and decided.status_on is not null
+                then 'status ' || decided.file_status || ' on ' || strftime(decided.status_on, '%Y-%m-%d')
+            when decided.source = 'enrolments file' then null
+            when decided.completed_at is not null and decided.n_required is not null
+                then decided.needed || ' of ' || decided.modules || ' modules completed (modules_required)'
+            when decided.completed_at is not null
+                then 'all ' || decided.needed || ' required modules completed'
+            when decided.dropped_at is not null and decided.dropped_at = decided.ends_on + 1
+                then 'course ended ' || strftime(decided.ends_on, '%Y-%m-%d') || ' unfinished'
+            when decided.dropped_at is not null
+                then 'no activity in the course for ' || decided.course_dropout_days || '+ days (the course''s drop-out rule)'
+        end as outcome_rule
+    from decided
+    join learners using (user_id)
 )
 
-select * from final order by user_id
+select * from final order by user_id, course_id

@@ -39,7 +39,7 @@ final_quiz as (
 final as (
     select side_by_side.* exclude (weeks_seen), outcomes.outcome, final_quiz.final_avg_quiz
     from side_by_side
-    join learner_outcomes as outcomes using (user_id)
+    join learner_overall_outcomes as outcomes using (user_id)
     left join final_quiz using (user_id)
     where side_by_side.weeks_seen = 2
 )

@@ -14,6 +14,7 @@ import { LumenError } from '../errors.ts';
 import { buildChartSet, modelInputsFromAnalysis, readOverview, writeCharts } from './charts/index.ts';
 import { buildDashboard, dashboardInputFromAnalysis } from './dashboard.ts';
 import type { Db } from './db.ts';
+import { enrolmentKey } from './enrolment-key.ts';
 import { WEEKLY_FEATURES } from './features.ts';
 import { FORECAST_FEATURES, type ForecastResult, predictForecast, trainQuizForecast } from './forecast.ts';
 import { buildArtifact, type ModelArtifact, readArtifact } from './model/artifact.ts';
@@ -31,7 +32,7 @@ import {
   MODEL_FEATURES,
   type SnapshotColumns,
 } from './model/features.ts';
-import { type LearnerScore, scoreSnapshots } from './model/score.ts';
+import { type LearnerScore, type ScoredEnrolment, scoreSnapshots } from './model/score.ts';
 import { type TrainingData, type TrainResult, trainCompletionModel } from './model/train.ts';
 import { OutputStage } from './output.ts';
 import { openDb, type StageReporter, stageFeatureFiles, validateAndBuildFeatures } from './pipeline.ts';
@@ -61,8 +62,8 @@ export interface AnalysisOptions {
   /** learner-profile chart for this user_id; default: the learner at highest risk. */
   readonly learnerId?: string | null;
   /**
-   * Latest reviewer verdict per flagged learner (from the Slack feedback buttons); the model card
-   * reports how those learners turned out.
+   * Latest reviewer verdict per flagged enrolment, keyed by enrolmentKey(user, course) (from the
+   * Slack feedback buttons); the model card reports how those enrolments turned out.
    */
   readonly feedback?: ReadonlyMap<string, { readonly verdict: string; readonly at: string }> | null;
 }
@@ -71,12 +72,12 @@ async function feedbackOutcomes(
   db: Db,
   feedback: ReadonlyMap<string, { readonly verdict: string }>,
 ): Promise<FeedbackOutcome[]> {
-  const outcomes = await db.all<{ user_id: string; outcome: string }>(
-    'SELECT user_id, outcome FROM learner_outcomes',
+  const outcomes = await db.all<{ user_id: string; course_id: string; outcome: string }>(
+    'SELECT user_id, course_id, outcome FROM learner_outcomes',
   );
-  const outcomeOf = new Map(outcomes.map((o) => [o.user_id, o.outcome]));
+  const outcomeOf = new Map(outcomes.map((o) => [enrolmentKey(o.user_id, o.course_id), o.outcome]));
   const counts = new Map<string, FeedbackOutcome>();
-  for (const [learnerId, { verdict }] of feedback) {
+  for (const [enrolment, { verdict }] of feedback) {
     const row = counts.get(verdict) ?? {
       verdict,
       learners: 0,
@@ -85,7 +86,7 @@ async function feedbackOutcomes(
       open: 0,
       unknown: 0,
     };
-    const outcome = outcomeOf.get(learnerId);
+    const outcome = outcomeOf.get(enrolment);
     const key = outcome === 'completed' || outcome === 'dropped' || outcome === 'open' ? outcome : 'unknown';
     counts.set(verdict, { ...row, learners: row.learners + 1, [key]: row[key] + 1 });
   }
@@ -142,18 +143,23 @@ function numbers(values: unknown[] | undefined): (number | null)[] {
   return (values ?? []).map((v) => (v === null || v === undefined ? null : Number(v)));
 }
 
+/** One order for every read of a snapshot table, so the files and arrays drawn from it line up. */
+const SNAPSHOT_ORDER = 'user_id, course_id, week_index';
+
 async function readSnapshotColumns(db: Db, table: string, extra: string[] = []) {
   const select = [
     'user_id',
+    'course_id',
     'week_index::DOUBLE AS week_index',
     ...extra,
     ...COMPLETION_FEATURES.columns.map((c) => `${c}::DOUBLE AS ${c}`),
   ];
-  const raw = await db.columns(`SELECT ${select.join(', ')} FROM ${table}`);
+  const raw = await db.columns(`SELECT ${select.join(', ')} FROM ${table} ORDER BY ${SNAPSHOT_ORDER}`);
   const columns: SnapshotColumns = {};
   for (const name of COMPLETION_FEATURES.columns) columns[name] = numbers(raw[name]);
   return {
     userIds: (raw.user_id ?? []).map(String),
+    courseIds: (raw.course_id ?? []).map(String),
     weekIndex: numbers(raw.week_index).map((v) => v ?? 0),
     columns,
     raw,
@@ -161,10 +167,10 @@ async function readSnapshotColumns(db: Db, table: string, extra: string[] = []) 
 }
 
 async function readTrainingData(db: Db): Promise<TrainingData> {
-  const { userIds, weekIndex, columns, raw } = await readSnapshotColumns(db, 'training_snapshots', [
+  const { userIds, courseIds, weekIndex, columns, raw } = await readSnapshotColumns(db, 'training_snapshots', [
     'label::DOUBLE AS label',
   ]);
-  return { userIds, weekIndex, labels: numbers(raw.label).map((v) => v ?? 0), columns };
+  return { userIds, courseIds, weekIndex, labels: numbers(raw.label).map((v) => v ?? 0), columns };
 }
 
 /** The training matrix exactly as it enters the model, before standardisation, as CSV. */
@@ -174,7 +180,7 @@ async function writeTrainingSnapshotsCsv(
   imputation: Record<string, number>,
 ): Promise<void> {
   const params: Record<string, number> = {};
-  const select = ['user_id', 'week_index', 'label'];
+  const select = ['user_id', 'course_id', 'week_index', 'label'];
   for (const column of COMPLETION_FEATURES.columns) {
     if (COMPLETION_FEATURES.imputed.includes(column)) {
       params[`fill_${column}`] = imputation[column] ?? 0;
@@ -183,7 +189,11 @@ async function writeTrainingSnapshotsCsv(
   }
   for (const column of COMPLETION_FEATURES.imputed)
     select.push(`(${column} IS NULL)::INTEGER AS ${column}_missing`);
-  await db.copyToCsv(`SELECT ${select.join(', ')} FROM training_snapshots`, path, params);
+  await db.copyToCsv(
+    `SELECT ${select.join(', ')} FROM training_snapshots ORDER BY ${SNAPSHOT_ORDER}`,
+    path,
+    params,
+  );
 }
 
 async function trainForecast(
@@ -232,34 +242,58 @@ async function buildStats(db: Db): Promise<StatsReport> {
   );
 }
 
+/** Name and department of each learner with an open enrolment. */
 async function learnerInfo(db: Db): Promise<Map<string, LearnerInfo>> {
-  const rows = await db.all<{
-    user_id: string;
-    first_name: string;
-    last_name: string;
-    department: string;
-    courses: string;
-  }>(
-    `SELECT user_id, first_name, last_name, department, courses FROM learner_outcomes WHERE outcome = 'open'`,
+  const rows = await db.all<{ user_id: string; first_name: string; last_name: string; department: string }>(
+    `SELECT DISTINCT user_id, first_name, last_name, department FROM learner_outcomes WHERE outcome = 'open'`,
   );
   return new Map(
     rows.map((r) => [
       r.user_id,
-      {
-        firstName: r.first_name ?? '',
-        lastName: r.last_name ?? '',
-        department: r.department ?? '',
-        courses: r.courses ?? '',
-      },
+      { firstName: r.first_name ?? '', lastName: r.last_name ?? '', department: r.department ?? '' },
     ]),
   );
 }
 
+/** The open enrolments scoring_snapshots holds, row-aligned with its feature columns. */
+async function scoredEnrolments(db: Db): Promise<ScoredEnrolment[]> {
+  const rows = await db.all<{
+    user_id: string;
+    course_id: string;
+    week_index: number;
+    enrolled_on: string | null;
+    never_active: boolean;
+    inactivity_days: number;
+  }>(
+    `SELECT user_id, course_id, week_index::INTEGER AS week_index, strftime(enrolled_on, '%Y-%m-%d') AS enrolled_on,
+            never_active_to_date AS never_active, inactivity_days::INTEGER AS inactivity_days
+     FROM scoring_snapshots ORDER BY ${SNAPSHOT_ORDER}`,
+  );
+  return rows.map((r) => ({
+    userId: r.user_id,
+    courseId: r.course_id,
+    weekIndex: Number(r.week_index),
+    enrolledOn: r.enrolled_on,
+    neverActive: Boolean(r.never_active),
+    inactivityDays: Number(r.inactivity_days),
+  }));
+}
+
 /**
- * learner_outcomes as of `modelAsOf` (the end of the last complete week), after each course's
- * drop-out rule measured on the export (int_course_dropout_gaps); returns those rules for the card.
+ * The enrolments (int_enrolments: from lms_enrolments.csv when given, else inferred from activity) and
+ * their outcomes (learner_outcomes, one row per enrolment; learner_overall_outcomes per learner) as of
+ * `modelAsOf` (the end of the last complete week), after each course's drop-out rule measured on the
+ * export (int_course_dropout_gaps); returns those rules for the card.
  */
-export async function buildOutcomes(db: Db, config: Config, modelAsOf: string): Promise<DropoutRule[]> {
+export async function buildOutcomes(
+  db: Db,
+  config: Config,
+  modelAsOf: string,
+  enrolmentsFile: boolean,
+): Promise<DropoutRule[]> {
+  // TODO(merge enrol): the loader builds int_enrolments_checked.
+  await db.run(`CREATE TABLE IF NOT EXISTS int_enrolments_checked AS SELECT NULL::INTEGER AS line_no, NULL::VARCHAR AS user_id, NULL::VARCHAR AS course_id, NULL::DATE AS enrolled_on, NULL::VARCHAR AS status, NULL::DATE AS status_on, NULL::DOUBLE AS final_score, NULL::VARCHAR AS exclusion_reason WHERE false`);
+  await db.materialize('int_enrolments', { as_of: modelAsOf, enrolments_file: enrolmentsFile });
   // Each course's drop-out rule from its own data (how long its learners go quiet and come back).
   await db.materialize('int_course_dropout_gaps', { as_of: modelAsOf, min_days: config.dropoutDays });
   const rules = (await db.all<Record<string, unknown>>('SELECT * FROM int_course_dropout_gaps')).map(
@@ -273,6 +307,7 @@ export async function buildOutcomes(db: Db, config: Config, modelAsOf: string): 
     }),
   );
   await db.materialize('learner_outcomes', { as_of: modelAsOf });
+  await db.materialize('learner_overall_outcomes');
   return rules;
 }
 
@@ -305,7 +340,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
     }
 
     stageName('outcomes');
-    const dropoutRules = await buildOutcomes(db, config, modelAsOf);
+    const dropoutRules = await buildOutcomes(db, config, modelAsOf, (report as { enrolmentsFile?: boolean }).enrolmentsFile ?? false);
     await db.materialize('never_active_learners', { as_of: modelAsOf });
     const neverActive = (await db.all<Record<string, unknown>>('SELECT * FROM never_active_learners')).map(
       (row): NeverActiveLearner => ({
@@ -322,7 +357,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       'SELECT outcome, count(*) AS n FROM learner_outcomes GROUP BY outcome',
     );
     const outcomes = Object.fromEntries(outcomeRows.map((r) => [r.outcome, Number(r.n)]));
-    await db.materialize('learner_week_snapshots');
+    await db.materialize('enrolment_week_snapshots', { as_of: modelAsOf });
     await db.materialize('training_snapshots');
 
     stage = new OutputStage(options.outDir);
@@ -382,9 +417,9 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       );
       if (train.evaluation) {
         // Row-aligned with training_snapshots.csv: what the charts of the model's quality are drawn from.
-        const lines = ['user_id,week_index,label,oof_probability'];
+        const lines = ['user_id,course_id,week_index,label,oof_probability'];
         train.evaluation.oofProbabilities.forEach((p, i) => {
-          lines.push(`${data.userIds[i]},${data.weekIndex[i]},${data.labels[i]},${p}`);
+          lines.push(`${data.userIds[i]},${data.courseIds?.[i]},${data.weekIndex[i]},${data.labels[i]},${p}`);
         });
         stage.writeText('oof_predictions.csv', `${lines.join('\n')}\n`);
       }
@@ -402,7 +437,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       } else {
         await db.materialize('scoring_snapshots', { as_of: modelAsOf });
         const open = await readSnapshotColumns(db, 'scoring_snapshots');
-        scores = scoreSnapshots(artifact, open.userIds, open.weekIndex, open.columns, {
+        scores = scoreSnapshots(artifact, await scoredEnrolments(db), open.columns, {
           threshold: config.riskThreshold ?? artifact.threshold,
           high: config.riskHigh,
           medium: config.riskMedium,
@@ -470,9 +505,10 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
     stage.writeText('never_active.csv', neverActiveCsv(neverActive, modelAsOf));
     await stageFeatureFiles(db, stage, report);
     await db.copyToCsv(
-      `SELECT user_id, department, courses, required_modules, modules_completed, first_event, last_event,
-              completed_at, days_inactive, dropout_days, dropped_at, outcome
-       FROM learner_outcomes ORDER BY user_id`,
+      `SELECT user_id, course_id, department, enrolled_on, required_modules, modules_completed, first_event,
+              last_event, completed_at, days_inactive, dropout_days, dropped_at, outcome, outcome_source,
+              outcome_rule
+       FROM learner_outcomes ORDER BY user_id, course_id`,
       stage.path('learner_outcomes.csv'),
     );
     const files = stage.commit();

@@ -30,7 +30,9 @@ export interface AtRiskRow {
   readonly userId: string;
   readonly name: string;
   readonly department: string;
-  readonly courses: string;
+  readonly courseId: string;
+  /** Enrolled, no activity in the course yet: listed first in its course. */
+  readonly neverActive: boolean;
   readonly riskScore: number;
   readonly riskBand: RiskBand;
   readonly drivers: readonly string[];
@@ -139,7 +141,7 @@ function atRiskSection(rows: readonly AtRiskRow[], noListReason: string | null):
     ['userId', 'Learner', 'text'],
     ['name', 'Name', 'text'],
     ['department', 'Department', 'text'],
-    ['courses', 'Courses', 'text'],
+    ['course', 'Course', 'text'],
     ['risk', 'Risk', 'number'],
     ['band', 'Band', 'band'],
     ['drivers', 'Drivers', 'text'],
@@ -152,14 +154,19 @@ function atRiskSection(rows: readonly AtRiskRow[], noListReason: string | null):
   const body = rows
     .map((r) => {
       const band = BANDS.indexOf(r.riskBand);
-      return `<tr data-band="${escapeHtml(r.riskBand)}"><td>${escapeHtml(r.userId)}</td><td>${escapeHtml(r.name)}</td><td>${escapeHtml(r.department)}</td><td>${escapeHtml(r.courses)}</td><td class="num" data-value="${r.riskScore}">${(r.riskScore * 100).toFixed(0)}%</td><td data-value="${band}"><span class="band band-${escapeHtml(r.riskBand)}">${escapeHtml(r.riskBand)}</span></td><td>${r.drivers.map(escapeHtml).join('<br>')}</td></tr>`;
+      return `<tr data-band="${escapeHtml(r.riskBand)}" data-course="${escapeHtml(r.courseId)}"><td>${escapeHtml(r.userId)}</td><td>${escapeHtml(r.name)}</td><td>${escapeHtml(r.department)}</td><td>${escapeHtml(r.courseId)}</td><td class="num" data-value="${r.riskScore}">${(r.riskScore * 100).toFixed(0)}%</td><td data-value="${band}"><span class="band band-${escapeHtml(r.riskBand)}">${escapeHtml(r.riskBand)}</span></td><td>${r.drivers.map(escapeHtml).join('<br>')}</td></tr>`;
     })
     .join('');
   const options = ['<option value="">all bands</option>']
     .concat(BANDS.map((b) => `<option value="${b}">${b}</option>`))
     .join('');
+  const courses = [...new Set(rows.map((r) => r.courseId))].sort();
+  const courseOptions = ['<option value="">all courses</option>']
+    .concat(courses.map((c) => `<option value="${escapeHtml(c)}">${escapeHtml(c)}</option>`))
+    .join('');
   return `<section><h2>At-risk learners (${rows.length.toLocaleString('en-US')})</h2>
 <div class="filters"><label>Filter <input type="search" id="risk-filter" placeholder="name, department, driver…"></label>
+<label>Course <select id="course-filter">${courseOptions}</select></label>
 <label>Band <select id="band-filter">${options}</select></label> <span id="risk-shown" aria-live="polite"></span></div>
 <div class="table-wrap scroll"><table id="at-risk"><thead><tr>${header}</tr></thead><tbody>${body}</tbody></table></div>
 ${rows.length === 0 ? '<p>No learner is above the at-risk threshold.</p>' : ''}</section>`;
@@ -301,13 +308,16 @@ const SCRIPT = `
   });
   var text = document.getElementById('risk-filter');
   var band = document.getElementById('band-filter');
+  var course = document.getElementById('course-filter');
   var shown = document.getElementById('risk-shown');
   function filter() {
     var needle = text.value.trim().toLowerCase();
     var wanted = band.value;
+    var wantedCourse = course.value;
     var visible = 0;
     Array.prototype.forEach.call(body.rows, function (row) {
       var show = (!wanted || row.getAttribute('data-band') === wanted) &&
+        (!wantedCourse || row.getAttribute('data-course') === wantedCourse) &&
         (!needle || row.textContent.toLowerCase().indexOf(needle) !== -1);
       row.hidden = !show;
       if (show) visible++;
@@ -316,6 +326,7 @@ const SCRIPT = `
   }
   text.addEventListener('input', filter);
   band.addEventListener('change', filter);
+  course.addEventListener('change', filter);
   filter();
 })();
 `;
@@ -346,18 +357,27 @@ ${modelSection(input.card)}
 `;
 }
 
-/** The at-risk rows (highest risk first) from the scores and the learners' names. */
+/**
+ * The at-risk enrolments from the scores and the learners' names: by course, never-active enrolments
+ * first, then highest risk first.
+ */
 export function atRiskRows(result: Pick<AnalysisResult, 'scores' | 'learnerInfo'>): AtRiskRow[] {
   return (result.scores ?? [])
-    .filter((s) => s.atRisk)
-    .sort((a, b) => b.riskScore - a.riskScore)
+    .filter((s) => s.atRisk || s.neverActive)
+    .sort(
+      (a, b) =>
+        a.courseId.localeCompare(b.courseId) ||
+        Number(b.neverActive) - Number(a.neverActive) ||
+        b.riskScore - a.riskScore,
+    )
     .map((s) => {
       const info = result.learnerInfo.get(s.userId);
       return {
         userId: s.userId,
         name: [info?.firstName, info?.lastName].filter(Boolean).join(' '),
         department: info?.department ?? '',
-        courses: info?.courses ?? '',
+        courseId: s.courseId,
+        neverActive: s.neverActive,
         riskScore: s.riskScore,
         riskBand: s.riskBand,
         drivers: s.drivers.map((d) => d.text),

@@ -1,5 +1,6 @@
 /**
- * OUT/ML_Prediction.csv: one row per open learner, highest risk first. Text cells are made safe for
+ * OUT/ML_Prediction.csv: one row per open enrolment (a learner in a course), by course: never-active
+ * enrolments first, then highest risk first. Text cells are made safe for
  * spreadsheets: a cell starting with = + - @ (or tab / carriage return) is prefixed with a single quote
  * so Excel and LibreOffice show it as text instead of running it as a formula.
  */
@@ -8,15 +9,17 @@ import type { LearnerScore } from './model/score.ts';
 
 export const PREDICTION_COLUMNS = [
   'user_id',
+  'course_id',
   'first_name',
   'last_name',
   'department',
-  'courses',
+  'enrolled_on',
   'week_index',
   'completion_probability',
   'risk_score',
   'risk_band',
   'at_risk',
+  'never_active',
   'top_drivers',
   'predicted_final_quiz',
   'as_of',
@@ -27,7 +30,6 @@ export interface LearnerInfo {
   readonly firstName: string;
   readonly lastName: string;
   readonly department: string;
-  readonly courses: string;
 }
 
 export function spreadsheetSafe(text: string): string {
@@ -40,20 +42,29 @@ export function predictionCsv(
   forecasts: Map<string, number>,
   context: { asOf: string; modelVersion: string },
 ): string {
-  const rows = scores.map((s) => {
+  const ordered = [...scores].sort(
+    (a, b) =>
+      a.courseId.localeCompare(b.courseId) ||
+      Number(b.neverActive) - Number(a.neverActive) ||
+      b.riskScore - a.riskScore ||
+      a.userId.localeCompare(b.userId),
+  );
+  const rows = ordered.map((s) => {
     const learner = info.get(s.userId);
     const forecast = forecasts.get(s.userId);
     return [
       spreadsheetSafe(s.userId),
+      spreadsheetSafe(s.courseId),
       spreadsheetSafe(learner?.firstName ?? ''),
       spreadsheetSafe(learner?.lastName ?? ''),
       spreadsheetSafe(learner?.department ?? ''),
-      spreadsheetSafe(learner?.courses ?? ''),
+      s.enrolledOn ?? '',
       s.weekIndex,
       s.completionProbability.toFixed(6),
       s.riskScore.toFixed(6),
       s.riskBand,
       s.atRisk ? 'true' : 'false',
+      s.neverActive ? 'true' : 'false',
       spreadsheetSafe(s.drivers.map((d) => d.text).join('; ')),
       forecast === undefined ? '' : forecast.toFixed(2),
       context.asOf,

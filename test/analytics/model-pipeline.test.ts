@@ -197,11 +197,11 @@ describe('what the model knows early', () => {
       try {
         await validateData(db, { dataDir: dir, tz: 'UTC', asOf: '2026-06-28' });
         await buildWeeklyFeatures(db, '2026-06-28');
-        await buildOutcomes(db, config, '2026-06-28');
-        await db.materialize('learner_week_snapshots');
-        const columns = ['user_id', 'week_start', ...COMPLETION_FEATURES.columns].join(', ');
+        await buildOutcomes(db, config, '2026-06-28', false);
+        await db.materialize('enrolment_week_snapshots', { as_of: '2026-06-28' });
+        const columns = ['user_id', 'course_id', 'week_start', ...COMPLETION_FEATURES.columns].join(', ');
         return await db.all(
-          `SELECT ${columns} FROM learner_week_snapshots WHERE week_end < $cut::DATE ORDER BY user_id, week_start`,
+          `SELECT ${columns} FROM enrolment_week_snapshots WHERE week_end < $cut::DATE ORDER BY user_id, course_id, week_start`,
           { cut },
         );
       } finally {

@@ -28,6 +28,6 @@ export async function analysedRun(learners = 800, seed = 3): Promise<AnalysedRun
   const db = await Db.open({ tz: config.tz });
   const report = await validateData(db, { dataDir, tz: config.tz });
   await buildWeeklyFeatures(db, report.asOf);
-  await buildOutcomes(db, config, lastCompleteWeekEnd(report.asOf));
+  await buildOutcomes(db, config, lastCompleteWeekEnd(report.asOf), false);
   return { result, db, asOf: report.asOf, dataDir, outDir };
 }

@@ -18,8 +18,26 @@ export interface Driver {
   readonly text: string;
 }
 
+/** Which enrolment a scored row is, and what the model's features cannot word for staff. */
+export interface ScoredEnrolment {
+  readonly userId: string;
+  readonly courseId: string;
+  /** Weeks since enrolment (1 = the week of enrolment). */
+  readonly weekIndex: number;
+  /** YYYY-MM-DD, or null when unknown. */
+  readonly enrolledOn: string | null;
+  /** No event in the course up to the scored week: enrolled, never started. */
+  readonly neverActive: boolean;
+  /** Days since the last activity in the course (or since enrolment, when never active). */
+  readonly inactivityDays: number;
+}
+
+/** One open enrolment's score. */
 export interface LearnerScore {
   readonly userId: string;
+  readonly courseId: string;
+  readonly enrolledOn: string | null;
+  readonly neverActive: boolean;
   readonly weekIndex: number;
   readonly completionProbability: number;
   readonly riskScore: number;
@@ -105,28 +123,51 @@ export function topDrivers(model: FittedModel, x: ArrayLike<number>, limit = 3):
   return drivers.sort((a, b) => b.push - a.push).slice(0, limit);
 }
 
+/** The reason a never-active enrolment is listed, in the words staff use. */
+export function neverActiveDriver(enrolment: ScoredEnrolment): Driver {
+  const days = Math.max(0, Math.round(enrolment.inactivityDays));
+  const since = enrolment.enrolledOn ? `enrolled ${enrolment.enrolledOn}, ` : '';
+  return {
+    feature: 'never_active',
+    push: Number.POSITIVE_INFINITY,
+    value: days,
+    typical: 0,
+    text: `${since}no activity in ${days} ${days === 1 ? 'day' : 'days'}`,
+  };
+}
+
+/**
+ * Scores the open enrolments (one row of `columns` per entry of `enrolments`), highest risk first.
+ * A never-active enrolment's first reason says so; the model's drivers follow.
+ */
 export function scoreSnapshots(
   model: FittedModel,
-  userIds: string[],
-  weekIndex: number[],
+  enrolments: readonly ScoredEnrolment[],
   columns: SnapshotColumns,
   policy: ScoringPolicy,
 ): LearnerScore[] {
-  const rows = allRows(userIds.length);
+  const rows = allRows(enrolments.length);
   const probabilities = predictRows(model, columns, rows);
   const matrix = buildMatrix(columns, rows, model.imputation);
-  const scores = userIds.map((userId, i) => {
+  const scores = enrolments.map((enrolment, i): LearnerScore => {
     const p = probabilities[i] as number;
     const risk = 1 - p;
+    const drivers = topDrivers(model, matrix[i] as Float64Array);
     return {
-      userId,
-      weekIndex: weekIndex[i] as number,
+      userId: enrolment.userId,
+      courseId: enrolment.courseId,
+      enrolledOn: enrolment.enrolledOn,
+      neverActive: enrolment.neverActive,
+      weekIndex: enrolment.weekIndex,
       completionProbability: p,
       riskScore: risk,
       riskBand: riskBand(risk, policy),
       atRisk: risk >= policy.threshold,
-      drivers: topDrivers(model, matrix[i] as Float64Array),
+      drivers: enrolment.neverActive ? [neverActiveDriver(enrolment), ...drivers.slice(0, 2)] : drivers,
     };
   });
-  return scores.sort((a, b) => b.riskScore - a.riskScore || a.userId.localeCompare(b.userId));
+  return scores.sort(
+    (a, b) =>
+      b.riskScore - a.riskScore || a.userId.localeCompare(b.userId) || a.courseId.localeCompare(b.courseId),
+  );
 }

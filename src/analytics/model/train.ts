@@ -32,7 +32,10 @@ import {
 } from './metrics.ts';
 
 export interface TrainingData {
+  /** The learner of each row: cross-validation folds keep a learner's rows (all courses) together. */
   readonly userIds: string[];
+  /** The course of each row (one enrolment = user + course); absent for learner-grain data. */
+  readonly courseIds?: string[];
   readonly weekIndex: number[];
   /** 1 = completed, 0 = dropped. */
   readonly labels: number[];
@@ -158,7 +161,9 @@ function countLearners(data: TrainingData): { completed: number; dropped: number
   const completed = new Set<string>();
   const dropped = new Set<string>();
   data.labels.forEach((label, i) => {
-    (label === 1 ? completed : dropped).add(data.userIds[i] as string);
+    const course = data.courseIds?.[i];
+    const key = course === undefined ? (data.userIds[i] as string) : `${data.userIds[i]}\t${course}`;
+    (label === 1 ? completed : dropped).add(key);
   });
   return { completed: completed.size, dropped: dropped.size };
 }
@@ -247,7 +252,7 @@ export function trainCompletionModel(data: TrainingData, options: TrainOptions):
   const smallest = Math.min(learners.completed, learners.dropped);
   if (smallest < options.minClass) {
     const reasons = [
-      `not enough data: ${learners.completed} completed and ${learners.dropped} dropped learners; at least ${options.minClass} of each are needed (LUMEN_MIN_CLASS).`,
+      `not enough data: ${learners.completed} completed and ${learners.dropped} dropped enrolments; at least ${options.minClass} of each are needed (LUMEN_MIN_CLASS).`,
     ];
     if (options.dataSpanDays < options.dropoutDays * 2) {
       reasons.push(

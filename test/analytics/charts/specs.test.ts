@@ -301,6 +301,9 @@ describe('EDA spec builders', () => {
   test('learner-profile: three panels, risk and drivers in the subtitle', () => {
     const score: LearnerScore = {
       userId: 'U1',
+      courseId: 'C1',
+      enrolledOn: '2026-05-04',
+      neverActive: false,
       weekIndex: 3,
       completionProbability: 0.2,
       riskScore: 0.8,
