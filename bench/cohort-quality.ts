@@ -69,7 +69,8 @@ try {
   const risks = predictions.map((r) => Number(r.risk_score));
   const flagged = predictions.filter((r) => r.at_risk === 'true');
   const byCourse = new Map<string, Row[]>();
-  for (const r of predictions) byCourse.set(r.course_id ?? '', [...(byCourse.get(r.course_id ?? '') ?? []), r]);
+  for (const r of predictions)
+    byCourse.set(r.course_id ?? '', [...(byCourse.get(r.course_id ?? '') ?? []), r]);
   let topHits = 0;
   let topTotal = 0;
   for (const rows of byCourse.values()) {

@@ -159,7 +159,10 @@ final as (
             when decided.completed_at is not null and decided.n_required is not null
                 then decided.needed || ' of ' || decided.modules || ' modules completed (modules_required)'
             when decided.completed_at is not null
-                then 'all ' || decided.needed || ' required modules completed'
+                then case
+                    when decided.needed = 1 then 'its 1 required module completed'
+                    else 'all ' || decided.needed || ' required modules completed'
+                end
             when decided.dropped_at is not null and decided.dropped_at = decided.ends_on + 1
                 then 'course ended ' || strftime(decided.ends_on, '%Y-%m-%d') || ' unfinished'
             when decided.dropped_at is not null

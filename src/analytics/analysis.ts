@@ -167,9 +167,11 @@ async function readSnapshotColumns(db: Db, table: string, extra: string[] = []) 
 }
 
 async function readTrainingData(db: Db): Promise<TrainingData> {
-  const { userIds, courseIds, weekIndex, columns, raw } = await readSnapshotColumns(db, 'training_snapshots', [
-    'label::DOUBLE AS label',
-  ]);
+  const { userIds, courseIds, weekIndex, columns, raw } = await readSnapshotColumns(
+    db,
+    'training_snapshots',
+    ['label::DOUBLE AS label'],
+  );
   return { userIds, courseIds, weekIndex, labels: numbers(raw.label).map((v) => v ?? 0), columns };
 }
 
@@ -292,7 +294,9 @@ export async function buildOutcomes(
   enrolmentsFile: boolean,
 ): Promise<DropoutRule[]> {
   // TODO(merge enrol): the loader builds int_enrolments_checked.
-  await db.run(`CREATE TABLE IF NOT EXISTS int_enrolments_checked AS SELECT NULL::INTEGER AS line_no, NULL::VARCHAR AS user_id, NULL::VARCHAR AS course_id, NULL::DATE AS enrolled_on, NULL::VARCHAR AS status, NULL::DATE AS status_on, NULL::DOUBLE AS final_score, NULL::VARCHAR AS exclusion_reason WHERE false`);
+  await db.run(
+    `CREATE TABLE IF NOT EXISTS int_enrolments_checked AS SELECT NULL::INTEGER AS line_no, NULL::VARCHAR AS user_id, NULL::VARCHAR AS course_id, NULL::DATE AS enrolled_on, NULL::VARCHAR AS status, NULL::DATE AS status_on, NULL::DOUBLE AS final_score, NULL::VARCHAR AS exclusion_reason WHERE false`,
+  );
   await db.materialize('int_enrolments', { as_of: modelAsOf, enrolments_file: enrolmentsFile });
   // Each course's drop-out rule from its own data (how long its learners go quiet and come back).
   await db.materialize('int_course_dropout_gaps', { as_of: modelAsOf, min_days: config.dropoutDays });
@@ -340,7 +344,12 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
     }
 
     stageName('outcomes');
-    const dropoutRules = await buildOutcomes(db, config, modelAsOf, (report as { enrolmentsFile?: boolean }).enrolmentsFile ?? false);
+    const dropoutRules = await buildOutcomes(
+      db,
+      config,
+      modelAsOf,
+      (report as { enrolmentsFile?: boolean }).enrolmentsFile ?? false,
+    );
     await db.materialize('never_active_learners', { as_of: modelAsOf });
     const neverActive = (await db.all<Record<string, unknown>>('SELECT * FROM never_active_learners')).map(
       (row): NeverActiveLearner => ({

@@ -37,17 +37,25 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('outputs of lumen run', () => {
-  test('ML_Prediction.csv: the contract columns, one row per open learner, highest risk first', () => {
+  test('ML_Prediction.csv: the contract columns, one row per open enrolment, by course, highest risk first', () => {
     const predictions = readCsv(join(outDir, 'ML_Prediction.csv'));
     const outcomes = readCsv(join(outDir, 'learner_outcomes.csv'));
     expect(Object.keys(predictions[0] ?? {})).toEqual([...PREDICTION_COLUMNS]);
-    const open = outcomes.filter((o) => o.outcome === 'open').map((o) => o.user_id);
-    expect(predictions.map((p) => p.user_id).sort()).toEqual(open.sort());
+    const enrolment = (r: Record<string, string | undefined>) => `${r.user_id}|${r.course_id}`;
+    const open = outcomes.filter((o) => o.outcome === 'open').map(enrolment);
+    expect(predictions.map(enrolment).sort()).toEqual(open.sort());
+    // Learners in several courses: one row per course, each with its own risk.
+    expect(new Set(predictions.map((p) => p.user_id)).size).toBeLessThan(predictions.length);
     const model = JSON.parse(readFileSync(join(outDir, 'models', 'latest.json'), 'utf8'));
     let previous = Number.POSITIVE_INFINITY;
+    let course = '';
     for (const p of predictions) {
       const probability = Number(p.completion_probability);
       const risk = Number(p.risk_score);
+      expect((p.course_id ?? '') >= course).toBe(true);
+      if (p.course_id !== course) previous = Number.POSITIVE_INFINITY;
+      course = p.course_id ?? '';
+      expect(p.never_active).toBe('false');
       expect(risk).toBeLessThanOrEqual(previous);
       previous = risk;
       expect(probability).toBeGreaterThanOrEqual(0);
@@ -62,7 +70,13 @@ describe('outputs of lumen run', () => {
 
   test('training_snapshots.csv is exactly the matrix the model was fitted on', () => {
     const rows = readCsv(join(outDir, 'training_snapshots.csv'));
-    expect(Object.keys(rows[0] ?? {})).toEqual(['user_id', 'week_index', 'label', ...MODEL_FEATURES]);
+    expect(Object.keys(rows[0] ?? {})).toEqual([
+      'user_id',
+      'course_id',
+      'week_index',
+      'label',
+      ...MODEL_FEATURES,
+    ]);
     const X = rows.map((r) => MODEL_FEATURES.map((f) => Number(r[f])));
     const y = rows.map((r) => Number(r.label));
     const scaler = fitStandardScaler(X);
@@ -93,9 +107,10 @@ describe('outputs of lumen run', () => {
 
   test('shuffled labels give a cross-validated AUC near 0.5', () => {
     const rows = readCsv(join(outDir, 'training_snapshots.csv'));
-    // Shuffle labels between learners (each learner keeps one label for all its weeks).
-    const learners = [...new Set(rows.map((r) => r.user_id ?? ''))];
-    const labelOf = new Map(rows.map((r) => [r.user_id, Number(r.label)]));
+    // Shuffle labels between enrolments (each keeps one label for all its weeks).
+    const key = (r: Record<string, string | undefined>) => `${r.user_id}|${r.course_id}`;
+    const learners = [...new Set(rows.map(key))];
+    const labelOf = new Map(rows.map((r) => [key(r), Number(r.label)]));
     const shuffled = learners.map((u) => labelOf.get(u) ?? 0);
     let seed = 7;
     for (let i = shuffled.length - 1; i > 0; i--) {
@@ -111,7 +126,7 @@ describe('outputs of lumen run', () => {
       {
         userIds: rows.map((r) => r.user_id ?? ''),
         weekIndex: rows.map((r) => Number(r.week_index)),
-        labels: rows.map((r) => newLabel.get(r.user_id ?? '') ?? 0),
+        labels: rows.map((r) => newLabel.get(key(r)) ?? 0),
         columns,
       },
       {
@@ -222,7 +237,7 @@ describe('the quality gate on the real sample export', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('quality gate: FAILED');
     expect(result.stdout).toContain(
-      'No at-risk list published: not enough data: 0 completed and 0 dropped learners; at least 10 of each are needed (LUMEN_MIN_CLASS).',
+      'No at-risk list published: not enough data: 0 completed and 0 dropped enrolments; at least 10 of each are needed (LUMEN_MIN_CLASS).',
     );
     // The sample ends on Wednesday 2026-02-18: the model sees its complete weeks, to Sunday 2026-02-15.
     expect(result.stdout).toContain("The export's complete weeks span 15 days up to 2026-02-15");
@@ -297,9 +312,7 @@ describe('saved models', () => {
   test('text cells that a spreadsheet would run are neutralised', async () => {
     const dir = tempDir('lumen-unsafe-');
     cpSync(dataDir, dir, { recursive: true });
-    const open = readCsv(join(outDir, 'ML_Prediction.csv'))
-      .slice(0, 3)
-      .map((p) => p.user_id);
+    const open = [...new Set(readCsv(join(outDir, 'ML_Prediction.csv')).map((p) => p.user_id))].slice(0, 3);
     const users = readFileSync(join(dir, 'lms_users.csv'), 'utf8').split('\n');
     const evil = ['=HYPERLINK("http://x.example","hi")', '+1+2', '@SUM(A1)'];
     const edited = users.map((line) => {
@@ -312,10 +325,13 @@ describe('saved models', () => {
     writeFileSync(join(dir, 'lms_users.csv'), edited.join('\n'));
     const out = tempDir();
     await runAnalysis(config, { dataDir: dir, outDir: out, train: true, score: true });
-    const names = readCsv(join(out, 'ML_Prediction.csv'))
-      .filter((p) => open.includes(p.user_id ?? ''))
-      .map((p) => p.first_name)
-      .sort();
+    const names = [
+      ...new Set(
+        readCsv(join(out, 'ML_Prediction.csv'))
+          .filter((p) => open.includes(p.user_id ?? ''))
+          .map((p) => p.first_name),
+      ),
+    ].sort();
     expect(names).toEqual(evil.map((e) => `'${e}`).sort());
   });
 });

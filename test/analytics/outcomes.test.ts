@@ -48,11 +48,11 @@ describe('learner outcomes and training snapshots, worked out by hand', async ()
   const outcomes = readSimpleCsv(join(out, 'learner_outcomes.csv'));
   const snapshots = readSimpleCsv(join(out, 'training_snapshots.csv'));
 
-  test('completed when every module of every touched course has a completion; dropped after 21 idle days', () => {
+  test('one row per enrolment: completed when every module of the course has a completion; dropped after 21 idle days in it', () => {
     expect(
       outcomes.map((o) => [
         o.user_id,
-        o.courses,
+        o.course_id,
         o.required_modules,
         o.modules_completed,
         o.completed_at,
@@ -60,31 +60,50 @@ describe('learner outcomes and training snapshots, worked out by hand', async ()
       ]),
     ).toEqual([
       ['U1', 'C1', '2', '2', '2026-03-10', 'completed'],
-      ['U2', 'C1;C2', '3', '1', '', 'dropped'],
+      // U2 is in two courses, and quiet in each for longer than the rule: two dropped enrolments.
+      ['U2', 'C1', '2', '1', '', 'dropped'],
+      ['U2', 'C2', '1', '0', '', 'dropped'],
       ['U3', 'C2', '1', '0', '', 'open'],
     ]);
-    expect(outcomes.map((o) => [o.first_event, o.last_event, o.days_inactive])).toEqual([
-      ['2026-03-02', '2026-03-12', '45'],
-      ['2026-03-02', '2026-03-03', '54'],
-      ['2026-04-20', '2026-04-20', '6'],
+    expect(
+      outcomes.map((o) => [o.enrolled_on, o.first_event, o.last_event, o.days_inactive, o.dropped_at]),
+    ).toEqual([
+      ['2026-03-02', '2026-03-02', '2026-03-12', '45', ''],
+      ['2026-03-02', '2026-03-02', '2026-03-02', '55', '2026-03-23'],
+      ['2026-03-03', '2026-03-03', '2026-03-03', '54', '2026-03-24'],
+      ['2026-04-20', '2026-04-20', '2026-04-20', '6', ''],
+    ]);
+    // Without lms_enrolments.csv every outcome is inferred, and says by which rule.
+    expect(outcomes.map((o) => [o.outcome_source, o.outcome_rule])).toEqual([
+      ['inferred', 'all 2 required modules completed'],
+      ['inferred', "no activity in the course for 21+ days (the course's drop-out rule)"],
+      ['inferred', "no activity in the course for 21+ days (the course's drop-out rule)"],
+      ['inferred', ''],
     ]);
   });
 
   test('training rows stop before the outcome was known', () => {
-    // U1: weeks ending before 3/10 -> the week of 3/2 only. U2: weeks ending before 3/3 + 21 = 3/24.
-    expect(snapshots.map((s) => [s.user_id, s.week_index, s.label])).toEqual([
-      ['U1', '1', '1'],
-      ['U2', '1', '0'],
-      ['U2', '2', '0'],
-      ['U2', '3', '0'],
+    // U1 in C1: weeks ending before 3/10 -> the week of 3/2 only. U2: weeks ending before 3/2 + 21 =
+    // 3/23 in C1, before 3/3 + 21 = 3/24 in C2.
+    expect(snapshots.map((s) => [s.user_id, s.course_id, s.week_index, s.label])).toEqual([
+      ['U1', 'C1', '1', '1'],
+      ['U2', 'C1', '1', '0'],
+      ['U2', 'C1', '2', '0'],
+      ['U2', 'C1', '3', '0'],
+      ['U2', 'C2', '1', '0'],
+      ['U2', 'C2', '2', '0'],
+      ['U2', 'C2', '3', '0'],
     ]);
-    // To date at the end of U2's first week: one of three required modules done, two courses started.
-    expect(snapshots[1]).toMatchObject({
-      share_required_completed: '0.3333333333333333',
-      courses_to_date: '2.0',
-    });
+    // To date at the end of U2's first week in C1: one of its two required modules done, two courses begun.
+    expect(snapshots[1]).toMatchObject({ share_required_completed: '0.5', courses_to_date: '2.0' });
     // No quiz in U2's weeks: the average is imputed with the training mean (80) and flagged.
     expect(snapshots[1]).toMatchObject({ avg_quiz_score: '80.0', avg_quiz_score_missing: '1' });
+    // A course's features count that course's events only: U2's week in C2 has C2's one lesson row.
+    expect(snapshots[4]).toMatchObject({
+      sessions: '1.0',
+      cum_modules_completed: '0.0',
+      inactivity_days: '5.0',
+    });
   });
 });
 
@@ -146,7 +165,7 @@ describe("each course's completion rule and end date, worked out by hand", async
     expect(
       outcomes.map((o) => [
         o.user_id,
-        o.courses,
+        o.course_id,
         o.required_modules,
         o.modules_completed,
         o.completed_at,
@@ -155,10 +174,20 @@ describe("each course's completion rule and end date, worked out by hand", async
       ]),
     ).toEqual([
       ['U1', 'C1', '2', '2', '2026-03-09', '', 'completed'],
-      ['U2', 'C1;C2', '3', '2', '', '', 'open'],
+      // U2 finished C2 (M6 does not count) and is still studying C1: each enrolment has its own outcome.
+      ['U2', 'C1', '2', '1', '', '', 'open'],
+      ['U2', 'C2', '1', '1', '2026-03-03', '', 'completed'],
       ['U3', 'C2', '1', '0', '', '2026-03-23', 'dropped'],
       ['U4', 'C2', '1', '0', '', '2026-04-16', 'dropped'],
       ['U5', 'C3', '1', '1', '2026-04-01', '', 'completed'],
+    ]);
+    expect(outcomes.map((o) => o.outcome_rule)).toEqual([
+      '2 of 4 modules completed (modules_required)',
+      '',
+      'its 1 required module completed',
+      "no activity in the course for 21+ days (the course's drop-out rule)",
+      'course ended 2026-04-15 unfinished',
+      'its 1 required module completed',
     ]);
   });
 
