@@ -3,6 +3,7 @@
 -- Columns: file, reason, column_name, rows (BIGINT), first_lines (INTEGER[] of up to 5 line numbers)
 -- Parameters: $as_of (DATE): kept events dated after it are excluded as 'after_as_of'.
 -- Kept events dated outside the export's span (int_event_span) are excluded as 'outside_span' first.
+-- lms_enrolments.csv has no row here when the optional file is not given.
 with
 
 all_rows as (
@@ -34,6 +35,8 @@ all_rows as (
                 then 'attempt_date'
         end)
     from int_quiz_attempts_checked, int_event_span as span
+    union all
+    select 'lms_enrolments.csv', line_no, exclusion_reason, exclusion_column from int_enrolments_checked
 ),
 
 final as (

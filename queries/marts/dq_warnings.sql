@@ -7,6 +7,13 @@
 -- matches a kept id once case is ignored, are named here by their first example (both ids and a
 -- line of each) so the report says why 'u001' is not 'U001'. Activity and attempt ids are not
 -- compared across case (they only identify rows; folding 10M of them would cost a full pass).
+-- lms_enrolments.csv (optional; int_enrolments_checked has no row when it is not given, so none of
+-- its checks finds anything then): blank enrolled_at; status_at before enrolled_at; status_at after
+-- the day the export was written (int_event_span.written_on, with the span rule's one day of slack);
+-- and, only when the file is given, learner-course pairs with kept events in the span up to as-of
+-- but no kept enrolment row. That check counts pairs, not rows: it names its first pair (and the
+-- event file line) in the check name and has no lines of lms_enrolments.csv to list. A kept
+-- enrolment without any event is no finding: a never-active enrolment is normal.
 with
 
 kept_users as (
@@ -37,6 +44,45 @@ lesson_modules as (
 
 kept_courses as (
     select * from int_courses_checked where exclusion_reason is null
+),
+
+kept_enrolments as (
+    select * from int_enrolments_checked where exclusion_reason is null
+),
+
+-- Learner-course pairs with activity and their first event line in each event file, only when
+-- lms_enrolments.csv is given (the filter keeps the pass over the events out of runs without it).
+active_pairs as (
+    select
+        events.user_id,
+        modules.course_id,
+        min(events.line_no) filter (events.source = 'lesson') as lesson_line,
+        min(events.line_no) filter (events.source = 'quiz') as quiz_line
+    from (
+        select user_id, module_id, 'lesson' as source, line_no from kept_lessons
+        union all
+        select user_id, module_id, 'quiz', line_no from kept_quizzes
+    ) as events
+    join int_modules_checked as modules on events.module_id = modules.module_id
+    where modules.exclusion_reason is null and exists (select 1 from int_enrolments_checked)
+    group by all
+),
+
+unenrolled_pairs as (
+    select * from active_pairs anti join kept_enrolments using (user_id, course_id)
+),
+
+unenrolled_example as (
+    select format(
+        'user ''{}'' in course ''{}'' ({} line {})',
+        user_id,
+        course_id,
+        case when lesson_line is not null then 'lms_lesson_activity.csv' else 'lms_quiz_attempts.csv' end,
+        coalesce(lesson_line, quiz_line)
+    ) as example
+    from unenrolled_pairs
+    order by lesson_line nulls last, quiz_line
+    limit 1
 ),
 
 course_modules as (
@@ -105,6 +151,12 @@ case_mismatch_rows as (
     union all
     select 'lms_modules.csv', 'course_id', course_id, line_no, 'lms_courses.csv'
     from int_modules_checked where exclusion_reason = 'unknown_course'
+    union all
+    select 'lms_enrolments.csv', 'user_id', user_id, line_no, 'lms_users.csv'
+    from int_enrolments_checked where exclusion_reason = 'unknown_user'
+    union all
+    select 'lms_enrolments.csv', 'course_id', course_id, line_no, 'lms_courses.csv'
+    from int_enrolments_checked where exclusion_reason = 'unknown_course'
 ),
 
 case_mismatches as (
@@ -166,12 +218,34 @@ findings as (
     select file, id_column || ' unknown, but matches a kept id when letter case is ignored (row excluded), e.g. '
         || example, line_no
     from case_mismatches join case_mismatch_example using (file, id_column)
+    union all
+    select 'lms_enrolments.csv', 'blank enrolled_at (kept; enrolment date unknown)', line_no
+    from kept_enrolments where enrolled_at is null
+    union all
+    select 'lms_enrolments.csv', 'status_at before enrolled_at', line_no
+    from kept_enrolments where status_at < enrolled_at
+    union all
+    select 'lms_enrolments.csv', 'status_at after the export was written', line_no
+    from kept_enrolments, int_event_span as span where status_on > span.written_on + 1
+),
+
+-- Counted per learner-course pair: no line of lms_enrolments.csv holds them.
+pair_findings as (
+    select
+        'lms_enrolments.csv' as file,
+        'activity in a course without an enrolment row (learner-course pairs), e.g. ' || example as check_name,
+        count(*) as rows,
+        []::integer[] as first_lines
+    from unenrolled_pairs, unenrolled_example
+    group by all
 ),
 
 final as (
     select file, check_name, count(*) as rows, list(line_no order by line_no)[1:5] as first_lines
     from findings
     group by all
+    union all
+    select * from pair_findings
 )
 
 select * from final order by file, check_name

@@ -1,5 +1,6 @@
 /**
- * Reads the five LMS files into DuckDB as text tables raw_<source>, one column per contract
+ * Reads the five LMS files (and the optional lms_enrolments.csv: when it is not there, its raw table
+ * is made empty, with the contract columns) into DuckDB as text tables raw_<source>, one column per contract
  * column (plus lumen_line_breaks, the line breaks inside the record's fields, extra columns
  * included, when the file has quotes), and numbers the records with the file lines they start on
  * as the views raw_<source>_numbered, blank lines between records included (DuckDB skips them;
@@ -26,9 +27,14 @@ const SCAN_BYTES = 4 * 1024 * 1024;
 export interface LoadedSource {
   readonly spec: SourceSpec;
   readonly path: string;
+  /** False for an optional file the export leaves out (its raw table is empty). */
+  readonly present: boolean;
   readonly rowsRead: number;
-  /** The file's modification time: when the export wrote it (the newest date its rows can hold). */
-  readonly modifiedAt: Date;
+  /**
+   * The file's modification time: when the export wrote it (the newest date its rows can hold);
+   * null for a file not given.
+   */
+  readonly modifiedAt: Date | null;
   /** The day/month order its slash dates are read in, and why. */
   readonly dateOrder: DateOrderDecision;
 }
@@ -395,7 +401,25 @@ async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded
     });
   }
   const evidence = await dateOrderEvidence(db, spec);
-  return { spec, path, rowsRead, modifiedAt: statSync(path).mtime, evidence };
+  return { spec, path, present: true, rowsRead, modifiedAt: statSync(path).mtime, evidence };
+}
+
+/**
+ * An optional file the export leaves out: the same raw table and numbered view as a loaded file,
+ * with the contract columns and no rows, so the staging and checked models read it unchanged.
+ */
+async function loadAbsent(db: Db, spec: SourceSpec, path: string): Promise<Loaded> {
+  const table = `raw_${spec.name}`;
+  const columns = [...spec.required, ...spec.optional].map((column) => `NULL::VARCHAR AS ${column}`);
+  await db.run(`CREATE OR REPLACE TABLE ${table} AS SELECT ${columns.join(', ')} WHERE false`);
+  await db.defineViewOver(
+    `${table}_numbered`,
+    'raw_lines_by_rowid',
+    { raw_source: table },
+    { first_line: 2 },
+  );
+  const evidence = { file: spec.file, dayFirst: null, monthFirst: null, swappable: null };
+  return { spec, path, present: false, rowsRead: 0, modifiedAt: null, evidence };
 }
 
 /** Drops what loadSources made for the loaded files, once the staging models no longer need it. */
@@ -410,8 +434,9 @@ export async function dropLoaded(db: Db, loaded: readonly LoadedSource[]): Promi
 }
 
 /**
- * Loads all five files, in contract order; the first fatal problem stops the load. Then decides
- * each file's date order (`dateOrder`: LUMEN_DATE_ORDER, for files whose slash dates cannot tell).
+ * Loads all five files and the optional ones that are there, in contract order; the first fatal
+ * problem stops the load. Then decides each given file's date order (`dateOrder`: LUMEN_DATE_ORDER,
+ * for files whose slash dates cannot tell); a file not given has no say in it.
  */
 export async function loadSources(
   db: Db,
@@ -422,13 +447,23 @@ export async function loadSources(
     throw new InputError('MISSING_FILE', `${dir}: data folder not found`);
   }
   const loaded: Loaded[] = [];
-  for (const spec of SOURCES) loaded.push(await loadSource(db, spec, dir));
+  for (const spec of SOURCES) {
+    const path = join(dir, spec.file);
+    loaded.push(
+      spec.optionalFile && !existsSync(path)
+        ? await loadAbsent(db, spec, path)
+        : await loadSource(db, spec, dir),
+    );
+  }
+  const present = loaded.filter((l) => l.present);
   const decisions = decideDateOrders(
-    loaded.map((l) => l.evidence),
+    present.map((l) => l.evidence),
     dateOrder,
   );
-  return loaded.map(({ evidence: _evidence, ...source }, i) => ({
+  return loaded.map(({ evidence: _evidence, ...source }) => ({
     ...source,
-    dateOrder: decisions[i] as DateOrderDecision,
+    dateOrder: source.present
+      ? (decisions[present.findIndex((l) => l.spec === source.spec)] as DateOrderDecision)
+      : { file: source.spec.file, order: dateOrder ?? 'mdy', reason: 'file not given' },
   }));
 }

@@ -1,8 +1,8 @@
 /**
- * The input contract: five CSV files in one folder, with the columns each must have.
- * Header names are matched after trimming and lower-casing; order and extra columns do not matter.
+ * The input contract: five CSV files in one folder, and an optional sixth, with the columns each must
+ * have. Header names are matched after trimming and lower-casing; order and extra columns do not matter.
  */
-export type SourceName = 'users' | 'courses' | 'modules' | 'lesson_activity' | 'quiz_attempts';
+export type SourceName = 'users' | 'courses' | 'modules' | 'lesson_activity' | 'quiz_attempts' | 'enrolments';
 
 export interface SourceSpec {
   readonly name: SourceName;
@@ -11,6 +11,11 @@ export interface SourceSpec {
   readonly optional: readonly string[];
   /** Event files may hold a header only (no quizzes yet); the reference files may not. */
   readonly mayBeEmpty?: boolean;
+  /**
+   * The export may leave the file out. The loader then makes its raw table empty, with the contract
+   * columns, so every model reads it the same way; a file that is there is checked like the others.
+   */
+  readonly optionalFile?: boolean;
   /** Columns holding dates: their slash dates decide the file's day/month order (date-order.ts). */
   readonly dateColumns: readonly string[];
 }
@@ -63,6 +68,17 @@ export const SOURCES: readonly SourceSpec[] = [
     optional: [],
     dateColumns: ['attempt_date'],
     mayBeEmpty: true,
+  },
+  {
+    // Each enrolment (learner x course) with its status as the LMS shows it; when given, enrolments
+    // and known outcomes come from it. A header-only file is refused like the reference files: an
+    // export that has enrolments always has at least one.
+    name: 'enrolments',
+    file: 'lms_enrolments.csv',
+    required: ['user_id', 'course_id', 'enrolled_at', 'status', 'status_at'],
+    optional: ['final_score'],
+    dateColumns: ['enrolled_at', 'status_at'],
+    optionalFile: true,
   },
 ];
 

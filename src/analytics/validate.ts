@@ -1,6 +1,7 @@
 /**
- * Validation: sorts every row of the five files into kept or excluded-with-a-reason, settles the
- * as-of date, and builds the data-quality report. Nothing is dropped without being counted here.
+ * Validation: sorts every row of the five files (and of lms_enrolments.csv when it is given) into
+ * kept or excluded-with-a-reason, settles the as-of date, and builds the data-quality report.
+ * Nothing is dropped without being counted here.
  */
 import { InputError } from '../errors.ts';
 import { DATE_ORDER_LABELS, type DateOrder, type DateOrderDecision } from './date-order.ts';
@@ -52,6 +53,12 @@ export interface DataQualityReport {
   readonly dateOrders: DateOrderDecision[];
   readonly timeZone: string;
   readonly learners: { readonly kept: number; readonly staffExcluded: number; readonly active: number };
+  /**
+   * Whether the optional lms_enrolments.csv was given: then enrolments and their known outcomes come
+   * from it (int_enrolments_checked), else they are inferred from activity.
+   */
+  readonly enrolmentsFile: boolean;
+  /** The files given: the five required ones, and lms_enrolments.csv when it is there. */
   readonly files: FileQuality[];
   readonly warnings: QualityWarning[];
 }
@@ -82,13 +89,18 @@ const CHECKED_MODELS = [
   'int_learner_roles',
   'int_lesson_activity_checked',
   'int_quiz_attempts_checked',
+  'stg_enrolments',
+  'int_enrolments_checked',
 ] as const;
 
 const EVENT_FILES = new Set(['lms_lesson_activity.csv', 'lms_quiz_attempts.csv']);
+const ENROLMENTS_FILE = 'lms_enrolments.csv';
 
 /** When the export was written: its event files' newest modification time, never later than now. */
 function writtenAt(loaded: readonly LoadedSource[], now: Date): Date {
-  const times = loaded.filter((s) => EVENT_FILES.has(s.spec.file)).map((s) => s.modifiedAt.getTime());
+  const times = loaded.flatMap((s) =>
+    EVENT_FILES.has(s.spec.file) && s.modifiedAt ? [s.modifiedAt.getTime()] : [],
+  );
   return new Date(Math.min(now.getTime(), Math.max(...times)));
 }
 
@@ -181,7 +193,8 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
     params,
   );
 
-  const files: FileQuality[] = SOURCES.map((spec) => {
+  const given = new Set(loaded.filter((s) => s.present).map((s) => s.spec.file));
+  const files: FileQuality[] = SOURCES.filter((spec) => given.has(spec.file)).map((spec) => {
     const counts = fileRows.find((r) => r.file === spec.file);
     const excluded = exclusions
       .filter((r) => r.file === spec.file)
@@ -215,8 +228,9 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
       staffExcluded: Number(learners?.staff ?? 0),
       active: Number(active?.n ?? 0),
     },
+    enrolmentsFile: given.has(ENROLMENTS_FILE),
     files,
-    dateOrders: loaded.map((s) => s.dateOrder),
+    dateOrders: loaded.filter((s) => s.present).map((s) => s.dateOrder),
     warnings: warnings.map((w) => ({
       file: w.file,
       check: w.check_name,
@@ -262,13 +276,18 @@ export function formatQualityReport(report: DataQualityReport): string {
       );
     }
   }
+  if (!report.enrolmentsFile)
+    out.push(`${ENROLMENTS_FILE}: not given (enrolments are inferred from activity)`);
   if (report.warnings.length > 0) {
     out.push('');
     out.push('Warnings (rows kept):');
     for (const w of report.warnings) {
-      out.push(
-        `    - ${w.file}: ${w.check}: ${w.rows} rows, lines ${w.firstLines.join(', ')}${w.rows > w.firstLines.length ? ', ...' : ''}`,
-      );
+      // A check counted per learner-course pair has no line to list; its name gives an example.
+      const where =
+        w.firstLines.length === 0
+          ? ''
+          : `, lines ${w.firstLines.join(', ')}${w.rows > w.firstLines.length ? ', ...' : ''}`;
+      out.push(`    - ${w.file}: ${w.check}: ${w.rows} rows${where}`);
     }
   }
   return out.join('\n');

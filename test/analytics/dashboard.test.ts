@@ -38,6 +38,7 @@ const QUALITY: DataQualityReport = {
   dateOrders: [],
   timeZone: 'UTC',
   learners: { kept: 10, staffExcluded: 1, active: 9 },
+  enrolmentsFile: false,
   files: [
     {
       file: 'lms_users.csv',

@@ -325,11 +325,26 @@ describe('generateLmsData style cohort', () => {
       readFile(truthPath),
     ]);
     expect(x.equals(y)).toBe(true);
+    // The loader reads it as the same export, with enrolments to be inferred.
+    const [withFile, withoutFile] = await Promise.all([
+      runValidate(readConfig({}), { dataDir: main.dir }),
+      runValidate(readConfig({}), { dataDir: without }),
+    ]);
+    expect(withoutFile.enrolmentsFile).toBe(false);
+    expect(withoutFile.files).toEqual(withFile.files.filter((f) => f.file !== 'lms_enrolments.csv'));
+    expect(withoutFile.asOf).toBe(withFile.asOf);
   });
 
   it('is read by the current loader without errors, as of the export date mid-presentation', async () => {
     const report = await runValidate(readConfig({}), { dataDir: main.dir });
     expect(report.asOf).toBe(END_DATE);
+    // lms_enrolments.csv is read whole: no row excluded, nothing to warn about.
+    expect(report.enrolmentsFile).toBe(true);
+    expect(report.files.find((f) => f.file === 'lms_enrolments.csv')).toMatchObject({
+      rowsRead: main.enrolments.length,
+      rowsExcluded: 0,
+    });
+    expect(report.warnings.filter((w) => w.file === 'lms_enrolments.csv')).toEqual([]);
     const kept = Object.fromEntries(report.files.map((f) => [f.file, f.rowsKept]));
     expect(kept['lms_courses.csv']).toBe(4);
     expect(kept['lms_modules.csv']).toBe(main.modules.length);

@@ -8,6 +8,8 @@ export interface Dataset {
   modules?: string[][];
   lessons: string[][];
   quizzes: string[][];
+  /** Rows of the optional lms_enrolments.csv; the file is written only when given. */
+  enrolments?: string[][];
   /** Other header lines (optional columns), per file. */
   headers?: Partial<typeof HEADERS>;
 }
@@ -18,6 +20,7 @@ export const HEADERS = {
   modules: 'module_id,course_id,module_name,sequence_no',
   lessons: 'activity_id,user_id,module_id,status,progress ,event_time',
   quizzes: 'attempt_id,user_id,module_id,score,attempt_date',
+  enrolments: 'user_id,course_id,enrolled_at,status,status_at,final_score',
 };
 
 export const DEFAULT_USERS = [
@@ -56,5 +59,11 @@ export function writeDataset(dir: string, data: Dataset): string {
     join(dir, 'lms_quiz_attempts.csv'),
     csv(data.headers?.quizzes ?? HEADERS.quizzes, data.quizzes),
   );
+  if (data.enrolments) {
+    writeFileSync(
+      join(dir, 'lms_enrolments.csv'),
+      csv(data.headers?.enrolments ?? HEADERS.enrolments, data.enrolments),
+    );
+  }
   return dir;
 }
