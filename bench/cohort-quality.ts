@@ -65,7 +65,7 @@ const completedNotPassed = completed.filter((r) => truth.get(key(r)) !== 'passed
 let list: Record<string, unknown> = { published: false };
 try {
   const predictions = readCsv(join(out, 'ML_Prediction.csv'));
-  const labels = predictions.map((r) => (failedTruth(key(r)) ? 1 : 0));
+  const labels: number[] = predictions.map((r) => (failedTruth(key(r)) ? 1 : 0));
   const risks = predictions.map((r) => Number(r.risk_score));
   const flagged = predictions.filter((r) => r.at_risk === 'true');
   const byCourse = new Map<string, Row[]>();

@@ -293,10 +293,6 @@ export async function buildOutcomes(
   modelAsOf: string,
   enrolmentsFile: boolean,
 ): Promise<DropoutRule[]> {
-  // TODO(merge enrol): the loader builds int_enrolments_checked.
-  await db.run(
-    `CREATE TABLE IF NOT EXISTS int_enrolments_checked AS SELECT NULL::INTEGER AS line_no, NULL::VARCHAR AS user_id, NULL::VARCHAR AS course_id, NULL::DATE AS enrolled_on, NULL::VARCHAR AS status, NULL::DATE AS status_on, NULL::DOUBLE AS final_score, NULL::VARCHAR AS exclusion_reason WHERE false`,
-  );
   await db.materialize('int_enrolments', { as_of: modelAsOf, enrolments_file: enrolmentsFile });
   // Each course's drop-out rule from its own data (how long its learners go quiet and come back).
   await db.materialize('int_course_dropout_gaps', { as_of: modelAsOf, min_days: config.dropoutDays });
