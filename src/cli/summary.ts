@@ -14,12 +14,14 @@ export function formatRunSummary(result: AnalysisResult, top = 10): string {
   const excluded = report.files.reduce((sum, f) => sum + f.rowsExcluded, 0);
   out.push(`  rows excluded: ${excluded} (see data_quality.json); learner-weeks: ${result.featureRows}`);
   const o = result.outcomes;
-  out.push(`  outcomes: ${o.completed ?? 0} completed, ${o.dropped ?? 0} dropped, ${o.open ?? 0} open`);
+  out.push(
+    `  enrolment outcomes (${report.enrolmentsFile ? 'from lms_enrolments.csv' : 'inferred from activity'}): ${o.completed ?? 0} completed, ${o.dropped ?? 0} dropped, ${o.open ?? 0} open`,
+  );
   const card = result.card;
   if (card) {
     const e = card.evaluation;
     out.push(
-      `Model ${card.modelVersion ?? '(not fitted)'}: ${card.training.rows} training rows, ${card.training.learners.completed} completed / ${card.training.learners.dropped} dropped learners`,
+      `Model ${card.modelVersion ?? '(not fitted)'}: ${card.training.rows} training rows, ${card.training.learners.completed} completed / ${card.training.learners.dropped} dropped enrolments`,
     );
     if (e) {
       out.push(
@@ -34,14 +36,14 @@ export function formatRunSummary(result: AnalysisResult, top = 10): string {
     const bands = { high: 0, medium: 0, low: 0 };
     for (const s of result.scores) bands[s.riskBand]++;
     out.push(
-      `Open learners scored: ${result.scores.length}; at risk: ${atRisk}; bands: ${bands.high} high, ${bands.medium} medium, ${bands.low} low`,
+      `Open enrolments scored: ${result.scores.length} (${result.scores.filter((s) => s.neverActive).length} never active); at risk: ${atRisk}; bands: ${bands.high} high, ${bands.medium} medium, ${bands.low} low`,
     );
-    out.push(`Top ${Math.min(top, result.scores.length)} at-risk learners:`);
+    out.push(`Top ${Math.min(top, result.scores.length)} at-risk enrolments:`);
     for (const s of result.scores.slice(0, top)) {
       const info = result.learnerInfo.get(s.userId);
       const name = info ? `${info.firstName} ${info.lastName}`.trim() : '';
       out.push(
-        `  ${s.userId.padEnd(10)} ${name.padEnd(24).slice(0, 24)} risk ${(s.riskScore * 100).toFixed(0).padStart(3)}% ${s.riskBand.padEnd(6)} ${s.drivers.map((d) => d.text).join('; ')}`,
+        `  ${s.userId.padEnd(10)} ${name.padEnd(24).slice(0, 24)} ${s.courseId.padEnd(12).slice(0, 12)} risk ${(s.riskScore * 100).toFixed(0).padStart(3)}% ${s.riskBand.padEnd(6)} ${s.drivers.map((d) => d.text).join('; ')}`,
       );
     }
   } else if (result.noListReason) {

@@ -124,15 +124,15 @@ export function renderModelCard(card: ModelCard): string {
   out.push('');
   out.push('## Training data', '');
   out.push(
-    'One row per learner-week of learners whose outcome is known, for weeks that ended before the outcome became known ' +
-      '(completed: before the completion date; dropped: before last activity + the dropout window). ' +
+    'One row per enrolment-week (a learner in one course, a week since enrolment) of enrolments whose outcome is known, for weeks that ended before the outcome became known ' +
+      "(completed: before the completion date; dropped: before the status date of lms_enrolments.csv, or last activity in the course + the course's drop-out rule, or the course's end). " +
       'Label 1 = completed, 0 = dropped. The exact matrix is in training_snapshots.csv.',
     '',
   );
   const t = card.training;
   out.push(`| | completed | dropped |`, `| --- | ---: | ---: |`);
-  out.push(`| learners | ${t.learners.completed} | ${t.learners.dropped} |`);
-  out.push(`| learner-weeks | ${t.rowLabels.completed} | ${t.rowLabels.dropped} |`);
+  out.push(`| enrolments | ${t.learners.completed} | ${t.learners.dropped} |`);
+  out.push(`| enrolment-weeks | ${t.rowLabels.completed} | ${t.rowLabels.dropped} |`);
   out.push(
     '',
     `Base rate (share of completed rows): ${f3(t.baseRate)}. Features: ${t.features.length}. L2 penalty C = ${t.C}.`,
@@ -209,7 +209,7 @@ export function renderModelCard(card: ModelCard): string {
   if (card.dropout) {
     out.push('## When a learner counts as dropped out (per course, measured on this export)', '');
     out.push(
-      `Each course's rule is the silence its learners rarely come back from: the 95th percentile of each learner's longest gap between two active days in the course (a gap they did come back from), rounded up, never below LUMEN_DROPOUT_DAYS = ${card.dropout.floorDays}. A learner in several courses gets the longest rule of their courses.`,
+      `Each course's rule is the silence its learners rarely come back from: the 95th percentile of each learner's longest gap between two active days in the course (a gap they did come back from), rounded up, never below LUMEN_DROPOUT_DAYS = ${card.dropout.floorDays}. Each enrolment is judged by its own course's rule, on its activity in that course; with lms_enrolments.csv the file's statuses decide instead and these rules are shown for reference only.`,
       '',
       '| course | drop-out after (days) | learners measured | p95 longest returning gap | came back after a longer silence | from |',
       '| --- | ---: | ---: | ---: | ---: | --- |',
