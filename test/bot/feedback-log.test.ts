@@ -57,6 +57,8 @@ describe('feedback log', () => {
     expect(csv[1]).toBe('2026-06-01T10:00:00.000Z,U1,C1,W1,snoozed,,j1');
     expect(csv[4]).toContain("'=cmd");
     expect(csv[5]).toBe('2026-06-23T10:00:00.000Z,U3,,W1,snoozed,,j5');
-    expect(feedbackCsv(tempDir()).trim()).toBe('at,learnerId,courseId,slackUserId,verdict,modelVersion,jobId');
+    expect(feedbackCsv(tempDir()).trim()).toBe(
+      'at,learnerId,courseId,slackUserId,verdict,modelVersion,jobId',
+    );
   });
 });

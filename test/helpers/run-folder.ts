@@ -8,6 +8,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { enrolmentKey } from '../../src/analytics/enrolment-key.ts';
+import { readPredictions } from '../../src/jobs/latest-outputs.ts';
 import { tempDir } from './fs.ts';
 
 export type Row = Record<string, string>;
@@ -200,4 +202,16 @@ export function outWithRun(files: RunFiles): string {
   writeFileSync(join(runDir, 'charts', 'risk-distribution.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
   symlinkSync(join('runs', 'r1'), join(outDir, 'latest'));
   return outDir;
+}
+
+/**
+ * A run folder's open enrolments as the jobs read them (readPredictions) and the enrolment keys of
+ * those at risk, not-started ones aside: what a digest's split and baseline are made of.
+ */
+export function atRiskEnrolments(runDir: string): { keys: Set<string>; rows: Row[] } {
+  const rows = readPredictions(runDir) ?? [];
+  const keys = rows
+    .filter((r) => r.at_risk === 'true' && r.never_active !== 'true')
+    .map((r) => enrolmentKey(r.user_id ?? '', r.course_id ?? ''));
+  return { keys: new Set(keys), rows };
 }
