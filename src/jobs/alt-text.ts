@@ -52,9 +52,21 @@ export function chartAltText(pngPath: string): string {
   return `Chart: ${[...title, ...(numbers ? [numbers] : [])].join('. ')}.`;
 }
 
-/** Alt text of an at-risk CSV: what it holds (a count and a date, never names). */
-export function atRiskCsvAltText(learners: number, asOf: string, where = ''): string {
-  return `CSV file: ${learners} learner${learners === 1 ? '' : 's'} at risk${where}, as of ${asOf}, one row each with risk score, band and drivers.`;
+/**
+ * Alt text of an at-risk CSV: what it holds (counts and a date, never names). Its rows are
+ * enrolments: of one course (`course`: its learners), or of several (a learner may be in each).
+ */
+export function atRiskCsvAltText(
+  atRisk: number,
+  asOf: string,
+  options: { readonly course?: string | null; readonly notStarted?: number } = {},
+): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const who = options.course
+    ? `${plural(atRisk, 'learner')} in ${options.course}`
+    : plural(atRisk, 'enrolment');
+  const waiting = options.notStarted ? ` and ${options.notStarted} enrolled, not started` : '';
+  return `CSV file: ${who} at risk${waiting}, as of ${asOf}, one row per enrolment with course, risk score, band and drivers.`;
 }
 
 /** Alt text of never_active.csv: how many learners registered with no activity, and when. */
@@ -62,15 +74,30 @@ export function neverActiveCsvAltText(learners: number, asOf: string): string {
   return `CSV file: ${learners} learner${learners === 1 ? '' : 's'} registered with no activity at all, as of ${asOf}, one row each with the registration date.`;
 }
 
-/** Alt text of a learner's profile chart: whose (the id, never the name) and their risk. */
+/** Courses named in a profile chart's alt text; the rest are counted. */
+const ALT_COURSES = 5;
+
+/**
+ * Alt text of a learner's profile chart: whose (the id, never the name) and their risk in each
+ * enrolment the requester may see.
+ */
 export function learnerChartAltText(
   learnerId: string,
-  completionProbability: number | null,
-  riskBand: string | null,
+  enrolments: readonly {
+    readonly courseId: string;
+    readonly completionProbability: number | null;
+    readonly riskBand: string | null;
+  }[],
 ): string {
-  const risk =
-    completionProbability === null
-      ? ''
-      : `; risk of not completing ${Math.round((1 - completionProbability) * 100)}% (${riskBand ?? '?'} band)`;
+  const risks = enrolments
+    .filter((e) => e.completionProbability !== null)
+    .map(
+      (e) =>
+        `${e.courseId || 'no course'} ${Math.round((1 - (e.completionProbability ?? 0)) * 100)}% (${e.riskBand ?? '?'} band)`,
+    );
+  const more = risks.length > ALT_COURSES ? `, and ${risks.length - ALT_COURSES} more courses` : '';
+  const risk = risks.length
+    ? `; risk of not completing ${risks.slice(0, ALT_COURSES).join(', ')}${more}`
+    : '';
   return `Chart: weekly activity of learner ${learnerId} (sessions, lesson progress and quiz score per week)${risk}.`;
 }

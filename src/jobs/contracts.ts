@@ -30,9 +30,10 @@ export function queueOf(name: JobName): typeof COMPUTE_QUEUE | typeof PUBLISH_QU
 export type RunTrigger = 'cli' | 'slack' | 'schedule' | 'test';
 
 /**
- * Which learners a job that shows learner rows may show: those enrolled in at least one of these
- * courses, or every learner (null: programme staff, the CLI). Required on every such job, so a
- * producer that forgets it fails the type check rather than showing everyone.
+ * Which enrolments (learner x course) a job that shows learner rows may show: those in one of these
+ * courses, or every enrolment (null: programme staff, the CLI). A learner in C1 and C2 is shown to
+ * C2's staff with the C2 enrolment only. Required on every such job, so a producer that forgets it
+ * fails the type check rather than showing everyone.
  */
 export type LearnerScope = readonly string[] | null;
 
@@ -105,7 +106,6 @@ export interface LearnerProfileData {
   readonly scope: LearnerScope;
 }
 
-/** Ids and numbers only: the learner's name stays in the output files. */
 /**
  * What the learner-profile job returns, and so what Redis keeps: ids and a path only. The learner's
  * risk, drivers and outcome are learner-level data: the worker writes them to `answerPath` (under
@@ -118,19 +118,43 @@ export interface LearnerProfileReceipt {
   readonly answerPath: string;
 }
 
-/** The answer file's content (OUT/learner-answers/<id>.json). */
-export interface LearnerProfileResult {
-  readonly learnerId: string;
-  readonly found: boolean;
+/** One open enrolment of the learner, from its row of ML_Prediction.csv (ids, numbers, phrases). */
+export interface LearnerEnrolmentScore {
+  readonly courseId: string;
+  /** YYYY-MM-DD, or null when the export does not say. */
+  readonly enrolledOn: string | null;
   readonly riskBand: string | null;
   readonly completionProbability: number | null;
-  readonly atRisk: boolean | null;
+  readonly atRisk: boolean;
+  /** Enrolled, no activity in this course up to as-of (listed first, apart from the at-risk ones). */
+  readonly neverActive: boolean;
+  /** Up to three model drivers (feature phrases, no names). */
+  readonly drivers: string[];
+}
+
+/** One enrolment's outcome, from its row of learner_outcomes.csv. */
+export interface LearnerEnrolmentOutcome {
+  readonly courseId: string;
+  /** completed / dropped / open. */
+  readonly outcome: string;
+  /** 'enrolments file' or 'inferred'; null when the run does not say. */
+  readonly outcomeSource: string | null;
+}
+
+/**
+ * The answer file's content (OUT/learner-answers/<id>.json): the learner's enrolments the requester
+ * may see, none of another course.
+ */
+export interface LearnerProfileResult {
+  readonly learnerId: string;
+  /** True when the learner has at least one open enrolment in scope (a row in ML_Prediction.csv). */
+  readonly found: boolean;
   readonly modelVersion: string | null;
   readonly chartPath: string | null;
-  /** Up to three model drivers (feature phrases from ML_Prediction.csv, no names). */
-  readonly drivers?: string[];
-  /** open / completed / dropped, from learner_outcomes.csv. */
-  readonly outcome?: string | null;
+  /** Open enrolments in scope, in the file's order (by course). */
+  readonly enrolments: LearnerEnrolmentScore[];
+  /** Outcomes of the enrolments in scope (open ones included), by course. */
+  readonly outcomes: LearnerEnrolmentOutcome[];
   /** True when the learner was looked up by email key (the id was resolved in the worker). */
   readonly byEmail?: boolean;
 }
@@ -138,13 +162,13 @@ export interface LearnerProfileResult {
 export interface PostAtRiskData {
   readonly outDir: string;
   readonly channel: string;
-  /** Most at-risk learners listed in the message. */
+  /** Most at-risk enrolments listed per course (at most MAX_LISTED in the whole message). */
   readonly limit?: number;
-  /** Only learners enrolled in this course (an id from the export). */
+  /** Only this course's list (an id from the export); default: every course of `scope`. */
   readonly courseId?: string | null;
-  /** Also upload the full at-risk list as a CSV file (the bot asks for it). */
+  /** Also upload the listed courses' enrolments as a CSV file (the bot asks for it). */
   readonly attachCsv?: boolean;
-  /** Only learners the requester may see (the list, the CSV and the counts). */
+  /** Only enrolments the requester may see (the lists, the CSV and the counts). */
   readonly scope: LearnerScope;
 }
 
@@ -178,20 +202,26 @@ export interface WeeklyDigestData {
    * the week as done nor becomes the baseline of the next digest's new / recovered split.
    */
   readonly preview?: boolean;
-  /** Learners listed with buttons (default 10, at most 20). */
+  /** At-risk enrolments listed with buttons (default 10, at most 20). */
   readonly top?: number;
-  /** The learners this digest covers: null for the programme digest, [course] for a course's. */
+  /** The enrolments this digest covers: null for the programme digest, [course] for a course's. */
   readonly scope: LearnerScope;
 }
 
 export interface RecordFeedbackData {
   readonly outDir: string;
   readonly learnerId: string;
+  /**
+   * The enrolment's course: the verdict is on this learner in this course only (snoozing them in C1
+   * leaves them on C2's list). '' comes from a button posted before lists were per course: a verdict
+   * on the learner as a whole, which only programme staff may give.
+   */
+  readonly courseId: string;
   /** Slack user id of whoever gave the feedback. */
   readonly slackUserId: string;
   readonly verdict: 'correct' | 'wrong' | 'contacted' | 'snoozed' | 'not-at-risk';
   readonly modelVersion?: string | null;
-  /** The clicker's scope: feedback on a learner outside it is not recorded. */
+  /** The clicker's scope: feedback on an enrolment outside it is not recorded. */
   readonly scope: LearnerScope;
 }
 

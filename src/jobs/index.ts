@@ -12,12 +12,12 @@ export {
   quietWeekText,
 } from './digest/content.ts';
 export { type DigestDryRun, type DigestDryRunOptions, runDigestDryRun } from './digest/dry-run.ts';
-export { feedbackCsv, isSnoozed, latestFeedback, SNOOZE_DAYS } from './feedback-log.ts';
+export { feedbackCsv, feedbackOn, isSnoozed, latestFeedback, SNOOZE_DAYS } from './feedback-log.ts';
 export { JobQueues, withJobQueues } from './job-queues.ts';
 export { closeOnSignals, type RunningWorker, startWorker, type WorkerTuning } from './job-worker.ts';
 export { JobsError, type JobsErrorCode } from './jobs-error.ts';
 export { readModelCard } from './latest-outputs.ts';
-export { coursesOf, inScope, rowsInScope } from './learner-scope.ts';
+export { inScope, rowsInScope } from './learner-scope.ts';
 export { emailLookupKey, lookupSecretKey, readLookupSecret } from './lookup-key.ts';
 export { type ModelCardText, modelCardMessage } from './model-card-text.ts';
 export {

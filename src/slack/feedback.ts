@@ -1,10 +1,13 @@
 /**
  * The feedback buttons on an at-risk row (worker posts them, the bot listens for them) and the note
- * a click leaves on the message. The note goes into the learner's own section, replacing that
- * learner's earlier note, so a message never grows with clicks: a top-20 list (45 blocks) stays
- * within Slack's 50 blocks after any number of clicks.
+ * a click leaves on the message. A row is an enrolment (a learner in a course): the buttons carry
+ * enrolmentKey(learner, course), the one key jobs and analytics keep verdicts by, so a verdict on a
+ * learner in C1 says nothing about C2. The note goes into that row's own section, replacing its
+ * earlier note, so a message never grows with clicks: a top-20 list stays within Slack's 50 blocks
+ * after any number of clicks.
  */
 import type { ActionsBlock, KnownBlock } from '@slack/types';
+import { enrolmentKey } from '../analytics/enrolment-key.ts';
 import { buttons, withinLimits } from './blocks.ts';
 import { SECTION_TEXT_LIMIT } from './limits.ts';
 import { cutText, escapeMrkdwn, slackDate, truncateLines } from './text.ts';
@@ -33,14 +36,20 @@ const NOTE_MARK = ':memo: ';
 /** Room a learner's section keeps for a note (learner lines are cut to leave it). */
 export const FEEDBACK_NOTE_RESERVE = 200;
 
-/** The three feedback buttons for one learner; the button value is the learner id only. */
-export function feedbackButtons(learnerId: string): ActionsBlock {
+/**
+ * The three feedback buttons for one enrolment. The value is enrolmentKey(learner, course): ids and
+ * a tab, far below Slack's 2,000 characters (BUTTON_VALUE_LIMIT) for any id the bot accepts (64 + 1 +
+ * 255); messages posted before carry the learner id alone. The block_id only has to be unique in the
+ * message (withinLimits makes sure), so it spells the key without the tab.
+ */
+export function feedbackButtons(learnerId: string, courseId: string): ActionsBlock {
+  const value = enrolmentKey(learnerId, courseId);
   return buttons(
-    `${FEEDBACK_BLOCK_PREFIX}${learnerId}`,
+    `${FEEDBACK_BLOCK_PREFIX}${learnerId}:${courseId}`,
     (Object.keys(FEEDBACK_ACTIONS) as FeedbackVerdict[]).map((verdict) => ({
       actionId: FEEDBACK_ACTIONS[verdict],
       label: FEEDBACK_LABELS[verdict],
-      value: learnerId,
+      value,
       ...(verdict === 'contacted' ? { style: 'primary' as const } : {}),
     })),
   );
@@ -51,8 +60,8 @@ export function feedbackNote(verdict: FeedbackVerdict, userId: string, at: Date)
   return cutText(note, FEEDBACK_NOTE_RESERVE - 1);
 }
 
-/** The learner whose feedback buttons `block` is, or null for any other block. */
-function buttonsLearner(block: KnownBlock): string | null {
+/** The value (enrolment key) of the feedback buttons `block` is, or null for any other block. */
+function buttonsValue(block: KnownBlock): string | null {
   if (block.type !== 'actions' || !block.block_id?.startsWith(FEEDBACK_BLOCK_PREFIX)) return null;
   const first = block.elements[0];
   return first?.type === 'button' ? (first.value ?? null) : null;
@@ -73,13 +82,14 @@ function legacyNoteText(block: KnownBlock): string | null {
 }
 
 /**
- * The message's blocks with `note` shown for `learnerId`: the last line of the learner's section
- * (the block right above their buttons) becomes the note, replacing an earlier one. Notes that older
- * messages carry as separate context blocks move into their learner's section the same way.
+ * The message's blocks with `note` shown for the row whose buttons carry `buttonValue` (the clicked
+ * button's value: an enrolment key, or a learner id on older messages): the last line of that row's
+ * section (the block right above its buttons) becomes the note, replacing an earlier one. Notes that
+ * older messages carry as separate context blocks move into their learner's section the same way.
  */
 export function blocksWithFeedback(
   blocks: readonly KnownBlock[],
-  learnerId: string,
+  buttonValue: string,
   note: string,
 ): KnownBlock[] {
   const notes = new Map<string, string>();
@@ -89,11 +99,11 @@ export function blocksWithFeedback(
     if (legacy !== null && block.block_id) notes.set(block.block_id.slice(LEGACY_NOTE_PREFIX.length), legacy);
     else rest.push(block);
   }
-  notes.set(learnerId, note);
+  notes.set(buttonValue, note);
   const out = rest.map((block, i) => {
     const next = rest[i + 1];
-    const learner = next ? buttonsLearner(next) : null;
-    const learnerNote = learner === null ? undefined : notes.get(learner);
+    const value = next ? buttonsValue(next) : null;
+    const learnerNote = value === null ? undefined : notes.get(value);
     if (learnerNote === undefined || block.type !== 'section' || block.text?.type !== 'mrkdwn') return block;
     return { ...block, text: { ...block.text, text: withNote(block.text.text, learnerNote) } };
   });

@@ -5,8 +5,16 @@
 export {
   atRiskLearnerBlocks,
   atRiskLearnerLine,
+  type CourseList,
+  type CourseListBlocks,
+  type CourseListOptions,
+  courseListBlocks,
+  type FeedbackOf,
   LEARNER_LINE_LIMIT,
   type LearnerFeedback,
+  NOT_STARTED_SHOWN,
+  notStartedLines,
+  type PredictionRowText,
 } from './at-risk.ts';
 export {
   type ButtonSpec,

@@ -15,7 +15,7 @@ export const MAX_SECTION_FIELDS = 10;
 export const HEADER_TEXT_LIMIT = 150;
 /** A button's label. */
 export const BUTTON_TEXT_LIMIT = 75;
-/** A button's value (Lumen puts the learner id there). */
+/** A button's value (Lumen puts an enrolment key there: learner id, tab, course id). */
 export const BUTTON_VALUE_LIMIT = 2000;
 /** Elements of a context block, and the text of each (a text object's limit). */
 export const MAX_CONTEXT_ELEMENTS = 10;

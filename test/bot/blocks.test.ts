@@ -9,7 +9,22 @@ import { usageMessage } from '../../src/bot/blocks/usage.ts';
 import { logError } from '../../src/bot/error-id.ts';
 import { parseAtRiskArgs } from '../../src/bot/listeners/commands/at-risk.ts';
 import { unwrapMailto } from '../../src/bot/listeners/commands/learner.ts';
+import type { LearnerEnrolmentScore } from '../../src/jobs/contracts.ts';
 import { modelCardMessage } from '../../src/jobs/model-card-text.ts';
+import { limitViolations } from '../slack/block-limits.ts';
+
+/** One open enrolment of a learner profile answer. */
+function enrolment(fields: Partial<LearnerEnrolmentScore> & { courseId: string }): LearnerEnrolmentScore {
+  return {
+    enrolledOn: '2026-03-02',
+    riskBand: 'medium',
+    completionProbability: 0.5,
+    atRisk: false,
+    neverActive: false,
+    drivers: [],
+    ...fields,
+  };
+}
 
 describe('usage and catalogue', () => {
   test('usage lists every subcommand and escapes what the user typed', () => {
@@ -58,27 +73,60 @@ describe('model card, status, learner', () => {
     expect(JSON.stringify(message.blocks[1])).toContain("```compute queue: empty\\n'x'```");
   });
 
-  test('a learner profile has numbers only, and a clear line when not found', () => {
+  test('a learner profile has numbers only, one line per enrolment, and a clear line when not found', () => {
     const found = learnerProfileMessage({
       learnerId: 'U7',
       found: true,
-      riskBand: 'high',
-      completionProbability: 0.1,
-      atRisk: true,
       modelVersion: 'v1',
       chartPath: null,
+      enrolments: [
+        enrolment({ courseId: 'C1', completionProbability: 0.1, riskBand: 'high', atRisk: true }),
+        enrolment({ courseId: 'C2', completionProbability: 0.8, riskBand: 'low' }),
+      ],
+      outcomes: [],
     });
-    expect(found.text).toBe('Learner U7: 90% risk, high band');
+    expect(found.text).toBe('Learner U7: C1 90% risk, high band; C2 20% risk, low band');
+    const lines = found.blocks.map((b) => (b.type === 'section' ? b.text?.text : '')).join('\n');
+    expect(lines).toContain('*C1*\n*Risk* 90% (high band) · *At risk* yes');
+    expect(lines).toContain('*C2*\n*Risk* 20% (low band) · *At risk* no');
     const missing = learnerProfileMessage({
       learnerId: 'U<9>',
       found: false,
-      riskBand: null,
-      completionProbability: null,
-      atRisk: null,
       modelVersion: null,
       chartPath: null,
+      enrolments: [],
+      outcomes: [],
     });
-    expect(missing.text).toContain('No open learner `U&lt;9&gt;`');
+    expect(missing.text).toBe('No open learner `U&lt;9&gt;` in the latest scores.');
+    const closed = learnerProfileMessage({
+      learnerId: 'U8',
+      found: false,
+      modelVersion: null,
+      chartPath: null,
+      enrolments: [],
+      outcomes: [{ courseId: 'C3', outcome: 'completed', outcomeSource: 'inferred' }],
+    });
+    expect(closed.text).toBe('No open learner `U8` in the latest scores (outcome: C3 completed).');
+  });
+
+  test('a learner in 400 courses: every block within Slack limits, saying how much was left out', () => {
+    const many = learnerProfileMessage({
+      learnerId: 'U7',
+      found: true,
+      modelVersion: 'v1',
+      chartPath: null,
+      enrolments: Array.from({ length: 400 }, (_, i) =>
+        enrolment({ courseId: `C${i}`, drivers: ['no activity for 20 days', 'quiz scores falling'] }),
+      ),
+      outcomes: Array.from({ length: 400 }, (_, i) => ({
+        courseId: `C${i}`,
+        outcome: 'open',
+        outcomeSource: null,
+      })),
+    });
+    expect(limitViolations(many.blocks)).toEqual([]);
+    expect(JSON.stringify(many.blocks)).toMatch(/\.\.\. and \d+ more lines/);
+    expect(JSON.stringify(many.blocks)).toMatch(/\.\.\. and \d+ more/);
   });
 });
 
@@ -123,27 +171,35 @@ describe('learner lookup by email', () => {
     const found = learnerProfileMessage({
       learnerId: 'U7',
       found: true,
-      riskBand: 'high',
-      completionProbability: 0.2,
-      atRisk: true,
       modelVersion: 'v1',
       chartPath: null,
-      drivers: ['no activity for 20 days', '<!here> quiz'],
-      outcome: 'open',
+      enrolments: [
+        enrolment({
+          courseId: 'C1',
+          completionProbability: 0.2,
+          atRisk: true,
+          drivers: ['no activity for 20 days', '<!here> quiz'],
+        }),
+        enrolment({ courseId: 'C2', neverActive: true, enrolledOn: '2026-06-05' }),
+      ],
+      outcomes: [
+        { courseId: 'C1', outcome: 'open', outcomeSource: 'inferred' },
+        { courseId: 'C2', outcome: 'open', outcomeSource: 'enrolments file' },
+      ],
       byEmail: true,
     });
     const json = JSON.stringify(found.blocks);
     expect(json).toContain('*Drivers* no activity for 20 days; &lt;!here&gt; quiz');
-    expect(json).toContain('*Outcome* open');
+    expect(json).toContain('*C2* · enrolled 2026-06-05, not started');
+    expect(json).toContain('*Outcome* C1 open; C2 open');
     expect(json).not.toContain('<!here>');
     const nobody = learnerProfileMessage({
       learnerId: '',
       found: false,
-      riskBand: null,
-      completionProbability: null,
-      atRisk: null,
       modelVersion: null,
       chartPath: null,
+      enrolments: [],
+      outcomes: [],
       byEmail: true,
     });
     expect(nobody.text).toBe('No learner with that email in the export the latest run read.');

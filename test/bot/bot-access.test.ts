@@ -8,21 +8,23 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { enrolmentKey, parseEnrolmentKey } from '../../src/analytics/enrolment-key.ts';
 import { type RunningBot, startBot } from '../../src/bot/app.ts';
 import { type BotConfig, readBotConfig } from '../../src/bot/config.ts';
 import {
   NOT_STAFF_FEEDBACK_TEXT,
+  OLD_LIST_FEEDBACK_TEXT,
   OUTSIDE_SCOPE_FEEDBACK_TEXT,
 } from '../../src/bot/listeners/actions/feedback.ts';
 import { NOT_STAFF_TEXT } from '../../src/bot/privacy.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
 import type { RunningWorker } from '../../src/jobs/job-worker.ts';
-import { coursesOf } from '../../src/jobs/learner-scope.ts';
+import { readOutcomes, readPredictions } from '../../src/jobs/latest-outputs.ts';
 import { FEEDBACK_ACTIONS } from '../../src/slack/index.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { deleteKeys, testJobsConfig, uniquePrefix } from '../jobs/redis-kit.ts';
-import { type FakeSlack, type RecordedCall, startFakeSlack, textOf } from './fake-slack.ts';
-import { publishedRun, startTestWorker } from './published-run.ts';
+import { completedFile, type FakeSlack, type RecordedCall, startFakeSlack, textOf } from './fake-slack.ts';
+import { listedEnrolments, publishedRun, startTestWorker } from './published-run.ts';
 import { buttonClickBody, postToSlackEvents, slashCommandBody } from './signed-request.ts';
 
 type Row = Record<string, string>;
@@ -45,7 +47,9 @@ let botConfig: BotConfig;
 let jobsConfig: JobsConfig;
 let worker: RunningWorker;
 let bot: RunningBot;
+/** ML_Prediction.csv and learner_outcomes.csv as the worker reads them: one row per enrolment. */
 let predictions: Row[];
+let outcomes: Row[];
 let neverActive: Row[];
 let emailOf: Map<string, string>;
 let courseA = '';
@@ -61,12 +65,13 @@ async function slash(text: string, channelId: string, userId: string) {
   return responseId;
 }
 
-async function click(userId: string, learnerId: string, channelId: string) {
+/** A Snooze click on the button whose value is `value` (an enrolment key, or a learner id on old lists). */
+async function click(userId: string, value: string, channelId: string) {
   responses += 1;
   const responseId = `access-click-${responses}`;
   const body = buttonClickBody({
     actionId: FEEDBACK_ACTIONS.snoozed,
-    value: learnerId,
+    value,
     userId,
     channelId,
     messageTs: '1700000000.000100',
@@ -97,15 +102,34 @@ function listIn(channel: string, mark: number): Promise<RecordedCall> {
   );
 }
 
-/** The learner ids on a posted list's feedback buttons. */
-function listedIds(list: RecordedCall): string[] {
-  return (list.params.blocks as { type: string; elements?: { value?: string }[] }[])
-    .filter((b) => b.type === 'actions')
-    .map((b) => b.elements?.[0]?.value ?? '');
+/** Every course the learner has an enrolment in (open or closed). */
+function coursesOfLearner(id: string): string[] {
+  return [
+    ...new Set([...predictions, ...outcomes].filter((r) => r.user_id === id).map((r) => r.course_id ?? '')),
+  ];
 }
 
-function coursesOfLearner(id: string): string[] {
-  return coursesOf(predictions.find((r) => r.user_id === id)?.courses);
+/** Each listed row is an open enrolment of `course`. */
+function expectAllOf(course: string, values: readonly string[]): void {
+  expect(values.length).toBeGreaterThan(0);
+  for (const value of values) {
+    const { userId, courseId } = parseEnrolmentKey(value);
+    expect(courseId).toBe(course);
+    expect(predictions.some((r) => r.user_id === userId && r.course_id === course)).toBe(true);
+  }
+}
+
+/** The rows of the at-risk CSV uploaded into `channel` after call number `mark`. */
+async function csvIn(channel: string, mark: number): Promise<Row[]> {
+  const complete = await fake.waitFor(
+    (c) =>
+      fake.calls.indexOf(c) >= mark &&
+      c.method === 'files.completeUploadExternal' &&
+      c.params.channel_id === channel &&
+      textOf(c).includes('At-risk learners'),
+    30_000,
+  );
+  return parse(completedFile(fake, complete, /At-risk learners/), { columns: true }) as Row[];
 }
 
 /** Every learner name and email of the export, for "nothing learner-level reached Slack". */
@@ -116,9 +140,8 @@ function learnerStrings(): string[] {
 beforeAll(async () => {
   fake = await startFakeSlack();
   const run = await publishedRun();
-  predictions = parse(readFileSync(join(run.outDir, 'latest', 'ML_Prediction.csv'), 'utf8'), {
-    columns: true,
-  }) as Row[];
+  predictions = readPredictions(join(run.outDir, 'latest')) ?? [];
+  outcomes = readOutcomes(join(run.outDir, 'latest')) ?? [];
   neverActive = parse(readFileSync(join(run.outDir, 'latest', 'never_active.csv'), 'utf8'), {
     columns: true,
   }) as Row[];
@@ -126,10 +149,10 @@ beforeAll(async () => {
     columns: (header: string[]) => header.map((h) => h.trim()),
   }) as Row[];
   emailOf = new Map(users.map((u) => [u.user_id ?? '', u.email ?? '']));
-  // The two courses with the most at-risk learners.
+  // The two courses with the most at-risk enrolments.
   const counts = new Map<string, number>();
   for (const row of predictions.filter((r) => r.at_risk === 'true'))
-    for (const course of coursesOf(row.courses)) counts.set(course, (counts.get(course) ?? 0) + 1);
+    counts.set(row.course_id ?? '', (counts.get(row.course_id ?? '') ?? 0) + 1);
   [courseA = '', courseB = ''] = [...counts].sort((a, b) => b[1] - a[1]).map(([course]) => course);
   const configPath = join(tempDir('lumen-access-config-'), 'lumen.json');
   writeFileSync(
@@ -201,11 +224,11 @@ describe('learner-level content goes to staff only, per course', () => {
 
   test("a non-staff Snooze changes nothing: no record, no message update, the learner stays on staff's list", async () => {
     const flagged = predictions.find(
-      (r) => r.at_risk === 'true' && coursesOfLearner(r.user_id ?? '').includes(courseA),
+      (r) => r.at_risk === 'true' && r.never_active !== 'true' && r.course_id === courseA,
     );
     const learnerId = flagged?.user_id ?? '';
     const mark = fake.calls.length;
-    const responseId = await click(OUTSIDER, learnerId, `D-${OUTSIDER}`);
+    const responseId = await click(OUTSIDER, enrolmentKey(learnerId, courseA), `D-${OUTSIDER}`);
     const reply = await answered(responseId, 'Only programme staff');
     expect(String(reply.params.text)).toBe(NOT_STAFF_FEEDBACK_TEXT);
     expect(fake.calls.slice(mark).filter((c) => c.method === 'chat.update')).toEqual([]);
@@ -230,17 +253,20 @@ describe('learner-level content goes to staff only, per course', () => {
     let mark = fake.calls.length;
     await slash('at-risk top 20', CHANNEL_A, STAFF_A);
     const courseList = await listIn(CHANNEL_A, mark);
-    const inChannel = listedIds(courseList);
-    expect(inChannel.length).toBeGreaterThan(0);
-    for (const id of inChannel) expect(coursesOfLearner(id)).toContain(courseA);
+    expectAllOf(courseA, listedEnrolments(courseList));
+    // Each line names its course: course B's rows of the same learners never appear.
+    expect(textOf(courseList)).not.toContain(`· ${courseB}`);
+    // The CSV holds course A's enrolments only.
+    const csv = await csvIn(CHANNEL_A, mark);
+    expect(csv.length).toBeGreaterThan(0);
+    expect(new Set(csv.map((r) => r.course_id))).toEqual(new Set([courseA]));
     // Learners registered with no activity belong to no course: not in a course's list.
     expect(textOf(courseList)).not.toContain('Registered, never active');
 
     // Outside a staff channel: to their DM, still only course A.
     mark = fake.calls.length;
     await slash('at-risk top 20', PUBLIC, STAFF_A);
-    const inDm = listedIds(await listIn(`D-${STAFF_A}`, mark));
-    for (const id of inDm) expect(coursesOfLearner(id)).toContain(courseA);
+    expectAllOf(courseA, listedEnrolments(await listIn(`D-${STAFF_A}`, mark)));
 
     // Course B, asked by name or in B's channel: refused, nothing posted.
     mark = fake.calls.length;
@@ -252,7 +278,7 @@ describe('learner-level content goes to staff only, per course', () => {
 
     // A learner of course B only, looked up by course A's staff: answered like an unknown learner.
     const onlyB = predictions.find((r) => {
-      const courses = coursesOf(r.courses);
+      const courses = coursesOfLearner(r.user_id ?? '');
       return courses.includes(courseB) && !courses.includes(courseA);
     });
     expect(onlyB).toBeDefined();
@@ -266,11 +292,37 @@ describe('learner-level content goes to staff only, per course', () => {
     expect(textOf(profile)).toContain('No open learner');
     expect(textOf(profile)).not.toMatch(/Risk\*|Drivers/);
 
-    // Course A's staff snoozing a learner of course B only: refused by the worker, nothing shown.
+    // A learner of both courses, looked up by course A's staff: the course A enrolment only.
+    const both = predictions.find((r) => {
+      const courses = coursesOfLearner(r.user_id ?? '');
+      return r.course_id === courseA && courses.includes(courseB);
+    });
+    expect(both).toBeDefined();
     mark = fake.calls.length;
-    const snooze = await click(STAFF_A, onlyB?.user_id ?? '', CHANNEL_A);
-    expect(String((await answered(snooze, 'not in one of your courses')).params.text)).toBe(
-      OUTSIDE_SCOPE_FEEDBACK_TEXT,
+    await answered(await slash(`learner ${both?.user_id}`, CHANNEL_A, STAFF_A), 'Done');
+    const bothProfile = await fake.waitFor(
+      (c) =>
+        fake.calls.indexOf(c) >= mark && c.method === 'chat.postMessage' && c.params.channel === CHANNEL_A,
+    );
+    expect(textOf(bothProfile)).toContain(`*${courseA}*`);
+    expect(textOf(bothProfile)).not.toContain(courseB);
+
+    // Course A's staff snoozing course B's enrolment of a learner of B only, or of one of both
+    // courses: refused by the worker, nothing shown.
+    for (const learner of [onlyB?.user_id ?? '', both?.user_id ?? '']) {
+      mark = fake.calls.length;
+      const snooze = await click(STAFF_A, enrolmentKey(learner, courseB), CHANNEL_A);
+      expect(String((await answered(snooze, 'not in one of your courses')).params.text)).toBe(
+        OUTSIDE_SCOPE_FEEDBACK_TEXT,
+      );
+      expect(fake.calls.slice(mark).filter((c) => c.method === 'chat.update')).toEqual([]);
+    }
+    // A button of a list posted before lists were per course (the learner id alone): course staff
+    // cannot say which course they mean, so nothing is recorded.
+    mark = fake.calls.length;
+    const old = await click(STAFF_A, both?.user_id ?? '', CHANNEL_A);
+    expect(String((await answered(old, 'before lists were per course')).params.text)).toBe(
+      OLD_LIST_FEEDBACK_TEXT,
     );
     expect(fake.calls.slice(mark).filter((c) => c.method === 'chat.update')).toEqual([]);
   });
@@ -278,20 +330,19 @@ describe('learner-level content goes to staff only, per course', () => {
   test("staff named by a Slack user group see their course; programme staff in a course channel see that course's learners", async () => {
     let mark = fake.calls.length;
     await slash('at-risk top 20', CHANNEL_B, STAFF_B);
-    const listB = listedIds(await listIn(CHANNEL_B, mark));
-    expect(listB.length).toBeGreaterThan(0);
-    for (const id of listB) expect(coursesOfLearner(id)).toContain(courseB);
+    const listB = await listIn(CHANNEL_B, mark);
+    expectAllOf(courseB, listedEnrolments(listB));
+    expect(textOf(listB)).not.toContain(`· ${courseA}`);
+    expect(new Set((await csvIn(CHANNEL_B, mark)).map((r) => r.course_id))).toEqual(new Set([courseB]));
     expect(fake.callsTo('usergroups.users.list').some((c) => c.params.usergroup === GROUP_B)).toBe(true);
 
     // The course channel's audience is course A's staff: programme staff asking there get course A.
     mark = fake.calls.length;
     await slash('at-risk top 20', CHANNEL_A, PROGRAMME_STAFF);
-    const listA = listedIds(await listIn(CHANNEL_A, mark));
-    for (const id of listA) expect(coursesOfLearner(id)).toContain(courseA);
+    expectAllOf(courseA, listedEnrolments(await listIn(CHANNEL_A, mark)));
     // Programme staff asking about course B in course A's channel: the answer goes to their DM.
     mark = fake.calls.length;
     await slash(`at-risk ${courseB} top 5`, CHANNEL_A, PROGRAMME_STAFF);
-    for (const id of listedIds(await listIn(`D-${PROGRAMME_STAFF}`, mark)))
-      expect(coursesOfLearner(id)).toContain(courseB);
+    expectAllOf(courseB, listedEnrolments(await listIn(`D-${PROGRAMME_STAFF}`, mark)));
   });
 });

@@ -7,6 +7,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parseEnrolmentKey } from '../../src/analytics/enrolment-key.ts';
 import { type RunningBot, startBot } from '../../src/bot/app.ts';
 import { type BotConfig, readBotConfig } from '../../src/bot/config.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
@@ -15,7 +16,15 @@ import { FEEDBACK_ACTIONS } from '../../src/slack/index.ts';
 import { removeTempDirs } from '../helpers/fs.ts';
 import { deleteKeys, testJobsConfig, uniquePrefix } from '../jobs/redis-kit.ts';
 import { type FakeSlack, startFakeSlack, textOf } from './fake-slack.ts';
-import { expectAtRiskFiles, PNG, PREVIOUS_AS_OF, publishedRun, startTestWorker } from './published-run.ts';
+import {
+  expectAtRiskFiles,
+  expectTopPerCourse,
+  listedEnrolments,
+  PNG,
+  PREVIOUS_AS_OF,
+  publishedRun,
+  startTestWorker,
+} from './published-run.ts';
 import { buttonClickBody, postToSlackEvents, slashCommandBody } from './signed-request.ts';
 
 const SECRET = 'test-signing-secret-0123456789';
@@ -99,8 +108,8 @@ describe('/lumen over signed HTTP with a real worker', () => {
     expect(posted).not.toContain('<!channel>');
     expect(posted).toContain(plainName);
     expect(posted).toContain(FEEDBACK_ACTIONS.contacted);
-    const blocks = list.params.blocks as { type: string }[];
-    expect(blocks.filter((b) => b.type === 'actions')).toHaveLength(5);
+    // One list per course, its top 5 at most; 20 rows at most in all.
+    expectTopPerCourse(listedEnrolments(list), 5);
 
     // The chart and the CSV arrive through the three-step upload, completed into the staff channel.
     await expectAtRiskFiles(fake, STAFF);
@@ -162,11 +171,12 @@ describe('/lumen over signed HTTP with a real worker', () => {
   test('a feedback click is acked, recorded by the worker, and shown on the message', async () => {
     const list = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.params.channel === STAFF);
     const blocks = list.params.blocks as { type: string; elements?: { value?: string }[] }[];
-    const learnerId = blocks.find((b) => b.type === 'actions')?.elements?.[0]?.value ?? '';
-    expect(learnerId).not.toBe('');
+    const value = listedEnrolments(list)[0] ?? '';
+    const { userId: learnerId, courseId } = parseEnrolmentKey(value);
+    expect(courseId).not.toBe('');
     const body = buttonClickBody({
       actionId: FEEDBACK_ACTIONS.contacted,
-      value: learnerId,
+      value,
       userId: ADMIN,
       channelId: STAFF,
       messageTs: '1700000000.000100',
@@ -189,7 +199,7 @@ describe('/lumen over signed HTTP with a real worker', () => {
         },
         { timeout: 10_000 },
       )
-      .toContain(`"learnerId":"${learnerId}"`);
+      .toContain(`"learnerId":"${learnerId}","courseId":"${courseId}"`);
   });
 
   test('the same command redelivered with Slack retry headers enqueues once', async () => {
@@ -213,11 +223,11 @@ describe('/lumen over signed HTTP with a real worker', () => {
   test('later lists mark contacted learners and leave snoozed ones out', async () => {
     const first = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.params.channel === STAFF);
     const blocks = first.params.blocks as { type: string; elements?: { value?: string }[] }[];
-    const ids = blocks.filter((b) => b.type === 'actions').map((b) => b.elements?.[0]?.value ?? '');
-    const [contacted, snoozed] = ids;
+    const [contacted = '', snoozed = ''] = listedEnrolments(first);
+    const snoozedEnrolment = parseEnrolmentKey(snoozed);
     const click = buttonClickBody({
       actionId: FEEDBACK_ACTIONS.snoozed,
-      value: snoozed ?? '',
+      value: snoozed,
       userId: ADMIN,
       channelId: STAFF,
       messageTs: '1700000000.000200',
@@ -228,7 +238,9 @@ describe('/lumen over signed HTTP with a real worker', () => {
     const feedbackFile = join(jobsConfig.outDir, 'feedback', 'feedback.jsonl');
     await expect
       .poll(() => readFileSync(feedbackFile, 'utf8'), { timeout: 10_000 })
-      .toContain(`"learnerId":"${snoozed}","slackUserId":"${ADMIN}","verdict":"snoozed"`);
+      .toContain(
+        `"learnerId":"${snoozedEnrolment.userId}","courseId":"${snoozedEnrolment.courseId}","slackUserId":"${ADMIN}","verdict":"snoozed"`,
+      );
 
     const posted = fake.callsTo('chat.postMessage').length;
     await slash('at-risk top 5', STAFF);
@@ -240,8 +252,9 @@ describe('/lumen over signed HTTP with a real worker', () => {
         textOf(c).includes('Learners at risk'),
     );
     const text = textOf(later);
-    expect(text).toContain(`(${contacted}) :white_check_mark: contacted`);
-    expect(text).not.toContain(`"value":"${snoozed}"`);
+    expect(text).toContain(`(${parseEnrolmentKey(contacted).userId}) :white_check_mark: contacted`);
+    // Snoozed in that course only: the enrolment is left out, the learner's other courses are not.
+    expect(listedEnrolments(later)).not.toContain(snoozed);
     expect(text).toContain('1 snoozed not shown');
   });
 
@@ -361,8 +374,7 @@ describe('/lumen over signed HTTP with a real worker', () => {
 
   test('learner in a staff channel: the worker looks it up, the profile is posted there', async () => {
     const list = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.params.channel === STAFF);
-    const blocks = list.params.blocks as { type: string; elements?: { value?: string }[] }[];
-    const learnerId = blocks.filter((b) => b.type === 'actions')[1]?.elements?.[0]?.value ?? '';
+    const { userId: learnerId } = parseEnrolmentKey(listedEnrolments(list)[1] ?? '');
     const response = await slash(`learner ${learnerId}`, STAFF);
     expect(response.status).toBe(200);
     const profile = await fake.waitFor(
@@ -434,7 +446,8 @@ describe('/lumen over signed HTTP with a real worker', () => {
     );
     const text = textOf(profile);
     expect(text).toMatch(/At risk\* yes/);
-    expect(text).toMatch(/Outcome\* open/);
+    // The outcome of each of the learner's enrolments: at risk somewhere, so open there.
+    expect(text).toMatch(/Outcome\* [^"]*open/);
     expect(text).toMatch(/Drivers\* \S/);
     // The profile chart in OUT/latest is this learner's, so it is uploaded with the profile.
     const chartRequest = await fake.waitFor(

@@ -11,10 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { enrolmentKey, parseEnrolmentKey } from '../../src/analytics/enrolment-key.ts';
+import { byRiskDescending, readPredictions } from '../../src/jobs/latest-outputs.ts';
 import { runCli } from '../helpers/cli.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../jobs/redis-kit.ts';
-import { type FakeSlack, type RecordedCall, startFakeSlack, textOf } from './fake-slack.ts';
+import { completedFile, type FakeSlack, type RecordedCall, startFakeSlack, textOf } from './fake-slack.ts';
+import { listedEnrolments } from './published-run.ts';
 import { buttonClickBody, postToSlackEvents, slashCommandBody } from './signed-request.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/lumen.mjs', import.meta.url));
@@ -36,7 +39,10 @@ let fake: FakeSlack;
 let port = 0;
 let env: Record<string, string> = {};
 const children: Child[] = [];
-/** ML_Prediction.csv of the first refresh, highest risk first, and its at-risk rows. */
+/**
+ * The at-risk enrolments of the first refresh (ML_Prediction.csv read as the worker reads it, not
+ * started ones aside), highest risk first over all courses.
+ */
 let atRisk: Record<string, string>[] = [];
 /** Learners registered with no activity in the published run (their CSV goes with a programme-wide list). */
 let neverActiveCount = 0;
@@ -191,15 +197,6 @@ function listIn(channel: string, mark = 0): Promise<RecordedCall> {
   );
 }
 
-/** The file part of an upload: the raw body, or the first part of a multipart form. */
-function uploadedBytes(body: Buffer): Buffer {
-  if (!body.subarray(0, 2).equals(Buffer.from('--'))) return body;
-  const boundary = body.subarray(0, body.indexOf('\r\n'));
-  const start = body.indexOf('\r\n\r\n') + 4;
-  const end = body.indexOf(Buffer.concat([Buffer.from('\r\n'), boundary]), start);
-  return body.subarray(start, end < 0 ? body.length : end);
-}
-
 /** Waits for a file completed into `channel` whose title matches, and returns its uploaded bytes. */
 async function fileIn(channel: string, title: RegExp, mark: number, timeoutMs = 30_000): Promise<Buffer> {
   const complete = await fake.waitFor(
@@ -210,18 +207,20 @@ async function fileIn(channel: string, title: RegExp, mark: number, timeoutMs = 
       ((c.params.files as { title?: string }[] | undefined) ?? []).some((f) => title.test(f.title ?? '')),
     timeoutMs,
   );
-  const file = ((complete.params.files as { id: string; title?: string }[]) ?? []).find((f) =>
-    title.test(f.title ?? ''),
-  );
-  const upload = fake.callsTo('upload').find((c) => c.params.fileId === file?.id);
-  expect(upload?.body).toBeTruthy();
-  return uploadedBytes(upload?.body ?? Buffer.alloc(0));
+  const bytes = completedFile(fake, complete, title);
+  expect(bytes.length).toBeGreaterThan(0);
+  return bytes;
 }
 
 function expectPng(bytes: Buffer): void {
   expect(bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
   // A real rendered chart, not a stand-in.
   expect(bytes.byteLength).toBeGreaterThan(2000);
+}
+
+/** `course`'s at-risk enrolments, highest risk first, as enrolment keys. */
+function atRiskOf(course: string): string[] {
+  return atRisk.filter((r) => r.course_id === course).map((r) => enrolmentKey(r.user_id ?? '', course));
 }
 
 function fullName(row: Record<string, string> | undefined): string {
@@ -255,7 +254,9 @@ beforeAll(async () => {
   expect(refresh.stdout).toMatch(/refresh \S+ done/);
 
   const latest = join(outDir, 'latest');
-  atRisk = readCsv(join(latest, 'ML_Prediction.csv')).filter((r) => r.at_risk === 'true');
+  atRisk = (readPredictions(latest) ?? [])
+    .filter((r) => r.at_risk === 'true' && r.never_active !== 'true')
+    .sort(byRiskDescending);
   neverActiveCount = readCsv(join(latest, 'never_active.csv')).length;
   expect(atRisk.length).toBeGreaterThan(5);
   firstModelVersion = (
@@ -305,26 +306,40 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
     expect(response.ms).toBeLessThan(3000);
     const list = await listIn(STAFF, mark);
     const posted = textOf(list);
-    for (const row of atRisk.slice(0, 10)) expect(posted).toContain(`(${row.user_id})`);
+    // One list per course: each course's riskiest enrolments, every course its riskiest first.
+    const courses = [...new Set(atRisk.map((r) => r.course_id ?? ''))];
+    expect(courses.length).toBeGreaterThan(1);
+    const listed = listedEnrolments(list);
+    expect(listed.length).toBeLessThanOrEqual(20);
+    for (const course of courses) {
+      const ofCourse = listed.filter((value) => value.endsWith(`\t${course}`));
+      expect(ofCourse).toEqual(atRiskOf(course).slice(0, ofCourse.length));
+      expect(ofCourse.length).toBeGreaterThan(0);
+    }
     expect(posted).toContain(fullName(atRisk[0]));
-    expect(posted).not.toContain(`(${atRisk[10]?.user_id})`);
-    const blocks = list.params.blocks as { type: string }[];
-    expect(blocks.filter((b) => b.type === 'actions')).toHaveLength(10);
     expectPng(await fileIn(STAFF, /risk distribution/i, mark));
-    const csv = await fileIn(STAFF, /At-risk learners/, mark);
-    expect(csv.toString('utf8')).toContain(atRisk[0]?.user_id ?? '?');
+    // The CSV holds every at-risk enrolment of the programme (one row per learner and course).
+    const csv = parse(await fileIn(STAFF, /At-risk learners/, mark), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    const inCsv = new Set(csv.map((r) => enrolmentKey(r.user_id ?? '', r.course_id ?? '')));
+    for (const row of atRisk)
+      expect(inCsv.has(enrolmentKey(row.user_id ?? '', row.course_id ?? ''))).toBe(true);
     await responseTo(response.responseId, /Done: posted the at-risk list/);
   });
 
-  test('at-risk top 3 lists exactly the three riskiest learners', async () => {
+  test("at-risk top 3 lists exactly each course's three riskiest enrolments", async () => {
     const mark = fake.calls.length;
     const response = await slash('at-risk top 3', STAFF);
     expect(response.status).toBe(200);
     const list = await listIn(STAFF, mark);
-    const posted = textOf(list);
-    for (const row of atRisk.slice(0, 3)) expect(posted).toContain(fullName(row));
-    expect(posted).not.toContain(`(${atRisk[3]?.user_id})`);
-    expect((list.params.blocks as { type: string }[]).filter((b) => b.type === 'actions')).toHaveLength(3);
+    const courses = [...new Set(atRisk.map((r) => r.course_id ?? ''))].sort();
+    expect(listedEnrolments(list)).toEqual(courses.flatMap((course) => atRiskOf(course).slice(0, 3)));
+    for (const row of atRisk.filter(
+      (r) => atRiskOf(r.course_id ?? '').indexOf(enrolmentKey(r.user_id ?? '', r.course_id ?? '')) < 3,
+    ))
+      expect(textOf(list)).toContain(fullName(row));
   });
 
   test('at-risk in a non-staff channel: the list goes to the DM, the channel gets only a note', async () => {
@@ -510,12 +525,15 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
   test('a feedback click is acknowledged, shown on the message, and exported by lumen feedback', async () => {
     const list = await listIn(STAFF);
     const blocks = list.params.blocks as { type: string; elements?: { value?: string }[] }[];
-    const learnerId = blocks.find((b) => b.type === 'actions')?.elements?.[0]?.value ?? '';
-    expect(learnerId).toBe(atRisk[0]?.user_id);
+    // The first button: the first course's riskiest enrolment, learner and course.
+    const value = listedEnrolments(list)[0] ?? '';
+    const firstCourse = [...new Set(atRisk.map((r) => r.course_id ?? ''))].sort()[0] ?? '';
+    expect(value).toBe(atRiskOf(firstCourse)[0]);
+    const { userId: learnerId, courseId } = parseEnrolmentKey(value);
     const mark = fake.calls.length;
     const body = buttonClickBody({
       actionId: 'lumen-feedback-contacted',
-      value: learnerId,
+      value,
       userId: ADMIN,
       channelId: STAFF,
       messageTs: '1700000000.000100',
@@ -546,7 +564,7 @@ describe('lumen bot and lumen worker as processes, driven like Slack', () => {
     }
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     expect(rows).toContainEqual(
-      expect.objectContaining({ learnerId, slackUserId: ADMIN, verdict: 'contacted' }),
+      expect.objectContaining({ learnerId, courseId, slackUserId: ADMIN, verdict: 'contacted' }),
     );
   });
 

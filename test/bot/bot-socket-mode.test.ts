@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parseEnrolmentKey } from '../../src/analytics/enrolment-key.ts';
 import { type RunningBot, startBot } from '../../src/bot/app.ts';
 import { type BotConfig, readBotConfig } from '../../src/bot/config.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
@@ -19,6 +20,8 @@ import { type FakeSlack, startFakeSlack, textOf } from './fake-slack.ts';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.ts';
 import {
   expectAtRiskFiles,
+  expectTopPerCourse,
+  listedEnrolments,
   PREVIOUS_AS_OF,
   type PublishedRun,
   publishedRun,
@@ -148,8 +151,7 @@ describe('/lumen over Socket Mode with a real worker', () => {
     expect(posted).not.toContain('<!channel>');
     expect(posted).toContain(run.plainName);
     expect(posted).toContain(`at risk: ${run.atRiskNow} (+12 since ${PREVIOUS_AS_OF})`);
-    const blocks = list.params.blocks as { type: string }[];
-    expect(blocks.filter((b) => b.type === 'actions')).toHaveLength(5);
+    expectTopPerCourse(listedEnrolments(list), 5);
 
     // The chart and the CSV arrive through the three-step upload, completed into the staff channel.
     await expectAtRiskFiles(fake, STAFF);
@@ -166,11 +168,12 @@ describe('/lumen over Socket Mode with a real worker', () => {
   test('a feedback button click arrives as an interactive envelope, is acked and recorded', async () => {
     const list = await fake.waitFor((c) => c.method === 'chat.postMessage' && c.params.channel === STAFF);
     const blocks = list.params.blocks as { type: string; elements?: { value?: string }[] }[];
-    const learnerId = blocks.find((b) => b.type === 'actions')?.elements?.[0]?.value ?? '';
-    expect(learnerId).not.toBe('');
+    const value = listedEnrolments(list)[0] ?? '';
+    const { userId: learnerId, courseId } = parseEnrolmentKey(value);
+    expect(courseId).not.toBe('');
     const envelopeId = socket.sendButtonClick({
       actionId: FEEDBACK_ACTIONS.contacted,
-      value: learnerId,
+      value,
       userId: ADMIN,
       channelId: STAFF,
       messageTs: '1700000000.000100',
@@ -193,7 +196,9 @@ describe('/lumen over Socket Mode with a real worker', () => {
         },
         { timeout: 10_000 },
       )
-      .toContain(`"learnerId":"${learnerId}","slackUserId":"${ADMIN}","verdict":"contacted"`);
+      .toContain(
+        `"learnerId":"${learnerId}","courseId":"${courseId}","slackUserId":"${ADMIN}","verdict":"contacted"`,
+      );
   });
 
   test('a connection refresh from Slack: the client reconnects with a fresh URL and commands still work', async () => {

@@ -49,6 +49,27 @@ export function textOf(call: RecordedCall): string {
   return JSON.stringify(call.params);
 }
 
+/** The file part of an upload: the raw body, or the first part of a multipart form. */
+function uploadedBytes(body: Buffer): Buffer {
+  if (!body.subarray(0, 2).equals(Buffer.from('--'))) return body;
+  const boundary = body.subarray(0, body.indexOf('\r\n'));
+  const start = body.indexOf('\r\n\r\n') + 4;
+  const end = body.indexOf(Buffer.concat([Buffer.from('\r\n'), boundary]), start);
+  return body.subarray(start, end < 0 ? body.length : end);
+}
+
+/**
+ * The bytes of the file whose title matches `title` in a files.completeUploadExternal call
+ * (`complete`), as uploaded; an empty buffer when there is none.
+ */
+export function completedFile(fake: FakeSlack, complete: RecordedCall, title: RegExp): Buffer {
+  const file = ((complete.params.files as { id: string; title?: string }[] | undefined) ?? []).find((f) =>
+    title.test(f.title ?? ''),
+  );
+  const upload = fake.callsTo('upload').find((c) => c.params.fileId === file?.id);
+  return uploadedBytes(upload?.body ?? Buffer.alloc(0));
+}
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -9,14 +9,16 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { expect } from 'vitest';
 import { runAnalysis } from '../../src/analytics/analysis.ts';
+import { parseEnrolmentKey } from '../../src/analytics/enrolment-key.ts';
 import { generateLmsData } from '../../src/analytics/generate.ts';
 import type { BotConfig } from '../../src/bot/config.ts';
 import { createSlackPublisher } from '../../src/bot/publish.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
 import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
+import { byRiskDescending } from '../../src/jobs/latest-outputs.ts';
 import { tempDir } from '../helpers/fs.ts';
 import { quietLog, testConfig } from '../jobs/redis-kit.ts';
-import { type FakeSlack, textOf } from './fake-slack.ts';
+import { type FakeSlack, type RecordedCall, textOf } from './fake-slack.ts';
 
 /** Smallest valid PNG signature + IHDR start: enough for an upload, charts are tested elsewhere. */
 export const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
@@ -63,10 +65,11 @@ export async function publishedRun(): Promise<PublishedRun> {
   await runAnalysis(testConfig(), { dataDir, outDir: runDir, train: true, score: true, charts: false });
   mkdirSync(join(runDir, 'charts'), { recursive: true });
   writeFileSync(join(runDir, 'charts', 'risk-distribution.png'), PNG);
-  // A learner whose name is a Slack broadcast: it must arrive escaped and ping nobody.
+  // A learner whose name is a Slack broadcast: it must arrive escaped and ping nobody. The riskiest
+  // started enrolments over all courses: each is at the top of its course's list.
   const csvPath = join(runDir, 'ML_Prediction.csv');
   const rows = parse(readFileSync(csvPath, 'utf8'), { columns: true }) as Record<string, string>[];
-  const atRisk = rows.filter((r) => r.at_risk === 'true');
+  const atRisk = rows.filter((r) => r.at_risk === 'true' && r.never_active !== 'true').sort(byRiskDescending);
   expect(atRisk.length).toBeGreaterThan(2);
   (atRisk[0] as Record<string, string>).first_name = '<!channel>';
   const plainName = atRisk[1]?.last_name ?? '';
@@ -94,6 +97,26 @@ export async function publishedRun(): Promise<PublishedRun> {
   );
   writeFileSync(join(outDir, 'runs', 'history.json'), JSON.stringify([runRecord('r1'), runRecord('r0')]));
   return { dataDir, outDir, plainName, atRiskNow, emailLearner };
+}
+
+/** The feedback-button values of a posted list, in order: one enrolment key (learner, course) per row. */
+export function listedEnrolments(list: RecordedCall): string[] {
+  return (list.params.blocks as { type: string; elements?: { value?: string }[] }[])
+    .filter((b) => b.type === 'actions')
+    .map((b) => b.elements?.[0]?.value ?? '');
+}
+
+/** A programme-wide list's rows: per course at most `top`, at most 20 in all, each naming its course. */
+export function expectTopPerCourse(values: readonly string[], top: number): void {
+  expect(values.length).toBeGreaterThan(0);
+  expect(values.length).toBeLessThanOrEqual(20);
+  const perCourse = new Map<string, number>();
+  for (const value of values) {
+    const { courseId } = parseEnrolmentKey(value);
+    expect(courseId).not.toBe('');
+    perCourse.set(courseId, (perCourse.get(courseId) ?? 0) + 1);
+  }
+  for (const n of perCourse.values()) expect(n).toBeLessThanOrEqual(top);
 }
 
 /** A real worker that posts through the Slack publisher (fast retries) to `botConfig`'s Web API. */

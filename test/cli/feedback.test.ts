@@ -14,6 +14,7 @@ test('lumen feedback --out exports the button log as CSV', async () => {
     {
       at: '2026-06-29T08:05:00.000Z',
       learnerId: 'U0000040',
+      courseId: 'C001',
       slackUserId: 'UADMIN',
       verdict: 'contacted',
       modelVersion: 'm1',
@@ -36,10 +37,11 @@ test('lumen feedback --out exports the button log as CSV', async () => {
   const result = await runCli(['feedback', '--from', out, '--out', target]);
   expect(result.code).toBe(0);
   const lines = readFileSync(target, 'utf8').trim().split('\n');
-  expect(lines[0]).toBe('at,learnerId,slackUserId,verdict,modelVersion,jobId');
+  expect(lines[0]).toBe('at,learnerId,courseId,slackUserId,verdict,modelVersion,jobId');
+  // The second line was logged before verdicts were per enrolment: no course.
   expect(lines.slice(1)).toEqual([
-    '2026-06-29T08:05:00.000Z,U0000040,UADMIN,contacted,m1,j1',
-    '2026-06-29T08:06:00.000Z,U0001934,UADMIN,snoozed,m1,j2',
+    '2026-06-29T08:05:00.000Z,U0000040,C001,UADMIN,contacted,m1,j1',
+    '2026-06-29T08:06:00.000Z,U0001934,,UADMIN,snoozed,m1,j2',
   ]);
 });
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { enrolmentKey } from '../../src/analytics/enrolment-key.ts';
 import { generateLmsData } from '../../src/analytics/generate.ts';
 import { createSlackPublisher } from '../../src/bot/publish.ts';
 import { addDays, isoWeek, mondayOf } from '../../src/jobs/digest/iso-week.ts';
@@ -22,6 +23,7 @@ import { enqueueRefresh, waitForJob } from '../../src/jobs/producer.ts';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from '../bot/fake-slack.ts';
 import { localDay, nextWeekly } from '../helpers/clock.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import { atRiskEnrolments } from '../helpers/run-folder.ts';
 import { deleteKeys, REDIS_URL, testJobsConfig, uniquePrefix } from './redis-kit.ts';
 
 type Row = Record<string, string>;
@@ -142,8 +144,8 @@ async function refresh(asOf: string): Promise<string> {
 }
 
 function atRisk(runDir: string): { ids: Set<string>; rows: Row[] } {
-  const rows = csv(join(runDir, 'ML_Prediction.csv'));
-  return { ids: new Set(rows.filter((r) => r.at_risk === 'true').map((r) => r.user_id ?? '')), rows };
+  const { keys, rows } = atRiskEnrolments(runDir);
+  return { ids: keys, rows };
 }
 
 beforeAll(async () => {
@@ -220,12 +222,12 @@ describe('weekly digest through the real scheduler', () => {
     // Week 2's split against week 1's digest, recomputed from the two runs' prediction files.
     const before = atRisk(run1).ids;
     const now = atRisk(run2);
-    const stillOpen = new Map(now.rows.map((r) => [r.user_id ?? '', r]));
+    const stillOpen = new Map(now.rows.map((r) => [enrolmentKey(r.user_id ?? '', r.course_id ?? ''), r]));
     const newCount = [...now.ids].filter((id) => !before.has(id)).length;
     const stillCount = [...now.ids].filter((id) => before.has(id)).length;
     const recoveredCount = [...before].filter((id) => stillOpen.get(id)?.at_risk === 'false').length;
     const body = JSON.stringify(digests[1]?.params.blocks);
-    expect(body).toContain(`*At risk: ${now.ids.size}* of ${now.rows.length} open learners`);
+    expect(body).toContain(`*At risk: ${now.ids.size}* of ${now.rows.length} open enrolments`);
     expect(body).toContain(`New this week: ${newCount}`);
     expect(body).toContain(`Still at risk: ${stillCount}`);
     expect(body).toContain(`Recovered since last week: ${recoveredCount}`);

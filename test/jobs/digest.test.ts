@@ -10,6 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { runAnalysis } from '../../src/analytics/analysis.ts';
+import { enrolmentKey } from '../../src/analytics/enrolment-key.ts';
 import { generateLmsData } from '../../src/analytics/generate.ts';
 import { type JobsConfig, readJobsConfig } from '../../src/jobs/config.ts';
 import type { JobContext, WeeklyDigestData } from '../../src/jobs/contracts.ts';
@@ -20,10 +21,12 @@ import { lastDigestKey, onceKey } from '../../src/jobs/digest/once.ts';
 import { readRunOutputs } from '../../src/jobs/digest/run-outputs.ts';
 import { JobQueues } from '../../src/jobs/job-queues.ts';
 import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
+import { byRiskDescending, readOutcomes } from '../../src/jobs/latest-outputs.ts';
 import { processWeeklyDigest } from '../../src/jobs/processors/weekly-digest.ts';
 import { enqueue, waitForJob } from '../../src/jobs/producer.ts';
 import { switchLatest } from '../../src/jobs/runs/run-folders.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import { atRiskEnrolments } from '../helpers/run-folder.ts';
 import {
   deleteKeys,
   FakePublisher,
@@ -53,12 +56,9 @@ function runDir(run: { runId: string }): string {
   return join(outDir, 'runs', run.runId);
 }
 
+/** Enrolment keys at risk in a run (the digest's baseline). */
 function atRiskIds(run: { runId: string }): Set<string> {
-  return new Set(
-    csv(join(runDir(run), 'ML_Prediction.csv'))
-      .filter((r) => r.at_risk === 'true')
-      .map((r) => r.user_id ?? ''),
-  );
+  return atRiskEnrolments(runDir(run)).keys;
 }
 
 let jobCounter = 0;
@@ -143,14 +143,17 @@ describe('digest content', () => {
       const quiz = rows.filter((r) => r.avg_quiz_score !== '').map((r) => Number(r.avg_quiz_score));
       expect(kpi.avgQuizScore).toBeCloseTo(quiz.reduce((s, n) => s + n, 0) / quiz.length, 9);
     }
-    const outcomes = csv(join(runDir(WEEK2), 'learner_outcomes.csv'));
+    // Per enrolment: completed enrolments of all enrolments with an outcome.
+    const outcomes = readOutcomes(runDir(WEEK2)) ?? [];
     expect(content.kpis.completionRate).toBeCloseTo(
       (outcomes.filter((r) => r.outcome === 'completed').length / outcomes.length) * 100,
       9,
     );
     const before = atRiskIds(WEEK1);
     const now = atRiskIds(WEEK2);
-    const scoredNow = new Map(csv(join(runDir(WEEK2), 'ML_Prediction.csv')).map((r) => [r.user_id, r]));
+    const scoredNow = new Map(
+      atRiskEnrolments(runDir(WEEK2)).rows.map((r) => [enrolmentKey(r.user_id ?? '', r.course_id ?? ''), r]),
+    );
     const sum = (counts: Record<string, number>) => Object.values(counts).reduce((s, n) => s + n, 0);
     expect(sum(content.split.newThisWeek)).toBe([...now].filter((id) => !before.has(id)).length);
     expect(sum(content.split.stillAtRisk)).toBe([...now].filter((id) => before.has(id)).length);
@@ -186,12 +189,16 @@ describe('digest content', () => {
   test('names are escaped for mrkdwn and snoozed learners are left out, contacted ones marked', () => {
     const current = readRunOutputs(runDir(WEEK2));
     const rows = (current.predictions ?? []).map((r) => ({ ...r }));
-    const [first, second] = rows.filter((r) => r.at_risk === 'true');
-    if (!first || !second) throw new Error('expected two learners at risk');
+    // The two riskiest started enrolments: the top of the digest's list.
+    const [first, second] = rows
+      .filter((r) => r.at_risk === 'true' && r.never_active !== 'true')
+      .sort(byRiskDescending);
+    if (!first || !second) throw new Error('expected two enrolments at risk');
     first.first_name = '<!channel> & co';
+    const key = (r: Row) => enrolmentKey(r.user_id ?? '', r.course_id ?? '');
     const feedback = new Map([
-      [first.user_id ?? '', { verdict: 'contacted', at: '2026-06-27T10:00:00Z' }],
-      [second.user_id ?? '', { verdict: 'snoozed', at: '2026-06-27T10:00:00Z' }],
+      [key(first), { verdict: 'contacted', at: '2026-06-27T10:00:00Z' }],
+      [key(second), { verdict: 'snoozed', at: '2026-06-27T10:00:00Z' }],
     ]);
     const content = buildDigestContent({
       current: { ...current, predictions: rows },
@@ -208,8 +215,11 @@ describe('digest content', () => {
     expect(text).toContain(
       `contacted <!date^${Date.parse('2026-06-27T10:00:00Z') / 1000}^{date_short}|2026-06-27>`,
     );
-    expect(text).not.toContain(`lumen-feedback:${second.user_id}`);
-    expect(content.atRiskCsv).not.toContain(`${second.user_id},`);
+    // Snoozed in that course only: that enrolment is out of the list and the CSV.
+    expect(text).not.toContain(`lumen-feedback:${second.user_id}:${second.course_id}"`);
+    const csvRows = parse(content.atRiskCsv ?? '', { columns: true }) as Row[];
+    expect(csvRows.map(key)).not.toContain(key(second));
+    expect(csvRows.map(key)).toContain(key(first));
     // The model (trained today) is far older than 30 days at "now" = today + 400 days.
     const late = buildDigestContent({
       current,
@@ -280,7 +290,9 @@ describe('weekly-digest job', () => {
     const alt = publisher.files.map((f) => f.altText);
     expect(alt[0]).toMatch(/^Chart: Weekly engagement\. As of 2026-06-21 · [\d,]+ learners/);
     expect(alt[1]).toMatch(/^Chart: Risk scores of open learners\. .*Learners by risk band: high \d+/);
-    expect(alt[5]).toMatch(/^CSV file: \d+ learners? at risk, as of 2026-06-28/);
+    expect(alt[5]).toMatch(
+      /^CSV file: \d+ enrolments? at risk( and \d+ enrolled, not started)?, as of 2026-06-28/,
+    );
 
     // force re-posts deliberately.
     await processWeeklyDigest(

@@ -2,7 +2,7 @@
  * Slack-facing jobs through the real queue with an in-memory publisher: retries with backoff on
  * transient Slack errors, the gate reason instead of an empty list, clear failures without retries.
  */
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { JobsConfig } from '../../src/jobs/config.ts';
@@ -10,6 +10,7 @@ import { JobQueues } from '../../src/jobs/job-queues.ts';
 import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
 import { enqueue, waitForJob } from '../../src/jobs/producer.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import { outWithRun, predictionRow, type Row } from '../helpers/run-folder.ts';
 import {
   deleteKeys,
   FakePublisher,
@@ -26,27 +27,21 @@ let worker: RunningWorker;
 let queues: JobQueues;
 
 const PREDICTIONS = [
-  'user_id,first_name,last_name,department,courses,week_index,completion_probability,risk_score,risk_band,at_risk,top_drivers,predicted_final_quiz,as_of,model_version',
-  'U7,Ada,"Lovelace, Countess",Research,C1,4,0.100000,0.900000,high,true,no activity for 20 days,55.00,2026-06-28,v1',
-  'U8,Alan,Turing,IT,C1,4,0.800000,0.200000,low,false,,80.00,2026-06-28,v1',
-].join('\n');
+  predictionRow('U7', 'C1', 0.9, { first_name: 'Ada', last_name: 'Lovelace, Countess' }),
+  predictionRow('U8', 'C1', 0.2, {
+    first_name: 'Alan',
+    last_name: 'Turing',
+    department: 'IT',
+    top_drivers: '',
+  }),
+];
 
 /** An OUT folder whose latest run is made by hand (the analytics are tested elsewhere). */
 function outWithLatest(
   card: { reliable: boolean; gateReasons: string[] },
-  predictions: string | null,
+  predictions: Row[] | null,
 ): string {
-  const outDir = tempDir('lumen-publish-out-');
-  const runDir = join(outDir, 'runs', 'r1');
-  mkdirSync(join(runDir, 'charts'), { recursive: true });
-  writeFileSync(
-    join(runDir, 'model_card.json'),
-    JSON.stringify({ modelVersion: 'v1', dataAsOf: '2026-06-28', ...card }),
-  );
-  if (predictions) writeFileSync(join(runDir, 'ML_Prediction.csv'), `${predictions}\n`);
-  writeFileSync(join(runDir, 'charts', 'risk-distribution.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
-  symlinkSync(join('runs', 'r1'), join(outDir, 'latest'));
-  return outDir;
+  return outWithRun({ card, predictions });
 }
 
 beforeAll(async () => {
@@ -114,7 +109,7 @@ describe('publishing jobs', () => {
     expect(countIn('C-once-csv')).toBe(1);
     expect(filesIn('C-once-csv').map((f) => f.filename)).toEqual(['at-risk-2026-06-28.csv']);
     expect(filesIn('C-once-csv')[0]?.altText).toBe(
-      'CSV file: 1 learner at risk, as of 2026-06-28, one row each with risk score, band and drivers.',
+      'CSV file: 1 learner in C1 at risk, as of 2026-06-28, one row per enrolment with course, risk score, band and drivers.',
     );
 
     // Slack posts the message but the reply is lost (the call throws): the retry finds the message
@@ -185,6 +180,7 @@ describe('publishing jobs', () => {
     const feedback = await enqueue(queues, 'record-feedback', {
       outDir,
       learnerId: 'U7',
+      courseId: 'C1',
       slackUserId: 'W1',
       verdict: 'contacted',
       modelVersion: 'v1',
@@ -193,14 +189,19 @@ describe('publishing jobs', () => {
     const { path } = await waitForJob(queues, 'record-feedback', feedback.id, { timeoutMs: 20_000 });
     expect(path).not.toBeNull();
     const logged = () => readFileSync(path ?? '', 'utf8');
-    expect(JSON.parse(logged().trim())).toMatchObject({ learnerId: 'U7', verdict: 'contacted' });
+    expect(JSON.parse(logged().trim())).toMatchObject({
+      learnerId: 'U7',
+      courseId: 'C1',
+      verdict: 'contacted',
+    });
 
-    // Course staff: feedback on a learner of another course is refused and writes nothing; on one
-    // of their own course's learners it is recorded.
+    // Course staff: feedback on an enrolment of another course is refused and writes nothing; on one
+    // of their own course's enrolments it is recorded.
     const before = logged();
     const outside = await enqueue(queues, 'record-feedback', {
       outDir,
       learnerId: 'U7',
+      courseId: 'C1',
       slackUserId: 'W2',
       verdict: 'snoozed',
       scope: ['C2'],
@@ -213,6 +214,7 @@ describe('publishing jobs', () => {
     const inside = await enqueue(queues, 'record-feedback', {
       outDir,
       learnerId: 'U8',
+      courseId: 'C1',
       slackUserId: 'W2',
       verdict: 'snoozed',
       scope: ['C2', 'C1'],
@@ -222,6 +224,7 @@ describe('publishing jobs', () => {
     });
     expect(JSON.parse(logged().trim().split('\n').at(-1) ?? '{}')).toMatchObject({
       learnerId: 'U8',
+      courseId: 'C1',
       slackUserId: 'W2',
       verdict: 'snoozed',
     });
@@ -243,13 +246,20 @@ describe('publishing jobs', () => {
     expect(profile).toEqual({
       learnerId: 'U7',
       found: true,
-      riskBand: 'high',
-      completionProbability: 0.1,
-      atRisk: true,
       modelVersion: 'v1',
       chartPath: null,
-      drivers: ['no activity for 20 days'],
-      outcome: null,
+      enrolments: [
+        {
+          courseId: 'C1',
+          enrolledOn: '2026-03-02',
+          riskBand: 'high',
+          completionProbability: 0.1,
+          atRisk: true,
+          neverActive: false,
+          drivers: ['no activity for 20 days'],
+        },
+      ],
+      outcomes: [],
       byEmail: false,
     });
     expect(JSON.stringify(profile)).not.toContain('Ada');

@@ -99,6 +99,8 @@ export interface UploadedFile {
   readonly channel: string;
   readonly filename: string;
   readonly bytes: number;
+  /** What was uploaded, as text (CSV files are read back by the tests). */
+  readonly content: string;
   readonly title: string;
   readonly altText: string;
   /** The message whose thread the file went into; null: straight into the channel. */
@@ -177,6 +179,7 @@ export class FakePublisher implements Publisher {
       channel,
       filename,
       bytes: bytes.byteLength,
+      content: Buffer.from(bytes).toString('utf8'),
       title,
       altText: options.altText,
       threadTs: options.threadTs ?? null,

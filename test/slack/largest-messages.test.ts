@@ -1,13 +1,13 @@
 /**
  * The largest realistic messages Lumen sends, built by Lumen's own code paths (the post-at-risk
  * processor, the digest content), checked against every Block Kit limit: a top-20 list and digest
- * clicked 20 times and more, a learner in 400 courses, a 500-character name making a learner line
- * of over 5,000 characters. Before src/slack the 6th click made 51 blocks and that line 5,000+.
+ * clicked 20 times and more, a 500-character name and drivers making a learner line of over 5,000
+ * characters. Before src/slack the 6th click made 51 blocks and that line 5,000+.
  */
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { afterAll, describe, expect, test } from 'vitest';
+import { enrolmentKey } from '../../src/analytics/enrolment-key.ts';
 import { readConfig } from '../../src/config.ts';
 import { readJobsConfig } from '../../src/jobs/config.ts';
 import type { JobContext, JobProgressReport } from '../../src/jobs/contracts.ts';
@@ -23,45 +23,42 @@ import {
   receivedBlocks,
 } from '../../src/slack/index.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import { csvText, predictionRow } from '../helpers/run-folder.ts';
 import { asSlackReturnsThem, limitViolations } from './block-limits.ts';
 
 afterAll(() => removeTempDirs());
 
-const COURSES = Array.from({ length: 400 }, (_, i) => `C${String(i + 1).padStart(3, '0')}`);
+const COURSE = 'C001';
 const LONG_NAME = `<!channel> ${'Maximiliana '.repeat(41)}`.slice(0, 500);
 
-/** 25 learners at risk; L01 has the 500-character name, 400 courses and long department and drivers. */
+/** 25 enrolments of one course at risk; L01 has the 500-character name and long department and drivers. */
 function predictionRows(): Record<string, string>[] {
   return Array.from({ length: 25 }, (_, i) => {
     const id = `L${String(i + 1).padStart(2, '0')}`;
     const big = i === 0;
-    return {
-      user_id: id,
+    return predictionRow(id, COURSE, 0.99 - i / 100, {
       first_name: big ? LONG_NAME : `First${i}`,
       last_name: big ? 'Smith & Sons' : `Last${i}`,
       department: big ? `R&D ${'Department of '.repeat(60)}` : 'Research',
-      courses: big ? COURSES.join(';') : 'C001;C002',
-      week_index: '4',
-      completion_probability: '0.1',
-      risk_score: (0.99 - i / 100).toFixed(2),
       risk_band: 'high',
-      at_risk: 'true',
       top_drivers: big
-        ? ['no activity for 20 days', 'quiz '.repeat(200), 'sessions '.repeat(80)].join('; ')
+        ? ['no activity for 20 days', 'quiz '.repeat(400), 'sessions '.repeat(200)].join('; ')
         : 'no activity for 20 days',
-      predicted_final_quiz: '50',
-      as_of: '2026-06-28',
-      model_version: 'v1',
-    };
+    });
   });
 }
 
 /** The raw text of L01 that reaches its learner line: over 5,000 characters. */
 function rawLineLength(row: Record<string, string>): number {
-  return ['first_name', 'last_name', 'department', 'courses', 'top_drivers'].reduce(
+  return ['first_name', 'last_name', 'department', 'course_id', 'top_drivers'].reduce(
     (sum, key) => sum + (row[key]?.length ?? 0),
     0,
   );
+}
+
+/** The value of `learnerId`'s feedback buttons (their enrolment in the course). */
+function key(learnerId: string): string {
+  return enrolmentKey(learnerId, COURSE);
 }
 
 class CapturingPublisher implements Publisher {
@@ -88,7 +85,7 @@ async function postedTop20(rows: Record<string, string>[]): Promise<KnownBlock[]
     join(runDir, 'model_card.json'),
     JSON.stringify({ modelVersion: 'v1', dataAsOf: '2026-06-28', reliable: true, gateReasons: [] }),
   );
-  writeFileSync(join(runDir, 'ML_Prediction.csv'), stringify(rows, { header: true }));
+  writeFileSync(join(runDir, 'ML_Prediction.csv'), csvText(rows));
   symlinkSync(join('runs', 'r1'), join(outDir, 'latest'));
   const publisher = new CapturingPublisher();
   const job: JobContext<'post-at-risk'> = {
@@ -114,28 +111,31 @@ async function postedTop20(rows: Record<string, string>[]): Promise<KnownBlock[]
   return posted.blocks;
 }
 
-function sectionOf(blocks: readonly KnownBlock[], learnerId: string): string {
-  const at = blocks.findIndex((b) => b.block_id === `lumen-feedback:${learnerId}`);
+/** The section above the feedback buttons whose value is `value`. */
+function sectionOf(blocks: readonly KnownBlock[], value: string): string {
+  const at = blocks.findIndex(
+    (b) => b.type === 'actions' && b.elements[0]?.type === 'button' && b.elements[0].value === value,
+  );
   const block = blocks[at - 1];
-  if (block?.type !== 'section' || !block.text) throw new Error(`no section above ${learnerId}'s buttons`);
+  if (block?.type !== 'section' || !block.text) throw new Error(`no section above ${value}'s buttons`);
   return block.text.text;
 }
 
 const VERDICTS = Object.keys(FEEDBACK_ACTIONS) as FeedbackVerdict[];
 
 /** A click as the bot handles it: the blocks Slack sends back, the note for this click. */
-function click(blocks: readonly KnownBlock[], learnerId: string, n: number): KnownBlock[] {
+function click(blocks: readonly KnownBlock[], value: string, n: number): KnownBlock[] {
   const back = receivedBlocks(asSlackReturnsThem(blocks));
   if (!back) throw new Error('no blocks in the payload');
   const verdict = VERDICTS[n % VERDICTS.length] ?? 'contacted';
   return blocksWithFeedback(
     back,
-    learnerId,
+    value,
     feedbackNote(verdict, `W${n}`, new Date(Date.UTC(2026, 5, 1, 0, n))),
   );
 }
 
-/** 20 clicks on 20 learners, then 10 more on the first: every update is a message Slack takes. */
+/** 20 clicks on 20 enrolments (button values), then 10 more on the first: every update is a message Slack takes. */
 function clickThrough(blocks: KnownBlock[], ids: readonly string[]): KnownBlock[] {
   let current = blocks;
   const before = blocks.length;
@@ -171,55 +171,56 @@ function clickThrough(blocks: KnownBlock[], ids: readonly string[]): KnownBlock[
 }
 
 describe('the top-20 at-risk list', () => {
-  test('a learner line of over 5,000 characters is cut to fit, naming how many courses it left out', async () => {
+  test('a learner line of over 5,000 characters is cut to fit, naming its course', async () => {
     const rows = predictionRows();
     expect(rawLineLength(rows[0] ?? {})).toBeGreaterThan(5000);
     const blocks = await postedTop20(rows);
-    expect(blocks).toHaveLength(45);
+    // Header, headline, two context lines, the course's heading, 20 x (line + buttons), the footer.
+    expect(blocks).toHaveLength(46);
     expect(limitViolations(blocks)).toEqual([]);
-    const line = sectionOf(blocks, 'L01');
+    const line = sectionOf(blocks, key('L01'));
     expect(line.length).toBeLessThanOrEqual(3000);
     expect(line).toContain('&lt;!channel&gt;');
     expect(line).not.toContain('<!channel>');
     expect(line).toContain('R&amp;D Department of');
     // The 500-character name is cut to its own budget (the surname with it), ending in "…".
     expect(line).toMatch(/^\*&lt;!channel&gt; Maximiliana [^*\n]{1,130}…\* \(L01\)\n/);
-    const courses = /· ((?:C\d{3}, )+)\.\.\. and (\d+) more/.exec(line);
-    if (!courses) throw new Error(`no course list in ${line}`);
-    const shown = (courses[1] ?? '').split(', ').filter(Boolean);
-    expect(shown).toEqual(COURSES.slice(0, shown.length));
-    expect(shown.length).toBeGreaterThan(10);
-    expect(Number(courses[2])).toBe(400 - shown.length);
-    expect(line).toMatch(/99% risk, high/);
+    // The department is cut to its budget; the course follows it whole.
+    expect(line).toMatch(/Department of [^\n]*… · C001\n99% risk, high\n/);
     // Room is left for a feedback note.
     expect(line.length).toBeLessThanOrEqual(2800);
   });
 
-  test('20 clicks on 20 learners and 10 more on one keep the list at 45 valid blocks', async () => {
+  test('20 clicks on 20 learners and 10 more on one keep the list at 46 valid blocks', async () => {
     const blocks = await postedTop20(predictionRows());
-    const ids = Array.from({ length: 20 }, (_, i) => `L${String(i + 1).padStart(2, '0')}`);
+    const ids = Array.from({ length: 20 }, (_, i) => key(`L${String(i + 1).padStart(2, '0')}`));
     clickThrough(blocks, ids);
   });
 
-  test('a list posted before notes moved into sections: its note blocks move in and the list shrinks', async () => {
+  test('a list posted before notes moved into sections (and before buttons named a course): its note blocks move in and the list shrinks', async () => {
     const blocks = await postedTop20(predictionRows());
-    // The old chat.update added a context block under each clicked learner's buttons.
-    const old: KnownBlock[] = blocks.flatMap((block) =>
-      block.block_id?.startsWith('lumen-feedback:')
-        ? [
-            block,
-            {
-              type: 'context',
-              block_id: `lumen-feedback-note:${block.block_id.slice('lumen-feedback:'.length)}`,
-              elements: [{ type: 'mrkdwn', text: ':memo: Contacted - <@W0>, 2026-05-01 10:00 UTC' }],
-            },
-          ]
-        : [block],
-    );
-    expect(old).toHaveLength(65);
+    // Such a list's buttons carry the learner id alone, and the old chat.update added a context block
+    // under each clicked learner's buttons.
+    const old: KnownBlock[] = blocks.flatMap((block) => {
+      if (block.type !== 'actions' || !block.block_id?.startsWith('lumen-feedback:')) return [block];
+      const learner = block.block_id.slice('lumen-feedback:'.length).split(':')[0] ?? '';
+      return [
+        {
+          ...block,
+          block_id: `lumen-feedback:${learner}`,
+          elements: block.elements.map((e) => (e.type === 'button' ? { ...e, value: learner } : e)),
+        },
+        {
+          type: 'context',
+          block_id: `lumen-feedback-note:${learner}`,
+          elements: [{ type: 'mrkdwn', text: ':memo: Contacted - <@W0>, 2026-05-01 10:00 UTC' }],
+        },
+      ];
+    });
+    expect(old).toHaveLength(66);
     const updated = click(old, 'L03', 1);
     expect(limitViolations(updated)).toEqual([]);
-    expect(updated).toHaveLength(45);
+    expect(updated).toHaveLength(46);
     expect(sectionOf(updated, 'L03')).toMatch(/<@W1>, <!date\^\d+\^[^|]+\|2026-06-01 00:01 UTC>$/);
     expect(sectionOf(updated, 'L04')).toMatch(/:memo: Contacted - <@W0>, 2026-05-01 10:00 UTC$/);
   });
@@ -256,8 +257,8 @@ describe('the weekly digest with its top 20', () => {
     });
     expect(limitViolations(content.blocks)).toEqual([]);
     expect(content.blocks.length).toBeLessThanOrEqual(50);
-    expect(sectionOf(content.blocks, 'L01')).toMatch(/\.\.\. and \d+ more/);
-    const ids = Array.from({ length: 20 }, (_, i) => `L${String(i + 1).padStart(2, '0')}`);
+    expect(sectionOf(content.blocks, key('L01'))).toMatch(/Maximiliana [^*\n]{1,130}…\*/);
+    const ids = Array.from({ length: 20 }, (_, i) => key(`L${String(i + 1).padStart(2, '0')}`));
     clickThrough(content.blocks, ids);
   });
 });

@@ -2,10 +2,13 @@
 import { context, escapeMrkdwn, type SlackMessage, section } from '../../slack/index.ts';
 
 const COMMANDS: readonly [string, string][] = [
-  ['/lumen at-risk [course_id] [top N]', 'learners most at risk of not completing (default top 10)'],
+  [
+    '/lumen at-risk [course_id] [top N]',
+    'per course: enrolled but not started, then those most at risk of not completing (default top 10)',
+  ],
   ['/lumen eda', 'the chart catalogue'],
   ['/lumen eda <chart>', 'one chart, e.g. `/lumen eda weekly-engagement`'],
-  ['/lumen learner <user_id>', "one learner's risk, drivers and profile chart"],
+  ['/lumen learner <user_id>', "one learner's risk and drivers in each course, and profile chart"],
   ['/lumen model', 'the current model card'],
   ['/lumen status', 'queue, last runs, next digest, data as-of'],
   ['/lumen digest', 'a preview of the weekly digest, just for you'],

@@ -1,10 +1,14 @@
 /**
  * The weekly digest's content, built from run outputs without touching Slack or the file system:
  * KPIs of the as-of week against the week before, the at-risk split against the previous digest,
- * the top learners with feedback buttons, model health and data quality. Every text that comes
- * from the export (names, departments, drivers, reasons) is escaped for mrkdwn.
+ * the enrolled-but-not-started enrolments and the top at-risk enrolments with feedback buttons, a
+ * per-course breakdown when the digest covers several courses, model health and data quality.
+ * At-risk rows are enrolments (a learner in a course), so counts are of enrolments and the split
+ * compares enrolment keys. Every text that comes from the export (names, departments, drivers,
+ * reasons) is escaped for mrkdwn.
  */
 import { stringify } from 'csv-stringify/sync';
+import { enrolmentKey, parseEnrolmentKey } from '../../analytics/enrolment-key.ts';
 import { spreadsheetSafe } from '../../analytics/prediction-csv.ts';
 import { lastCompleteWeekEnd } from '../../analytics/weeks.ts';
 import {
@@ -15,18 +19,25 @@ import {
   header,
   type KnownBlock,
   neverActiveBlocks,
+  notStartedLines,
+  type PredictionRowText,
   section,
   slackDate,
+  truncateLines,
   withinLimits,
   withoutPaths,
 } from '../../slack/index.ts';
-import { isSnoozed, type LatestFeedback } from '../feedback-log.ts';
+import { atRiskCsvAltText } from '../alt-text.ts';
+import { feedbackOn, isSnoozed, type LatestFeedback } from '../feedback-log.ts';
+import { byRiskDescending } from '../latest-outputs.ts';
 import { addDays, isoWeek, mondayOf } from './iso-week.ts';
 import type { CsvRow, RunOutputs } from './run-outputs.ts';
 
 export const DEFAULT_DIGEST_TOP = 10;
-/** Each listed learner takes two blocks; Slack allows 50 blocks per message. */
+/** Each listed enrolment takes two blocks; Slack allows 50 blocks per message. */
 export const MAX_DIGEST_TOP = 20;
+/** Courses named in the per-course breakdown; the rest are counted. */
+const BREAKDOWN_COURSES = 15;
 
 export interface WeekKpis {
   readonly weekStart: string;
@@ -45,6 +56,10 @@ export interface Kpis {
   readonly previousCompletionRate: number | null;
 }
 
+/**
+ * The split compares enrolments at risk now with those of the previous digest. Both are keyed by
+ * enrolmentKey(learner, course).
+ */
 export interface AtRiskSplit {
   /** Counts by band (current band). */
   readonly newThisWeek: Record<string, number>;
@@ -61,7 +76,11 @@ export interface DigestInput {
   readonly current: RunOutputs;
   /** The run the previous digest was built from (completion-rate trend); null: none. */
   readonly previous: RunOutputs | null;
-  /** user_ids at risk in the previous digest; null: no previous digest (use `previous`'s list). */
+  /**
+   * Enrolment keys at risk in the previous digest (a digest stored before the enrolment grain holds
+   * learner ids: each stands for every enrolment of that learner); null: no previous digest (use
+   * `previous`'s list).
+   */
   readonly previousAtRisk: readonly string[] | null;
   readonly feedback: ReadonlyMap<string, LatestFeedback>;
   readonly now: Date;
@@ -77,12 +96,17 @@ export interface DigestContent {
   readonly text: string;
   readonly kpis: Kpis;
   readonly split: AtRiskSplit;
-  /** Ids of every learner at risk (snoozed included): the next digest's baseline. */
+  /** Enrolment keys of every started enrolment at risk (snoozed included): the next digest's baseline. */
   readonly atRiskIds: string[];
-  /** The full at-risk list (snoozed left out), spreadsheet-safe; null when no list was published. */
+  /**
+   * The not-started and at-risk enrolments (snoozed left out), in the file's order, spreadsheet-safe;
+   * null when no list was published or nobody is on it.
+   */
   readonly atRiskCsv: string | null;
-  /** Learners in the CSV (for its alt text). */
+  /** Rows in the CSV. */
   readonly atRiskCsvRows: number;
+  /** What the CSV holds, for its alt text (counts and a date, never names). */
+  readonly atRiskCsvAltText: string;
   readonly csvName: string;
   /** Charts to upload: file name and absolute path. */
   readonly charts: { name: string; path: string; title: string }[];
@@ -124,33 +148,76 @@ export function computeKpis(current: RunOutputs, previous: RunOutputs | null): K
   };
 }
 
+function keyOf(row: CsvRow): string {
+  return enrolmentKey(row.user_id ?? '', row.course_id ?? '');
+}
+
+function isNotStarted(row: CsvRow): boolean {
+  return row.never_active === 'true';
+}
+
+/**
+ * Started enrolments at risk, highest risk first. Enrolled-but-not-started ones count apart: they
+ * are listed first in their own section and are no news from one week to the next.
+ */
 function atRiskRows(outputs: RunOutputs | null): CsvRow[] {
-  return (outputs?.predictions ?? []).filter((row) => row.at_risk === 'true');
+  return (outputs?.predictions ?? [])
+    .filter((row) => row.at_risk === 'true' && !isNotStarted(row))
+    .sort(byRiskDescending);
 }
 
 export function splitAtRisk(
   current: readonly CsvRow[] | null,
   previousIds: readonly string[] | null,
 ): AtRiskSplit {
-  const rows = current ?? [];
+  const rows = (current ?? []).filter((row) => !isNotStarted(row));
   const before = new Set(previousIds ?? []);
+  // A baseline stored before the enrolment grain names learners: it stands for all their enrolments.
+  const learnersBefore = new Set([...before].filter((id) => parseEnrolmentKey(id).courseId === ''));
+  const wasAtRisk = (row: CsvRow) => before.has(keyOf(row)) || learnersBefore.has(row.user_id ?? '');
   const newThisWeek: Record<string, number> = {};
   const stillAtRisk: Record<string, number> = {};
-  const scored = new Map(rows.map((row) => [row.user_id ?? '', row]));
+  const scored = new Map(rows.map((row) => [keyOf(row), row]));
+  const scoredOf = new Map<string, CsvRow[]>();
+  for (const row of rows) scoredOf.set(row.user_id ?? '', [...(scoredOf.get(row.user_id ?? '') ?? []), row]);
   for (const row of rows) {
     if (row.at_risk !== 'true') continue;
-    const target = before.has(row.user_id ?? '') ? stillAtRisk : newThisWeek;
+    const target = wasAtRisk(row) ? stillAtRisk : newThisWeek;
     const band = row.risk_band || '?';
     target[band] = (target[band] ?? 0) + 1;
   }
   let recovered = 0;
   let left = 0;
   for (const id of before) {
-    const row = scored.get(id);
-    if (!row) left += 1;
-    else if (row.at_risk !== 'true') recovered += 1;
+    const { userId, courseId } = parseEnrolmentKey(id);
+    const now =
+      courseId === '' ? (scoredOf.get(userId) ?? []) : [scored.get(id)].filter((r) => r !== undefined);
+    if (now.length === 0) left += 1;
+    else if (now.every((row) => row.at_risk !== 'true')) recovered += 1;
   }
   return { newThisWeek, stillAtRisk, recovered, left, hasBaseline: previousIds !== null };
+}
+
+/** "• C101: 5 at risk · 40 open · 2 not started", one line per course (the first BREAKDOWN_COURSES). */
+function courseBreakdown(rows: readonly CsvRow[]): string[] {
+  const courses = new Map<string, { atRisk: number; open: number; notStarted: number }>();
+  for (const row of rows) {
+    const course = courses.get(row.course_id ?? '') ?? { atRisk: 0, open: 0, notStarted: 0 };
+    course.open += 1;
+    if (isNotStarted(row)) course.notStarted += 1;
+    else if (row.at_risk === 'true') course.atRisk += 1;
+    courses.set(row.course_id ?? '', course);
+  }
+  const ids = [...courses.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const more = ids.length - BREAKDOWN_COURSES;
+  return [
+    '*By course*',
+    ...ids.slice(0, BREAKDOWN_COURSES).map((id) => {
+      const c = courses.get(id) ?? { atRisk: 0, open: 0, notStarted: 0 };
+      return `• ${escapeMrkdwn(id || 'no course').slice(0, 100)}: ${c.atRisk} at risk · ${c.open} open · ${c.notStarted} not started`;
+    }),
+    ...(more > 0 ? [`... and ${more} more courses (in the CSV)`] : []),
+  ];
 }
 
 function arrow(now: number | null, before: number | null, digits = 0, unit = '', deltaUnit = unit): string {
@@ -228,14 +295,20 @@ export function buildDigestContent(input: DigestInput): DigestContent {
   const asOfWeek = isoWeek(asOf);
   const top = Math.min(Math.max(input.top ?? DEFAULT_DIGEST_TOP, 1), MAX_DIGEST_TOP);
   const kpis = computeKpis(current, input.previous);
+  const predictions = current.predictions ?? [];
   const flagged = atRiskRows(current);
-  const previousIds =
-    input.previousAtRisk ??
-    (input.previous ? atRiskRows(input.previous).map((row) => row.user_id ?? '') : null);
+  const previousIds = input.previousAtRisk ?? (input.previous ? atRiskRows(input.previous).map(keyOf) : null);
   const split = splitAtRisk(current.predictions, previousIds);
-  const listed = flagged.filter((row) => !isSnoozed(feedback.get(row.user_id ?? ''), now));
+  const feedbackOf = (row: PredictionRowText) => feedbackOn(feedback, row.user_id ?? '', row.course_id ?? '');
+  const notSnoozed = (row: CsvRow) => !isSnoozed(feedbackOf(row), now);
+  const listed = flagged.filter(notSnoozed);
+  const notStarted = predictions.filter((row) => isNotStarted(row) && notSnoozed(row)).sort(byRiskDescending);
   const snoozed = flagged.length - listed.length;
   const shown = listed.slice(0, top);
+  // One course (a course digest): its enrolments are its learners. Several: a learner may count in each.
+  const courses = [...new Set(predictions.map((row) => row.course_id ?? ''))];
+  const course = courses.length === 1 ? (courses[0] ?? '') || 'no course' : null;
+  const ofWhom = course !== null ? `learners in ${escapeMrkdwn(course)}` : 'open enrolments';
 
   const { current: week, previous: before } = kpis;
   const kpiText = [
@@ -258,17 +331,22 @@ export function buildDigestContent(input: DigestInput): DigestContent {
     blocks.push(section(`*No at-risk list this week:* ${escapeMrkdwn(reasons)}`));
   } else {
     const splitText = [
-      `*At risk: ${flagged.length}* of ${current.predictions.length} open learners`,
+      `*At risk: ${flagged.length}* of ${predictions.length} ${ofWhom}`,
       `• New this week: ${bandText(split.newThisWeek)}`,
       `• Still at risk: ${bandText(split.stillAtRisk)}`,
       `• Recovered since last week: ${split.recovered}${split.left ? ` (and ${split.left} no longer open)` : ''}`,
+      `• Enrolled, not started: ${predictions.filter(isNotStarted).length}`,
       ...(split.hasBaseline ? [] : ['_No previous digest to compare with: everyone counts as new._']),
+      ...(courses.length > 1 ? ['', ...courseBreakdown(predictions)] : []),
     ].join('\n');
-    blocks.push(section(splitText));
-    if (shown.length) {
-      blocks.push(divider(), section(`*Top ${shown.length} at risk*`));
-      blocks.push(...atRiskLearnerBlocks(shown, feedback));
-    }
+    blocks.push(section(truncateLines(splitText, 3000)));
+    // Not started first, then the riskiest started enrolments: one section heads both (block budget).
+    const heading = [
+      ...notStartedLines(notStarted, feedbackOf),
+      ...(shown.length ? [`${notStarted.length ? '\n' : ''}*Top ${shown.length} at risk*`] : []),
+    ];
+    if (heading.length) blocks.push(divider(), section(truncateLines(heading.join('\n'), 3000)));
+    blocks.push(...atRiskLearnerBlocks(shown, feedbackOf));
     const more = listed.length - shown.length;
     const notes = [
       ...(more > 0 ? [`${more} more in the CSV`] : []),
@@ -296,7 +374,10 @@ export function buildDigestContent(input: DigestInput): DigestContent {
       title: `Risk distribution, as of ${asOf}`,
     });
 
-  const text = `Weekly learning digest ${asOfWeek} (data as of ${asOf}): ${flagged.length} at risk, ${week.activeLearners} active learners.`;
+  const text = `Weekly learning digest ${asOfWeek} (data as of ${asOf}): ${flagged.length} ${course !== null ? `learners in ${course}` : 'enrolments'} at risk, ${week.activeLearners} active learners.`;
+  // The CSV in the file's order (by course, not started first, then risk).
+  const inCsv = new Set([...notStarted, ...listed]);
+  const csvRows = predictions.filter((row) => inCsv.has(row));
   return {
     asOf,
     asOfWeek,
@@ -304,9 +385,10 @@ export function buildDigestContent(input: DigestInput): DigestContent {
     text,
     kpis,
     split,
-    atRiskIds: flagged.map((row) => row.user_id ?? '').filter(Boolean),
-    atRiskCsv: current.predictions === null || listed.length === 0 ? null : atRiskCsv(listed),
-    atRiskCsvRows: current.predictions === null ? 0 : listed.length,
+    atRiskIds: flagged.map(keyOf),
+    atRiskCsv: csvRows.length === 0 ? null : atRiskCsv(csvRows),
+    atRiskCsvRows: csvRows.length,
+    atRiskCsvAltText: atRiskCsvAltText(listed.length, asOf, { course, notStarted: notStarted.length }),
     csvName: `at-risk-${asOf}.csv`,
     charts,
   };

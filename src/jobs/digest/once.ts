@@ -47,6 +47,7 @@ export interface OnceRecord {
 export interface LastDigest {
   readonly week: string;
   readonly asOf: string;
+  /** Enrolment keys at risk (enrolmentKey; learner ids in records written before the enrolment grain). */
   readonly atRisk: string[];
   readonly postedAt: string;
   readonly runDir: string;

@@ -39,9 +39,11 @@ function tryRead(runDir: string | null, scope: LearnerScope): RunOutputs | null 
 }
 
 /**
- * A run's rows narrowed to the learners of `scope`: predictions and outcomes by their `courses`
- * cell, weekly features by the learners those outcomes name. KPIs, the split and the list of a
- * course digest are then that course's. The charts stay programme-wide aggregates.
+ * A run's rows narrowed to the enrolments of `scope`: predictions and outcomes by their course, so a
+ * course digest's at-risk counts, split, list and CSV are that course's enrolments only (a learner's
+ * rows of other courses never enter it). Weekly features are per learner (their activity in all
+ * courses; the file has no course), narrowed to the learners enrolled in scope. The charts stay
+ * programme-wide aggregates.
  */
 export function scopedOutputs(outputs: RunOutputs, scope: LearnerScope): RunOutputs {
   if (scope === null) return outputs;

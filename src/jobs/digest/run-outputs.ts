@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { ModelCard } from '../../analytics/model/card.ts';
 import { JobsError } from '../jobs-error.ts';
-import { readModelCard, readPredictions } from '../latest-outputs.ts';
+import { readModelCard, readOutcomes, readPredictions } from '../latest-outputs.ts';
 import { runsDir } from '../runs/run-folders.ts';
 
 export type CsvRow = Record<string, string>;
@@ -34,9 +34,11 @@ export interface RunOutputs {
   readonly runDir: string;
   readonly summary: RunSummaryFile;
   readonly card: ModelCard | null;
-  /** ML_Prediction.csv; null when the run published no list (unreliable model). */
+  /** ML_Prediction.csv, one row per open enrolment; null when the run published no list (unreliable model). */
   readonly predictions: CsvRow[] | null;
+  /** weekly_behavioral_features.csv: one row per learner and week (all of the learner's courses). */
   readonly weekly: CsvRow[];
+  /** learner_outcomes.csv, one row per enrolment. */
   readonly outcomes: CsvRow[];
   readonly quality: DataQualityFile | null;
   /** never_active.csv: registered learners without any activity ([] when the run has none). */
@@ -76,7 +78,7 @@ export function readRunOutputs(runDir: string): RunOutputs {
       readCsv(join(runDir, 'weekly_behavioral_features.csv')),
       'weekly_behavioral_features.csv',
     ),
-    outcomes: required(readCsv(join(runDir, 'learner_outcomes.csv')), 'learner_outcomes.csv'),
+    outcomes: required(readOutcomes(runDir), 'learner_outcomes.csv'),
     quality: readJson<DataQualityFile>(join(runDir, 'data_quality.json')),
     neverActive: readCsv(join(runDir, 'never_active.csv')) ?? [],
     charts: {

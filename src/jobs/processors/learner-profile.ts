@@ -1,8 +1,9 @@
 /**
- * learner-profile: one learner's latest score, drivers and outcome, as ids, numbers and feature
- * phrases (the name and email stay in the files). A learner asked for by email is found by its
- * lookup key (HMAC-SHA256 of the trimmed, lower-cased email, lookup-key.ts): the job data carries
- * only that key.
+ * learner-profile: one learner's latest scores, drivers and outcomes, one per enrolment (course) the
+ * requester may see, as ids, numbers and feature phrases (the name and email stay in the files). A
+ * learner with no enrolment in scope is answered like one the export does not know. A learner asked
+ * for by email is found by its lookup key (HMAC-SHA256 of the trimmed, lower-cased email,
+ * lookup-key.ts): the job data carries only that key.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -22,10 +23,16 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runAnalysis } from '../../analytics/analysis.ts';
 import { normalizeHeaderName } from '../../analytics/load.ts';
-import type { JobContext, LearnerProfileReceipt, LearnerProfileResult } from '../contracts.ts';
+import type {
+  JobContext,
+  LearnerEnrolmentOutcome,
+  LearnerEnrolmentScore,
+  LearnerProfileReceipt,
+  LearnerProfileResult,
+} from '../contracts.ts';
 import { JobsError } from '../jobs-error.ts';
-import { latestFolderOrFail, readPredictions } from '../latest-outputs.ts';
-import { coursesOf, inScope } from '../learner-scope.ts';
+import { latestFolderOrFail, type PredictionRow, readOutcomes, readPredictions } from '../latest-outputs.ts';
+import { rowsInScope } from '../learner-scope.ts';
 import { emailLookupKey } from '../lookup-key.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 
@@ -153,10 +160,25 @@ async function renderProfileChart(
   }
 }
 
-function outcomeRowOf(runDir: string, learnerId: string): Record<string, string> | null {
-  const path = join(runDir, 'learner_outcomes.csv');
-  if (!existsSync(path)) return null;
-  return readCsv(path).find((r) => r.user_id === learnerId) ?? null;
+function enrolmentScore(row: PredictionRow): LearnerEnrolmentScore {
+  const probability = Number(row.completion_probability);
+  return {
+    courseId: row.course_id ?? '',
+    enrolledOn: row.enrolled_on || null,
+    riskBand: row.risk_band || null,
+    completionProbability: row.completion_probability && Number.isFinite(probability) ? probability : null,
+    atRisk: row.at_risk === 'true',
+    neverActive: row.never_active === 'true',
+    drivers: (row.top_drivers ?? '').split(/;\s*/).filter(Boolean).slice(0, 3),
+  };
+}
+
+function enrolmentOutcome(row: PredictionRow): LearnerEnrolmentOutcome {
+  return {
+    courseId: row.course_id ?? '',
+    outcome: row.outcome ?? '',
+    outcomeSource: row.outcome_source || null,
+  };
 }
 
 async function progress(job: JobContext<'learner-profile'>, stage: string, percent: number): Promise<void> {
@@ -177,14 +199,14 @@ export async function processLearnerProfile(
     if (!context.lookupSecret) throw new JobsError('BAD_CONFIG', 'no email lookup secret here (no Redis)');
     asked = userIdByEmailKey(runDir, await context.lookupSecret(), emailKey) ?? '';
   }
-  const found = asked ? readPredictions(runDir)?.find((r) => r.user_id === asked) : undefined;
-  const outcomeRow = asked ? outcomeRowOf(runDir, asked) : null;
-  // A learner outside the requester's courses is answered exactly like one the export does not know.
-  const visible = inScope(coursesOf(found?.courses ?? outcomeRow?.courses), job.data.scope);
-  const learnerId = visible || !byEmail ? asked : '';
-  const row = visible ? found : undefined;
-  const outcome = visible ? (outcomeRow?.outcome ?? null) : null;
-  const known = row !== undefined || outcome !== null;
+  const ofLearner = (rows: PredictionRow[] | null) =>
+    asked ? (rows ?? []).filter((r) => r.user_id === asked) : [];
+  // Only the enrolments of the requester's courses: one outside them all is answered exactly like a
+  // learner the export does not know, and another course's enrolment is never mentioned.
+  const open = rowsInScope(ofLearner(readPredictions(runDir)), job.data.scope);
+  const outcomes = rowsInScope(ofLearner(readOutcomes(runDir)), job.data.scope);
+  const known = open.length > 0 || outcomes.length > 0;
+  const learnerId = known || !byEmail ? asked : '';
   let chartPath = known ? profileChart(runDir, learnerId) : null;
   if (known && chartPath === null) {
     // The chart OUT/latest carries is another learner's: draw this one's.
@@ -193,14 +215,11 @@ export async function processLearnerProfile(
   }
   const answer: LearnerProfileResult = {
     learnerId,
-    found: row !== undefined,
-    riskBand: row?.risk_band ?? null,
-    completionProbability: row ? Number(row.completion_probability) : null,
-    atRisk: row ? row.at_risk === 'true' : null,
-    modelVersion: row?.model_version ?? null,
+    found: open.length > 0,
+    modelVersion: open[0]?.model_version ?? null,
     chartPath,
-    drivers: (row?.top_drivers ?? '').split(/;\s*/).filter(Boolean).slice(0, 3),
-    outcome,
+    enrolments: open.map(enrolmentScore),
+    outcomes: outcomes.map(enrolmentOutcome),
     byEmail,
   };
   // The answer goes to a file in OUT, not into the job's return value (kept in Redis in plain text).

@@ -1,47 +1,48 @@
 /**
- * post-at-risk: the latest at-risk list to a Slack channel. When the model failed its reliability
- * gate (or no list was published) the channel gets the reason, never an empty list. Names and
- * drivers come from the export, so they are escaped for mrkdwn.
+ * post-at-risk: the latest at-risk lists to a Slack channel, one per course the requester may see
+ * (or the one course asked for): its enrolled-but-not-started enrolments first, then its at-risk
+ * enrolments, highest risk first (src/slack/at-risk.ts). Rows are enrolments (a learner in a course),
+ * so counts are of enrolments and a learner at risk in C1 only is on C1's list only. When the model
+ * failed its reliability gate (or no list was published) the channel gets the reason, never an empty
+ * list. Names and drivers come from the export, so they are escaped for mrkdwn.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { RunSummary } from '../../analytics/analysis.ts';
 import {
-  atRiskLearnerBlocks,
+  type CourseList,
   context as contextLine,
+  courseListBlocks,
   escapeMrkdwn,
   header as headerBlock,
   type KnownBlock,
+  MAX_BLOCKS,
   neverActiveBlocks,
   section,
   withinLimits,
   withoutPaths,
 } from '../../slack/index.ts';
 import { atRiskCsvAltText, neverActiveCsvAltText } from '../alt-text.ts';
-import type { JobContext, PostResult } from '../contracts.ts';
-import { isSnoozed, latestFeedback } from '../feedback-log.ts';
+import type { JobContext, LearnerScope, PostResult } from '../contracts.ts';
+import { feedbackOn, isSnoozed, type LatestFeedback, latestFeedback } from '../feedback-log.ts';
 import {
+  byRiskDescending,
   latestFolderOrFail,
   type PredictionRow,
   readModelCard,
   readNeverActive,
   readPredictions,
 } from '../latest-outputs.ts';
-import { coursesOf, rowsInScope } from '../learner-scope.ts';
+import { rowsInScope } from '../learner-scope.ts';
 import { PostLedger } from '../post-ledger.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 import { runsDir } from '../runs/run-folders.ts';
 import { readHistoryFile } from '../runs/run-history.ts';
 import { requirePublisher } from './require-publisher.ts';
 
-/** Each listed learner takes two blocks (text + buttons); Slack allows 50 blocks per message. */
+/** At-risk enrolments listed with buttons in one message (each takes two of Slack's 50 blocks). */
 export const MAX_LISTED = 20;
-
-function inCourse(row: PredictionRow, courseId: string | null | undefined): boolean {
-  if (!courseId) return true;
-  return coursesOf(row.courses).includes(courseId);
-}
 
 function bandCounts(rows: PredictionRow[]): string {
   const bands = new Map<string, number>();
@@ -55,6 +56,49 @@ function readSummary(runDir: string): RunSummary | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The courses whose lists a message shows: the one asked for, else every course of the requester's
+ * scope (those without open enrolments too: "nobody at risk" is news to their staff), else (programme
+ * staff) every course with open enrolments.
+ */
+function listedCourses(
+  rows: readonly PredictionRow[],
+  scope: LearnerScope,
+  courseId: string | null,
+): string[] {
+  if (courseId) return [courseId];
+  const courses = scope ?? rows.map((row) => row.course_id ?? '');
+  return [...new Set(courses)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Each course's list from its in-scope rows: enrolled-but-not-started enrolments (never_active) and
+ * started ones at risk, each highest risk first, snoozed enrolments left out and counted.
+ */
+export function courseLists(
+  rows: readonly PredictionRow[],
+  courses: readonly string[],
+  feedback: ReadonlyMap<string, LatestFeedback>,
+  now: Date,
+): CourseList[] {
+  const snoozed = (row: PredictionRow) =>
+    isSnoozed(feedbackOn(feedback, row.user_id ?? '', row.course_id ?? ''), now);
+  return courses.map((courseId) => {
+    const ofCourse = rows.filter((row) => (row.course_id ?? '') === courseId).sort(byRiskDescending);
+    const notStarted = ofCourse.filter((row) => row.never_active === 'true');
+    const atRisk = ofCourse.filter((row) => row.at_risk === 'true' && row.never_active !== 'true');
+    const shownNotStarted = notStarted.filter((row) => !snoozed(row));
+    const shownAtRisk = atRisk.filter((row) => !snoozed(row));
+    return {
+      courseId,
+      open: ofCourse.length,
+      notStarted: shownNotStarted,
+      atRisk: shownAtRisk,
+      snoozed: notStarted.length - shownNotStarted.length + atRisk.length - shownAtRisk.length,
+    };
+  });
 }
 
 /**
@@ -106,7 +150,8 @@ export async function processPostAtRisk(
   context: ProcessorContext,
 ): Promise<PostResult> {
   const publisher = requirePublisher(context);
-  const { channel, outDir, courseId } = job.data;
+  const { channel, outDir, scope } = job.data;
+  const courseId = job.data.courseId || null;
   const limit = Math.min(Math.max(job.data.limit ?? 10, 1), MAX_LISTED);
   // What earlier attempts already sent: a retry finishes the rest and never posts the list twice.
   const ledger = new PostLedger(job, publisher, channel);
@@ -133,55 +178,70 @@ export async function processPostAtRisk(
   const allAtRisk = summary?.atRisk ?? rows.filter((r) => r.at_risk === 'true').length;
   const change = atRiskChange(outDir, runDir, allAtRisk);
   const allBands = summary?.bands ? summaryBandCounts(summary.bands) : bandCounts(rows);
-  // Aggregates over all learners (the course filter narrows the list, not the run's totals).
-  const totals = `${change} · ${allBands}${courseId ? ' (all courses)' : ''}`;
-  // Only the learners the requester may see, then the course asked for.
-  const scope = rowsInScope(rows, job.data.scope).filter((r) => inCourse(r, courseId));
-  // Feedback from the buttons: snoozed learners stay out of the list until the snooze ends.
+  // The run's own totals, over every course (the lists below are narrower when the scope is).
+  const totals = `${change} · ${allBands}${scope !== null || courseId ? ' (all courses)' : ''}`;
+  // Only the enrolments the requester may see, then the course asked for.
+  const inScope = rowsInScope(rows, scope).filter((r) => !courseId || r.course_id === courseId);
+  const courses = listedCourses(inScope, scope, courseId);
+  // Feedback from the buttons, per enrolment: snoozed ones stay out until the snooze ends.
   const feedback = latestFeedback(outDir);
-  const now = new Date();
-  const flagged = scope.filter((r) => r.at_risk === 'true');
-  const atRisk = flagged.filter((r) => !isSnoozed(feedback.get(r.user_id ?? ''), now));
-  const snoozed = flagged.length - atRisk.length;
+  const lists = courseLists(inScope, courses, feedback, new Date());
+  const atRiskCount = lists.reduce((sum, list) => sum + list.atRisk.length, 0);
+  const notStartedCount = lists.reduce((sum, list) => sum + list.notStarted.length, 0);
+  const snoozed = lists.reduce((sum, list) => sum + list.snoozed, 0);
   const asOf = rows[0]?.as_of ?? card.dataAsOf;
+  // One course: its enrolments are its learners. Several: a learner may count in each of them.
+  const singleCourse = courses.length === 1 ? courses[0] || 'no course' : null;
+  const single = singleCourse === null ? null : escapeMrkdwn(singleCourse);
   const where = courseId ? ` in ${escapeMrkdwn(courseId)}` : '';
   // Registered learners with no activity at all belong to no course: programme-wide answers only.
-  const neverActive = job.data.scope === null && !courseId ? readNeverActive(runDir) : [];
-  if (atRisk.length === 0) {
+  const neverActive = scope === null && !courseId ? readNeverActive(runDir) : [];
+  if (atRiskCount === 0 && notStartedCount === 0) {
     const hidden = snoozed > 0 ? ` (${snoozed} snoozed not shown)` : '';
-    const text = `No learner${where} is at risk as of ${asOf}${hidden} (model ${card.modelVersion}).`;
+    const who = single !== null ? `learner in ${single}` : 'enrolment';
+    const text = `No ${who} is at risk as of ${asOf}${hidden} (model ${card.modelVersion}).`;
     await ledger.stage('posting the list', 70);
     await ledger.message([section(text), contextLine(totals), ...neverActiveBlocks(neverActive)], text);
     return { channel, posted: 'list', count: 0, summary: totals };
   }
-  const shown = atRisk.slice(0, limit);
-  const header = `${atRisk.length} of ${scope.length} open learners${where} at risk as of ${asOf}; top ${shown.length}:`;
-  const blocks: KnownBlock[] = [
+  const waiting = notStartedCount > 0 ? `; ${notStartedCount} enrolled, not started` : '';
+  const headline =
+    single !== null
+      ? `${atRiskCount} of ${inScope.length} learners in ${single} at risk as of ${asOf}${waiting}`
+      : `${atRiskCount} of ${inScope.length} open enrolments at risk in ${courses.length} courses as of ${asOf}${waiting}`;
+  const top: KnownBlock[] = [
     headerBlock('Learners at risk'),
-    section(header),
-    contextLine(courseId ? `${where.trim()}: ${bandCounts(scope)}` : bandCounts(scope)),
+    section(headline),
+    contextLine(courseId ? `${where.trim()}: ${bandCounts(inScope)}` : bandCounts(inScope)),
     contextLine(totals),
   ];
-  blocks.push(...atRiskLearnerBlocks(shown, feedback));
-  blocks.push(...neverActiveBlocks(neverActive));
-  const more = atRisk.length - shown.length;
+  const bottom: KnownBlock[] = neverActiveBlocks(neverActive);
+  const footerBlocks = 1;
+  const listed = courseListBlocks(lists, {
+    perCourse: limit,
+    maxListed: MAX_LISTED,
+    blockBudget: MAX_BLOCKS - top.length - bottom.length - footerBlocks,
+    feedbackOf: (row) => feedbackOn(feedback, row.user_id ?? '', row.course_id ?? ''),
+  });
   const footer = [
     `model ${card.modelVersion}`,
-    ...(more > 0 ? [`and ${more} more - see the CSV`] : []),
+    ...(listed.more > 0 ? [`and ${listed.more} more at risk - see the CSV`] : []),
     ...(snoozed > 0 ? [`${snoozed} snoozed not shown`] : []),
   ].join(' · ');
-  blocks.push(contextLine(footer));
+  const blocks = [...top, ...listed.blocks, ...bottom, contextLine(footer)];
   await ledger.stage('posting the list', 70);
-  await ledger.message(withinLimits(blocks), header);
+  await ledger.message(withinLimits(blocks), headline);
   if (job.data.attachCsv) {
     await ledger.stage('uploading the CSV', 85);
+    // Every listed course's not-started and at-risk enrolments the requester may see, snoozed left out.
+    const csvRows = lists.flatMap((list) => [...list.notStarted, ...list.atRisk]);
     // LMS text (names, departments) that a spreadsheet would run as a formula is neutralised.
     const csv = () =>
       Buffer.from(
-        stringify(atRisk, { header: true, columns: Object.keys(atRisk[0] ?? {}), escape_formulas: true }),
+        stringify(csvRows, { header: true, columns: Object.keys(csvRows[0] ?? {}), escape_formulas: true }),
       );
     await ledger.upload(`at-risk-${asOf}.csv`, csv, `At-risk learners ${asOf}`, {
-      altText: atRiskCsvAltText(atRisk.length, asOf, where),
+      altText: atRiskCsvAltText(atRiskCount, asOf, { course: singleCourse, notStarted: notStartedCount }),
     });
     // The run's own never_active.csv, as written (formula-safe).
     if (neverActive.length > 0)
@@ -195,7 +255,7 @@ export async function processPostAtRisk(
   return {
     channel,
     posted: 'list',
-    count: shown.length,
-    summary: `${shown.length} listed · ${totals}`,
+    count: listed.listed,
+    summary: `${listed.listed} listed · ${totals}`,
   };
 }

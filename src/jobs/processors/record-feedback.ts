@@ -1,39 +1,43 @@
 /**
- * record-feedback: appends a reviewer's verdict on a flagged learner to OUT/feedback/feedback.jsonl,
- * when the learner is one the reviewer may see (course staff: a learner of one of their courses in
- * the latest run). A refused verdict writes nothing: it can hide no learner from anyone's list.
+ * record-feedback: appends a reviewer's verdict on a flagged enrolment (a learner in a course) to
+ * OUT/feedback/feedback.jsonl, when the reviewer may see that enrolment: programme staff any; course
+ * staff one of their own courses' enrolments in the latest run, checked for the course the button
+ * names, whatever else the learner is enrolled in. A refused verdict writes nothing: it can hide no
+ * learner from anyone's list.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { JobContext, RecordFeedbackResult } from '../contracts.ts';
+import { appendFeedback } from '../feedback-log.ts';
 import { latestFolderOrFail, readPredictions } from '../latest-outputs.ts';
-import { coursesOf, inScope } from '../learner-scope.ts';
+import { inScope } from '../learner-scope.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 
 export async function processRecordFeedback(
   job: JobContext<'record-feedback'>,
   _context: ProcessorContext,
 ): Promise<RecordFeedbackResult> {
-  const { outDir, learnerId, slackUserId, verdict, modelVersion, scope } = job.data;
+  const { outDir, learnerId, courseId, slackUserId, verdict, modelVersion, scope } = job.data;
   if (scope !== null) {
-    const row = readPredictions(latestFolderOrFail(outDir))?.find((r) => r.user_id === learnerId);
-    if (!row || !inScope(coursesOf(row.courses), scope)) {
-      await job.log(`feedback from ${slackUserId} on ${learnerId} refused: not a learner of their courses`);
+    // A learner-wide verdict ('' course, an old button) would reach courses they are not staff for.
+    const enrolled =
+      inScope(courseId, scope) &&
+      (readPredictions(latestFolderOrFail(outDir)) ?? []).some(
+        (row) => row.user_id === learnerId && row.course_id === courseId,
+      );
+    if (!enrolled) {
+      await job.log(
+        `feedback from ${slackUserId} on ${learnerId} in ${courseId || 'no course'} refused: not an enrolment of their courses`,
+      );
       return { path: null, recorded: false };
     }
   }
-  const dir = join(outDir, 'feedback');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'feedback.jsonl');
-  // One short append per line: concurrent workers' lines do not interleave (O_APPEND).
-  const line = {
+  const path = appendFeedback(outDir, {
     at: new Date().toISOString(),
     jobId: job.id,
     learnerId,
+    courseId,
     slackUserId,
     verdict,
     modelVersion: modelVersion ?? null,
-  };
-  appendFileSync(path, `${JSON.stringify(line)}\n`);
+  });
   return { path, recorded: true };
 }

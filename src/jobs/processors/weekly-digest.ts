@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { type KnownBlock, section } from '../../slack/index.ts';
-import { atRiskCsvAltText, chartAltText } from '../alt-text.ts';
+import { chartAltText } from '../alt-text.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
 import { failedDigestText } from '../digest/content.ts';
 import { dayIn, isoWeek } from '../digest/iso-week.ts';
@@ -54,7 +54,7 @@ function uploadsOf(plan: DigestPlan): Upload[] {
     uploads.push({
       name: content.csvName,
       title: `At-risk learners, as of ${content.asOf}`,
-      altText: atRiskCsvAltText(content.atRiskCsvRows, content.asOf),
+      altText: content.atRiskCsvAltText,
       bytes: () => Buffer.from(csv),
     });
   return uploads;

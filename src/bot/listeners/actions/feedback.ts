@@ -1,11 +1,13 @@
 /**
  * The feedback buttons on an at-risk row (Contacted / Snooze 2 weeks / Not at risk): acknowledged at
- * once, recorded durably by the record-feedback job (who, when, learner, what), and shown on the
- * message as the last line of that learner's section (src/slack/feedback.ts). Only staff who may see
- * the learner act: anyone else's click is logged (who, when; no learner data), answered with an
- * ephemeral note, and changes nothing.
+ * once, recorded durably by the record-feedback job (who, when, learner, course, what), and shown on
+ * the message as the last line of that row's section (src/slack/feedback.ts). A row is an enrolment:
+ * the button carries the learner and the course, and only staff who may see that course's learners
+ * act; anyone else's click is logged (who, when; no learner data), answered with an ephemeral note,
+ * and changes nothing.
  */
 import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { parseEnrolmentKey } from '../../../analytics/enrolment-key.ts';
 import { enqueue } from '../../../jobs/index.ts';
 import {
   blocksWithFeedback,
@@ -22,6 +24,8 @@ const VERDICT_OF_ACTION = new Map<string, FeedbackVerdict>(
 );
 
 const LEARNER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+/** A course id from the export: trimmed, no control characters ('' on buttons of older lists). */
+const COURSE_ID = /^\P{Cc}{0,255}$/u;
 /** How long a course staff member's click waits for the worker's check before giving up. */
 const FEEDBACK_CHECK_MS = 30_000;
 
@@ -29,6 +33,8 @@ export const NOT_STAFF_FEEDBACK_TEXT =
   'Only programme staff can give feedback on learners, so nothing was recorded. Ask a Lumen admin if you should be on the staff list.';
 export const OUTSIDE_SCOPE_FEEDBACK_TEXT =
   'That learner is not in one of your courses, so nothing was recorded.';
+export const OLD_LIST_FEEDBACK_TEXT =
+  'That list was posted before lists were per course, so nothing was recorded. Ask for a fresh list (`/lumen at-risk`) and give your feedback there.';
 
 /** An ephemeral line to whoever clicked (response_url of the click); a failure is only logged by the caller. */
 async function tellClicker(
@@ -53,9 +59,11 @@ export async function handleFeedbackClick(
   await ack();
   try {
     const verdict = VERDICT_OF_ACTION.get(action.action_id);
-    const learnerId = action.value ?? '';
-    if (!verdict || !LEARNER_ID.test(learnerId)) {
-      deps.log(`ignored feedback click ${action.action_id} from ${body.user.id}: bad learner id`);
+    const value = action.value ?? '';
+    // An enrolment key; buttons posted before lists were per course carry the learner id alone.
+    const { userId: learnerId, courseId } = parseEnrolmentKey(value);
+    if (!verdict || !LEARNER_ID.test(learnerId) || !COURSE_ID.test(courseId)) {
+      deps.log(`ignored feedback click ${action.action_id} from ${body.user.id}: bad learner or course id`);
       return;
     }
     const who = await staffScopeOf(deps, body.user.id);
@@ -64,24 +72,34 @@ export async function handleFeedbackClick(
       await tellClicker(respond, NOT_STAFF_FEEDBACK_TEXT);
       return;
     }
+    if (courseId === '' && who.scope !== null) {
+      // Which of the learner's courses was meant cannot be told: a learner-wide verdict is programme staff's.
+      deps.log(`ignored feedback click from ${body.user.id}: a button of a list without courses`);
+      await tellClicker(respond, OLD_LIST_FEEDBACK_TEXT);
+      return;
+    }
     const job = await enqueue(
       deps.queues,
       'record-feedback',
       {
         outDir: deps.jobsConfig.outDir,
         learnerId,
+        courseId,
         slackUserId: body.user.id,
         verdict,
         scope: who.scope,
       },
-      // A redelivered click (same user, learner and click time) is recorded once.
-      { dedupeKey: `${body.user.id}-${learnerId}-${action.action_ts}`, dedupeWindowMs: 10 * 60 * 1000 },
+      // A redelivered click (same user, enrolment and click time) is recorded once.
+      {
+        dedupeKey: `${body.user.id}-${learnerId}-${courseId}-${action.action_ts}`,
+        dedupeWindowMs: 10 * 60 * 1000,
+      },
     );
-    // Course staff: the worker checks the learner is one of theirs before the message shows it.
+    // Course staff: the worker checks the enrolment is one of their course's before the message shows it.
     if (who.scope !== null) {
       const result = await deps.watcher.waitFor('record-feedback', job.id, FEEDBACK_CHECK_MS);
       if (!result.recorded) {
-        deps.log(`ignored feedback click from ${body.user.id}: learner outside their courses`);
+        deps.log(`ignored feedback click from ${body.user.id}: enrolment outside their courses`);
         await tellClicker(respond, OUTSIDE_SCOPE_FEEDBACK_TEXT);
         return;
       }
@@ -90,7 +108,7 @@ export async function handleFeedbackClick(
     const ts = body.message?.ts;
     const blocks = receivedBlocks(body.message?.blocks);
     if (channel && ts && blocks) {
-      const updated = blocksWithFeedback(blocks, learnerId, feedbackNote(verdict, body.user.id, new Date()));
+      const updated = blocksWithFeedback(blocks, value, feedbackNote(verdict, body.user.id, new Date()));
       await client.chat.update({
         channel,
         ts,

@@ -81,11 +81,7 @@ export const handleLearner: CommandHandler = async (request, deps) => {
               png,
               'Learner profile',
               {
-                altText: learnerChartAltText(
-                  profile.learnerId,
-                  profile.completionProbability,
-                  profile.riskBand,
-                ),
+                altText: learnerChartAltText(profile.learnerId, profile.enrolments),
               },
             );
           }
