@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, expect, test } from 'vitest';
 import { generateLmsData } from '../../src/analytics/generate.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -50,14 +51,25 @@ test('the model card reports how learners flagged with the feedback buttons turn
   const out = tempDir('lumen-out-');
   await generateLmsData({ learners: 600, seed: 8, outDir: data });
   expect((await runCli(['run', '--data', data, '--out', out])).code).toBe(0);
-  const outcomes = readFileSync(join(out, 'learner_outcomes.csv'), 'utf8').trim().split('\n').slice(1);
-  const idsWith = (outcome: string) =>
-    outcomes.filter((l) => l.endsWith(`,${outcome}`)).map((l) => l.split(',')[0] ?? '');
-  const [completed] = idsWith('completed');
-  const [dropped1, dropped2] = idsWith('dropped');
-  const [open] = idsWith('open');
-  const entry = (learnerId: string | undefined, verdict: string, at: string) =>
-    JSON.stringify({ at, learnerId, slackUserId: 'UADMIN', verdict, modelVersion: 'm0', jobId: 'j' });
+  // Feedback is kept per enrolment (a learner in one course): each entry names its course.
+  const outcomes = parse(readFileSync(join(out, 'learner_outcomes.csv')), { columns: true }) as Record<
+    string,
+    string
+  >[];
+  const enrolmentsWith = (outcome: string) => outcomes.filter((o) => o.outcome === outcome);
+  const [completed] = enrolmentsWith('completed');
+  const [dropped1, dropped2] = enrolmentsWith('dropped');
+  const [open] = enrolmentsWith('open');
+  const entry = (enrolment: Record<string, string> | undefined, verdict: string, at: string) =>
+    JSON.stringify({
+      at,
+      learnerId: enrolment?.user_id,
+      courseId: enrolment?.course_id,
+      slackUserId: 'UADMIN',
+      verdict,
+      modelVersion: 'm0',
+      jobId: 'j',
+    });
   mkdirSync(join(out, 'feedback'));
   writeFileSync(
     join(out, 'feedback', 'feedback.jsonl'),
@@ -67,7 +79,7 @@ test('the model card reports how learners flagged with the feedback buttons turn
       entry(dropped2, 'contacted', '2026-06-02T09:00:00.000Z'),
       entry(completed, 'contacted', '2026-06-02T10:00:00.000Z'),
       entry(open, 'not-at-risk', '2026-06-03T08:00:00.000Z'),
-      entry('U9999999', 'snoozed', '2026-06-03T09:00:00.000Z'),
+      entry({ user_id: 'U9999999', course_id: 'C001' }, 'snoozed', '2026-06-03T09:00:00.000Z'),
     ].join('\n')}\n`,
   );
   expect((await runCli(['run', '--data', data, '--out', out])).code).toBe(0);

@@ -226,11 +226,11 @@ export function renderModelCard(card: ModelCard): string {
   }
 
   if (card.feedback) {
-    out.push('## Flagged learners: how they turned out (latest feedback-button verdict per learner)', '');
+    out.push('## Flagged learners: how they turned out (latest feedback-button verdict per enrolment)', '');
     if (card.feedback.length === 0) out.push('No feedback recorded yet.', '');
     else {
       out.push(
-        '| verdict | learners | completed | dropped | still open | not in this run |',
+        '| verdict | enrolments | completed | dropped | still open | not in this run |',
         '| --- | ---: | ---: | ---: | ---: | ---: |',
       );
       for (const f of card.feedback) {
