@@ -4,6 +4,7 @@
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { DateOrder } from './analytics/date-order.ts';
+import type { ListSize } from './analytics/model/score.ts';
 import { LumenError } from './errors.ts';
 
 export interface Config {
@@ -20,8 +21,19 @@ export interface Config {
   readonly minClass: number;
   /** CV ROC AUC below this marks the model unreliable. */
   readonly minAuc: number;
-  /** Overrides the stored at-risk threshold when set. */
+  /**
+   * LUMEN_RISK_THRESHOLD: the least risk a learner must have to be listed (never to fill a list).
+   * Null: the model's base rate of its concern on the training rows (below it a learner is less likely
+   * than a typical one to come to harm). The low band is never listed either way.
+   */
   readonly riskThreshold: number | null;
+  /** LUMEN_LIST_SIZE: how many of a course's open enrolments its list holds ("10%" or "25"), at least 5. */
+  readonly listSize: ListSize;
+  /**
+   * LUMEN_EARLY_HORIZON_DAYS: the disengagement target's horizon (no activity in the next N days).
+   * Null: half the export's span up to as-of, in whole weeks, between 14 and 42 days.
+   */
+  readonly earlyHorizonDays: number | null;
   readonly riskHigh: number;
   readonly riskMedium: number;
   /** DuckDB threads; null lets DuckDB use every core. */
@@ -67,6 +79,19 @@ function dateOrder(env: Env): DateOrder | null {
   throw new LumenError('BAD_CONFIG', `LUMEN_DATE_ORDER=${env.LUMEN_DATE_ORDER} is not valid (mdy or dmy)`);
 }
 
+function listSize(env: Env): ListSize {
+  const raw = env.LUMEN_LIST_SIZE?.trim() || '10%';
+  const share = /^(\d+(?:\.\d+)?)\s*%$/.exec(raw);
+  if (share) {
+    const value = Number(share[1]) / 100;
+    if (value > 0 && value <= 1) return { kind: 'share', value };
+  } else if (/^\d+$/.test(raw) && Number(raw) >= 1) return { kind: 'count', value: Number(raw) };
+  throw new LumenError(
+    'BAD_CONFIG',
+    `LUMEN_LIST_SIZE=${env.LUMEN_LIST_SIZE} is not valid (a share such as 10% or a number such as 25)`,
+  );
+}
+
 export function readConfig(env: Env = process.env): Config {
   const probability = (n: number) => n >= 0 && n <= 1;
   return Object.freeze({
@@ -78,6 +103,12 @@ export function readConfig(env: Env = process.env): Config {
     riskThreshold: optionalNum(env, 'LUMEN_RISK_THRESHOLD', probability),
     riskHigh: num(env, 'LUMEN_RISK_HIGH', 0.6, probability),
     riskMedium: num(env, 'LUMEN_RISK_MEDIUM', 0.4, probability),
+    listSize: listSize(env),
+    earlyHorizonDays: optionalNum(
+      env,
+      'LUMEN_EARLY_HORIZON_DAYS',
+      (n) => Number.isInteger(n) && n >= 7 && n <= 91,
+    ),
     duckdbThreads: optionalNum(env, 'LUMEN_DUCKDB_THREADS', (n) => Number.isInteger(n) && n >= 1),
     duckdbMemory: env.LUMEN_DUCKDB_MEMORY?.trim() || `${Math.max(1, Math.floor(totalmem() / 2 ** 30 / 2))}GB`,
     duckdbTempDir: env.LUMEN_DUCKDB_TEMP?.trim() || join(tmpdir(), 'lumen-duckdb'),

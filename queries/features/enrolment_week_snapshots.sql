@@ -11,8 +11,21 @@
 --   share_required_completed (cum completed modules / the course's required modules, at most 1),
 --   active_weeks_to_date, courses_to_date (the learner's enrolments begun by week_end),
 --   never_active_to_date (no event in the course yet), enrolled_on,
---   plus outcome, completed_at, dropped_at (of the enrolment at $as_of, learner_outcomes; used only to
---   label and to select rows, never as features)
+--   active_days_14 (active days in the course in the two weeks ending week_end), required_modules,
+--   modules_done (cum_modules_completed, at most required_modules),
+--   peer features, comparing the enrolment with its peers: the enrolments of the same course in the
+--   same calendar week and at the same stage (week 1, 2, 3 or 4+ since enrolment) — everything a peer
+--   row holds is known at that same week_end, so a snapshot never changes when later data arrive:
+--     peers (INTEGER, the group's size, the row itself included),
+--     pct_days_inactive, pct_active_days_14, pct_cum_active_days, pct_modules_done (DOUBLE in [0, 1]:
+--       the mid-rank share of peers with a lower value; 0.5 with fewer than 5 peers),
+--     peer_days_inactive, peer_active_days_14, peer_cum_active_days, peer_modules_done,
+--       peer_avg_quiz_score (the peers' medians, for the reasons staff read; NULL with fewer than 5),
+--   days_inactive_log (ln(1 + inactivity_days)), never_active (0/1), week_of_course (week_index,
+--   at most 52),
+--   plus outcome, completed_at, dropped_at (of the enrolment at $as_of, learner_outcomes) and
+--   next_active_on (the first active day in the course after week_end, up to $as_of): used only to
+--   label and to select rows, never as features
 -- Parameters: $as_of (DATE: the end of the last complete week). Reads int_events, int_enrolments,
 --   learner_outcomes.
 -- Definitions as weekly_behavioral_features, restricted to the course: a session starts at the first
@@ -74,6 +87,7 @@ weekly_events as (
         fsum(progress) as progress_sum,
         fsum(score) as score_sum,
         count(distinct event_date) as active_days,
+        min(event_date) as first_event_date,
         max(event_date) as last_event_date
     from events
     group by all
@@ -106,6 +120,7 @@ joined as (
         coalesce(weekly_events.progress_sum, 0) as progress_sum,
         coalesce(weekly_events.score_sum, 0) as score_sum,
         coalesce(weekly_events.active_days, 0) as active_days,
+        weekly_events.first_event_date,
         weekly_events.last_event_date
     from grid
     left join weekly_events using (user_id, course_id, week_start)
@@ -125,7 +140,12 @@ to_date as (
         sum(progress_sum) over enrolment_weeks as cum_progress_sum,
         sum(score_sum) over enrolment_weeks as cum_score_sum,
         count(*) filter (active_days > 0) over enrolment_weeks as active_weeks_to_date,
-        last_value(last_event_date ignore nulls) over enrolment_weeks as latest_event_date
+        last_value(last_event_date ignore nulls) over enrolment_weeks as latest_event_date,
+        active_days + coalesce(lag(active_days) over (partition by user_id, course_id order by week_start), 0)
+            as active_days_14,
+        min(first_event_date) over (
+            partition by user_id, course_id order by week_start rows between 1 following and unbounded following
+        ) as next_active_on
     from joined
     window enrolment_weeks as (
         partition by user_id, course_id order by week_start rows between unbounded preceding and current row
@@ -140,7 +160,7 @@ courses_to_date as (
     group by all
 ),
 
-final as (
+snapshots as (
     select
         to_date.user_id,
         to_date.course_id,
@@ -171,12 +191,66 @@ final as (
         coalesce(courses_to_date.courses_to_date, 1) as courses_to_date,
         to_date.latest_event_date is null as never_active_to_date,
         to_date.enrolled_on,
+        to_date.active_days_14,
+        outcomes.required_modules,
+        least(to_date.cum_modules_completed, outcomes.required_modules) as modules_done,
+        ln(1 + greatest(to_date.week_end - coalesce(to_date.latest_event_date, to_date.enrolled_on), 0))
+            as days_inactive_log,
+        (to_date.latest_event_date is null)::integer as never_active,
+        least(to_date.week_index, 52) as week_of_course,
+        -- Peers: same course, same calendar week, same stage since enrolment.
+        least(to_date.week_index, 4) as stage,
         outcomes.outcome,
         outcomes.completed_at,
-        outcomes.dropped_at
+        outcomes.dropped_at,
+        to_date.next_active_on
     from to_date
     join learner_outcomes as outcomes using (user_id, course_id)
     left join courses_to_date using (user_id, week_start)
+),
+
+ranked as (
+    select
+        *,
+        count(*) over peer_group as peers,
+        lumen_mid_rank(
+            rank() over (peer_group order by inactivity_days), count(*) over (partition by course_id, week_start, stage, inactivity_days), count(*) over peer_group
+        ) as pct_days_inactive,
+        lumen_mid_rank(
+            rank() over (peer_group order by active_days_14), count(*) over (partition by course_id, week_start, stage, active_days_14), count(*) over peer_group
+        ) as pct_active_days_14,
+        lumen_mid_rank(
+            rank() over (peer_group order by cum_active_days), count(*) over (partition by course_id, week_start, stage, cum_active_days), count(*) over peer_group
+        ) as pct_cum_active_days,
+        lumen_mid_rank(
+            rank() over (peer_group order by modules_done), count(*) over (partition by course_id, week_start, stage, modules_done), count(*) over peer_group
+        ) as pct_modules_done,
+        median(inactivity_days) over peer_group as peer_days_inactive,
+        median(active_days_14) over peer_group as peer_active_days_14,
+        median(cum_active_days) over peer_group as peer_cum_active_days,
+        median(modules_done) over peer_group as peer_modules_done,
+        median(cum_avg_quiz_score) over peer_group as peer_avg_quiz_score
+    from snapshots
+    window peer_group as (partition by course_id, week_start, stage)
+),
+
+final as (
+    select
+        * exclude (
+            stage, pct_days_inactive, pct_active_days_14, pct_cum_active_days, pct_modules_done,
+            peer_days_inactive, peer_active_days_14, peer_cum_active_days, peer_modules_done, peer_avg_quiz_score
+        ),
+        -- Too few peers to compare with: neutral, and no "others" in the reasons.
+        case when peers >= 5 then pct_days_inactive else 0.5 end as pct_days_inactive,
+        case when peers >= 5 then pct_active_days_14 else 0.5 end as pct_active_days_14,
+        case when peers >= 5 then pct_cum_active_days else 0.5 end as pct_cum_active_days,
+        case when peers >= 5 then pct_modules_done else 0.5 end as pct_modules_done,
+        case when peers >= 5 then peer_days_inactive end as peer_days_inactive,
+        case when peers >= 5 then peer_active_days_14 end as peer_active_days_14,
+        case when peers >= 5 then peer_cum_active_days end as peer_cum_active_days,
+        case when peers >= 5 then peer_modules_done end as peer_modules_done,
+        case when peers >= 5 then peer_avg_quiz_score end as peer_avg_quiz_score
+    from ranked
 )
 
 select * from final

@@ -101,3 +101,10 @@ CREATE OR REPLACE MACRO lumen_slash_order_hint(s) AS (
 CREATE OR REPLACE MACRO lumen_line_breaks(s) AS (
   CASE WHEN contains(s, chr(10)) THEN (strlen(s) - strlen(replace(s, chr(10), '')))::INTEGER ELSE 0 END
 );
+
+-- A value's place among its peers in [0, 1], ties counted half: (peers below + (ties - 1) / 2) /
+-- (peers - 1), from rank() (1 + peers below), the count of equal values and the group's size; 0.5
+-- for a group of one.
+CREATE OR REPLACE MACRO lumen_mid_rank(rank_in_group, ties, group_size) AS (
+  CASE WHEN group_size > 1 THEN (rank_in_group - 1 + (ties - 1) / 2.0) / (group_size - 1) ELSE 0.5 END
+);

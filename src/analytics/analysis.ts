@@ -28,9 +28,11 @@ import {
 import {
   allRows,
   COMPLETION_FEATURES,
+  type FeatureSpec,
   imputationMeans,
   MODEL_FEATURES,
   type SnapshotColumns,
+  specOf,
 } from './model/features.ts';
 import { type LearnerScore, type ScoredEnrolment, scoreSnapshots } from './model/score.ts';
 import { type TrainingData, type TrainResult, trainCompletionModel } from './model/train.ts';
@@ -166,36 +168,32 @@ async function readSnapshotColumns(db: Db, table: string, extra: string[] = []) 
   };
 }
 
-async function readTrainingData(db: Db): Promise<TrainingData> {
-  const { userIds, courseIds, weekIndex, columns, raw } = await readSnapshotColumns(
-    db,
-    'training_snapshots',
-    ['label::DOUBLE AS label'],
-  );
+async function readTrainingData(db: Db, table: string): Promise<TrainingData> {
+  const { userIds, courseIds, weekIndex, columns, raw } = await readSnapshotColumns(db, table, [
+    'label::DOUBLE AS label',
+  ]);
   return { userIds, courseIds, weekIndex, labels: numbers(raw.label).map((v) => v ?? 0), columns };
 }
 
-/** The training matrix exactly as it enters the model, before standardisation, as CSV. */
+/**
+ * The training matrix exactly as it enters the model (its features: those the rows could support),
+ * before standardisation, as CSV.
+ */
 async function writeTrainingSnapshotsCsv(
   db: Db,
+  table: string,
   path: string,
   imputation: Record<string, number>,
+  spec: FeatureSpec,
 ): Promise<void> {
   const params: Record<string, number> = {};
   const select = ['user_id', 'course_id', 'week_index', 'label'];
-  for (const column of COMPLETION_FEATURES.columns) {
-    if (COMPLETION_FEATURES.imputed.includes(column)) {
-      params[`fill_${column}`] = imputation[column] ?? 0;
-      select.push(`coalesce(${column}::DOUBLE, $fill_${column}::DOUBLE) AS ${column}`);
-    } else select.push(`${column}::DOUBLE AS ${column}`);
+  for (const column of spec.columns) {
+    params[`fill_${column}`] = imputation[column] ?? 0;
+    select.push(`coalesce(${column}::DOUBLE, $fill_${column}::DOUBLE) AS ${column}`);
   }
-  for (const column of COMPLETION_FEATURES.imputed)
-    select.push(`(${column} IS NULL)::INTEGER AS ${column}_missing`);
-  await db.copyToCsv(
-    `SELECT ${select.join(', ')} FROM training_snapshots ORDER BY ${SNAPSHOT_ORDER}`,
-    path,
-    params,
-  );
+  for (const column of spec.imputed) select.push(`(${column} IS NULL)::INTEGER AS ${column}_missing`);
+  await db.copyToCsv(`SELECT ${select.join(', ')} FROM ${table} ORDER BY ${SNAPSHOT_ORDER}`, path, params);
 }
 
 async function trainForecast(
@@ -259,25 +257,36 @@ async function learnerInfo(db: Db): Promise<Map<string, LearnerInfo>> {
 
 /** The open enrolments scoring_snapshots holds, row-aligned with its feature columns. */
 async function scoredEnrolments(db: Db): Promise<ScoredEnrolment[]> {
-  const rows = await db.all<{
-    user_id: string;
-    course_id: string;
-    week_index: number;
-    enrolled_on: string | null;
-    never_active: boolean;
-    inactivity_days: number;
-  }>(
+  const rows = await db.all<Record<string, unknown>>(
     `SELECT user_id, course_id, week_index::INTEGER AS week_index, strftime(enrolled_on, '%Y-%m-%d') AS enrolled_on,
-            never_active_to_date AS never_active, inactivity_days::INTEGER AS inactivity_days
+            never_active_to_date AS never_active, inactivity_days::INTEGER AS inactivity_days,
+            active_days_14::INTEGER AS active_days_14, cum_active_days::INTEGER AS cum_active_days,
+            modules_done::INTEGER AS modules_done, required_modules::INTEGER AS required_modules,
+            cum_avg_quiz_score::DOUBLE AS quiz_score, peer_days_inactive::DOUBLE AS peer_days_inactive,
+            peer_active_days_14::DOUBLE AS peer_active_days_14, peer_cum_active_days::DOUBLE AS peer_cum_active_days,
+            peer_modules_done::DOUBLE AS peer_modules_done, peer_avg_quiz_score::DOUBLE AS peer_quiz_score
      FROM scoring_snapshots ORDER BY ${SNAPSHOT_ORDER}`,
   );
+  const orNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return rows.map((r) => ({
-    userId: r.user_id,
-    courseId: r.course_id,
+    userId: String(r.user_id),
+    courseId: String(r.course_id),
     weekIndex: Number(r.week_index),
-    enrolledOn: r.enrolled_on,
+    enrolledOn: r.enrolled_on === null ? null : String(r.enrolled_on),
     neverActive: Boolean(r.never_active),
     inactivityDays: Number(r.inactivity_days),
+    activeDays14: Number(r.active_days_14),
+    cumActiveDays: Number(r.cum_active_days),
+    modulesDone: Number(r.modules_done),
+    requiredModules: Number(r.required_modules),
+    quizScore: orNull(r.quiz_score),
+    peer: {
+      inactivityDays: orNull(r.peer_days_inactive),
+      activeDays14: orNull(r.peer_active_days_14),
+      cumActiveDays: orNull(r.peer_cum_active_days),
+      modulesDone: orNull(r.peer_modules_done),
+      quizScore: orNull(r.peer_quiz_score),
+    },
   }));
 }
 
@@ -373,14 +382,13 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
     let forecasts = new Map<string, number>();
     if (options.train) {
       stageName('train');
-      const data = await readTrainingData(db);
       const [span] = await db.all<{ days: number }>(
         'SELECT ($as_of::DATE - min(event_date) + 1)::INTEGER AS days FROM int_events',
         {
           as_of: modelAsOf,
         },
       );
-      train = trainCompletionModel(data, {
+      const trainOptions = {
         C: 1.0,
         ...CV,
         minClass: config.minClass,
@@ -388,7 +396,63 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
         asOf: modelAsOf,
         dataSpanDays: Number(span?.days ?? 0),
         dropoutDays: config.dropoutDays,
-      });
+      };
+      // The completion outcome when it can be learnt (earlier cohorts, the enrolments file); else the
+      // disengagement target, which one running cohort already shows (nobody has completed yet).
+      const completionData = await readTrainingData(db, 'training_snapshots');
+      const completion = trainCompletionModel(completionData, { ...trainOptions, target: 'completion' });
+      let data = completionData;
+      train = {
+        ...completion,
+        targetNote:
+          'The list ranks the risk of not completing, learnt from enrolments whose outcome is known (earlier cohorts, or lms_enrolments.csv).',
+      };
+      if (!completion.gate.reliable) {
+        // The disengagement horizon: long enough to tell a quiet spell between deadlines from leaving
+        // (up to 42 days, or half the span), short enough for the weeks of a young cohort to be
+        // labelled: the longest horizon, in whole weeks down to 14 days, whose model passes the gate.
+        const longest =
+          config.earlyHorizonDays ??
+          Math.min(42, Math.max(14, 7 * Math.round(Number(span?.days ?? 0) / 2 / 7)));
+        const horizons = config.earlyHorizonDays
+          ? [longest]
+          : Array.from({ length: (longest - 14) / 7 + 1 }, (_, k) => longest - 7 * k);
+        // The longest horizon whose model passes the gate: out-of-fold AUCs on different labels do not
+        // compare (measured: picking the best of them ranked eventual non-completion worse).
+        let lastReasons: string[] = [];
+        let best: { result: TrainResult; data: TrainingData; horizon: number } | null = null;
+        for (const horizon of horizons) {
+          await db.materialize('early_training_snapshots', { as_of: modelAsOf, horizon });
+          const earlyData = await readTrainingData(db, 'early_training_snapshots');
+          const early = trainCompletionModel(earlyData, { ...trainOptions, target: 'disengagement' });
+          if (!early.gate.reliable) lastReasons = early.gate.reasons;
+          else {
+            best = { result: early, data: earlyData, horizon };
+            break;
+          }
+        }
+        if (best) {
+          data = best.data;
+          train = {
+            ...best.result,
+            horizonDays: best.horizon,
+            targetNote: `The completion model could not be used (${completion.gate.reasons.join(' ')}), so the list ranks the risk of going quiet: no activity in the course in the ${best.horizon} days after a week, learnt from this export's own weeks (the longest horizon of ${horizons.at(-1)}-${horizons[0]} days whose model passes the gate).`,
+          };
+        }
+        if (train.target === 'completion') {
+          train = {
+            ...train,
+            gate: {
+              reliable: false,
+              reasons: [
+                ...completion.gate.reasons,
+                `Nor can the disengagement target be used (no activity in the next ${horizons.at(-1)}-${horizons[0]} days): ${lastReasons.join(' ')}`,
+              ],
+            },
+          };
+        }
+      }
+      const trainingTable = train.target === 'completion' ? 'training_snapshots' : 'early_training_snapshots';
       stageName('forecast');
       await db.materialize('quiz_forecast_dataset');
       const forecast = await trainForecast(db, config.minClass);
@@ -416,9 +480,11 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       }
       await writeTrainingSnapshotsCsv(
         db,
+        trainingTable,
         stage.path('training_snapshots.csv'),
         // Without a fitted model, the matrix is still shown as it would have entered one.
         train.model?.imputation ?? imputationMeans(data.columns, allRows(data.labels.length)),
+        train.model ? specOf(train.model.features) : COMPLETION_FEATURES,
       );
       if (train.evaluation) {
         // Row-aligned with training_snapshots.csv: what the charts of the model's quality are drawn from.
@@ -443,9 +509,11 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
         await db.materialize('scoring_snapshots', { as_of: modelAsOf });
         const open = await readSnapshotColumns(db, 'scoring_snapshots');
         scores = scoreSnapshots(artifact, await scoredEnrolments(db), open.columns, {
-          threshold: config.riskThreshold ?? artifact.threshold,
           high: config.riskHigh,
           medium: config.riskMedium,
+          listSize: config.listSize,
+          minListed: 5,
+          minRisk: config.riskThreshold ?? artifact.concernRate,
         });
         if (!options.train && artifact.forecast) {
           await db.materialize('quiz_forecast_dataset');
@@ -461,7 +529,11 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
         }
         stage.writeText(
           'ML_Prediction.csv',
-          predictionCsv(scores, info, forecasts, { asOf: modelAsOf, modelVersion: artifact.version }),
+          predictionCsv(scores, info, forecasts, {
+            asOf: modelAsOf,
+            modelVersion: artifact.version,
+            target: artifact.target,
+          }),
         );
       }
       if (!scores) stage.remove('ML_Prediction.csv');

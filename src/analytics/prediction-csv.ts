@@ -20,8 +20,11 @@ export const PREDICTION_COLUMNS = [
   'risk_band',
   'at_risk',
   'never_active',
+  'rank_in_course',
+  'list_reason',
   'top_drivers',
   'predicted_final_quiz',
+  'target',
   'as_of',
   'model_version',
 ] as const;
@@ -40,7 +43,7 @@ export function predictionCsv(
   scores: LearnerScore[],
   info: Map<string, LearnerInfo>,
   forecasts: Map<string, number>,
-  context: { asOf: string; modelVersion: string },
+  context: { asOf: string; modelVersion: string; target: string },
 ): string {
   const ordered = [...scores].sort(
     (a, b) =>
@@ -65,8 +68,11 @@ export function predictionCsv(
       s.riskBand,
       s.atRisk ? 'true' : 'false',
       s.neverActive ? 'true' : 'false',
+      s.rankInCourse,
+      spreadsheetSafe(s.listReason),
       spreadsheetSafe(s.drivers.map((d) => d.text).join('; ')),
       forecast === undefined ? '' : forecast.toFixed(2),
+      context.target,
       context.asOf,
       context.modelVersion,
     ];

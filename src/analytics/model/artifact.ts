@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { LumenError } from '../../errors.ts';
 import type { ForecastModel, ForecastResult } from '../forecast.ts';
 import { MODEL_FEATURES } from './features.ts';
-import type { FittedModel, Gate, TrainResult } from './train.ts';
+import type { Calibration, DroppedFeature, FittedModel, Gate, ModelTarget, TrainResult } from './train.ts';
 
-export const ARTIFACT_FORMAT = 'lumen-completion-model/1';
+/** /2: per-enrolment snapshots, peer-relative features, a target, Platt calibration. */
+export const ARTIFACT_FORMAT = 'lumen-completion-model/2';
 
 export interface ModelArtifact extends FittedModel {
   readonly format: typeof ARTIFACT_FORMAT;
@@ -16,6 +17,14 @@ export interface ModelArtifact extends FittedModel {
   readonly createdAt: string;
   readonly dataAsOf: string;
   readonly dataFingerprint: string;
+  /** What the model predicts (train.ts ModelTarget). */
+  readonly target: ModelTarget;
+  /** Platt scaling applied to every probability before risk, bands and lists. */
+  readonly calibration: Calibration | null;
+  /** Features the training rows could not support (constant, collinear), left out. */
+  readonly droppedFeatures: DroppedFeature[];
+  /** Base rate of the concern (1 - good outcome) on the training rows: the least risk ever listed. */
+  readonly concernRate: number;
   readonly threshold: number;
   readonly thresholdSource: string;
   readonly gate: Gate;
@@ -45,6 +54,10 @@ export function buildArtifact(
     createdAt: context.createdAt.toISOString(),
     dataAsOf: context.asOf,
     dataFingerprint: train.fingerprint,
+    target: train.target,
+    calibration: train.calibration,
+    droppedFeatures: train.droppedFeatures,
+    concernRate: 1 - train.baseRate,
     ...model,
     threshold: evaluation.threshold,
     thresholdSource: 'maximises F1 of the at-risk (dropped) class on out-of-fold predictions',
@@ -64,7 +77,7 @@ export function buildArtifact(
   };
 }
 
-/** Reads a saved model and refuses one whose format or feature list differs from this version's. */
+/** Reads a saved model and refuses one whose format differs or that holds a feature this version lacks. */
 export function readArtifact(path: string): ModelArtifact {
   let artifact: Partial<ModelArtifact>;
   try {
@@ -78,18 +91,20 @@ export function readArtifact(path: string): ModelArtifact {
       `${path}: not a ${ARTIFACT_FORMAT} model (format ${String(artifact.format)})`,
     );
   }
-  const expected = MODEL_FEATURES.join(',');
-  const got = (artifact.features ?? []).join(',');
-  if (got !== expected) {
-    const missing = MODEL_FEATURES.filter((f) => !artifact.features?.includes(f));
-    const extra = (artifact.features ?? []).filter((f) => !MODEL_FEATURES.includes(f));
-    const detail = [
-      missing.length ? `missing ${missing.join(', ')}` : '',
-      extra.length ? `unknown ${extra.join(', ')}` : '',
-      !missing.length && !extra.length ? 'same features in another order' : '',
-    ]
-      .filter(Boolean)
-      .join('; ');
+  // A model keeps the features its training rows supported: any subset of this version's, in order.
+  const features = artifact.features ?? [];
+  const unknown = features.filter((f) => !MODEL_FEATURES.includes(f));
+  const order = features.map((f) => MODEL_FEATURES.indexOf(f));
+  if (
+    features.length === 0 ||
+    unknown.length > 0 ||
+    order.some((k, i) => i > 0 && k < (order[i - 1] as number))
+  ) {
+    const detail = unknown.length
+      ? `unknown ${unknown.join(', ')}`
+      : features.length
+        ? 'features out of order'
+        : 'no features';
     throw new LumenError(
       'MODEL_MISMATCH',
       `${path}: the model's feature list does not match this version of Lumen (${detail}); retrain with lumen train`,

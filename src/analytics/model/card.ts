@@ -43,6 +43,14 @@ export interface ModelCard {
   readonly dataFingerprint: string;
   readonly reliable: boolean;
   readonly gateReasons: string[];
+  /** What the list ranks (train.ts ModelTarget), and why this target. */
+  readonly target: TrainResult['target'];
+  readonly targetNote: string | null;
+  /** Features left out of the fit (constant or collinear on the training rows). */
+  readonly droppedFeatures: TrainResult['droppedFeatures'];
+  /** Platt scaling and the out-of-fold calibration table after it. */
+  readonly calibration: TrainResult['calibration'];
+  readonly calibratedBins: TrainResult['calibratedBins'];
   readonly training: {
     rows: number;
     learners: { completed: number; dropped: number };
@@ -87,13 +95,18 @@ export function buildModelCard(
     dataFingerprint: train.fingerprint,
     reliable: train.gate.reliable,
     gateReasons: train.gate.reasons,
+    target: train.target,
+    targetNote: train.targetNote ?? null,
+    droppedFeatures: train.droppedFeatures,
+    calibration: train.calibration,
+    calibratedBins: train.calibratedBins,
     training: {
       rows: train.rows,
       learners: train.learners,
       rowLabels: train.rowLabels,
       baseRate: train.baseRate,
       C: context.C,
-      features: [...context.features],
+      features: train.model ? [...train.model.features] : [...context.features],
     },
     evaluation,
     coefficients: train.coefficients,
@@ -112,7 +125,7 @@ const p = (v: number | null | undefined) =>
 
 export function renderModelCard(card: ModelCard): string {
   const out: string[] = [];
-  out.push('# Completion model card', '');
+  out.push('# At-risk model card', '');
   out.push(`- Model version: ${card.modelVersion ?? '(none: no model was fitted)'}`);
   out.push(
     `- Trained at: ${card.trainedAt}; data as of ${card.dataAsOf}; training data fingerprint ${card.dataFingerprint}`,
@@ -121,6 +134,19 @@ export function renderModelCard(card: ModelCard): string {
     `- Quality gate: ${card.reliable ? '**passed**: at-risk lists are published' : '**failed**: the model is unreliable and no at-risk list is published'}`,
   );
   for (const reason of card.gateReasons) out.push(`  - ${reason}`);
+  out.push(
+    `- Target: **${card.target === 'completion' ? 'does not complete the course' : 'goes quiet: no activity in the course in the next days (the disengagement target)'}**`,
+  );
+  if (card.targetNote) out.push(`  - ${card.targetNote}`);
+  if (card.droppedFeatures.length > 0) {
+    out.push('- Features left out (the training rows cannot support them):');
+    for (const d of card.droppedFeatures) out.push(`  - ${d.feature}: ${d.reason}`);
+  }
+  if (card.calibration) {
+    out.push(
+      `- Calibration: Platt scaling on the out-of-fold predictions (slope ${card.calibration.slope.toFixed(3)}, intercept ${card.calibration.intercept.toFixed(3)}); risks, bands and lists use the calibrated probability.`,
+    );
+  }
   out.push('');
   out.push('## Training data', '');
   out.push(

@@ -22,38 +22,52 @@ export function featureSpec(sources: readonly { name: string; imputed?: boolean 
   });
 }
 
-/** The completion model's inputs: the six weekly features, then what is known to date. */
+/**
+ * The at-risk model's inputs, per enrolment-week (queries/features/enrolment_week_snapshots.sql). They
+ * mean the same in every course, so a model carries over to another course or cohort: silence in days,
+ * the place among peers (same course, same calendar week, same stage since enrolment), the share of the
+ * course's required modules done, quiz scores (0-100), whether the learner has started at all, and the
+ * week of the course. Raw counts whose scale differs per course (sessions, events) are left out.
+ * In priority order: when two are (nearly) collinear on the training rows, the later one is dropped.
+ */
 export const COMPLETION_FEATURES = featureSpec([
-  { name: 'sessions' },
-  { name: 'avg_progress', imputed: true },
-  { name: 'modules_completed' },
-  { name: 'avg_quiz_score', imputed: true },
-  { name: 'active_days' },
-  { name: 'inactivity_days' },
-  { name: 'study_week' },
-  { name: 'cum_sessions' },
-  { name: 'cum_active_days' },
-  { name: 'cum_modules_completed' },
+  { name: 'days_inactive_log' },
+  { name: 'pct_days_inactive' },
+  { name: 'pct_active_days_14' },
+  { name: 'pct_cum_active_days' },
   { name: 'share_required_completed' },
-  { name: 'cum_avg_progress', imputed: true },
+  { name: 'pct_modules_done' },
   { name: 'cum_avg_quiz_score', imputed: true },
-  { name: 'active_weeks_to_date' },
-  { name: 'courses_to_date' },
+  { name: 'never_active' },
+  { name: 'week_of_course' },
 ]);
 
+/** Every feature a model may hold (a fitted model keeps those its training rows could support). */
 export const MODEL_FEATURES: readonly string[] = COMPLETION_FEATURES.features;
 
 /** Raw columns as read from DuckDB: numbers, null where an average has no rows. */
 export type SnapshotColumns = Record<string, ArrayLike<number | null>>;
 
-/** Means of the imputed columns over the rows given (ignoring nulls); 0 when a column is all null. */
+/**
+ * The spec of a fitted model's feature list: its source columns, and an indicator after them for each
+ * column whose `<name>_missing` the model kept.
+ */
+export function specOf(features: readonly string[]): FeatureSpec {
+  const sources = features.filter((f) => !(f.endsWith('_missing') && features.includes(f.slice(0, -8))));
+  return featureSpec(sources.map((name) => ({ name, imputed: features.includes(`${name}_missing`) })));
+}
+
+/**
+ * Means of every source column over the rows given (ignoring nulls); 0 when a column is all null. A
+ * missing value is filled with its column's mean, with or without an indicator column.
+ */
 export function imputationMeans(
   columns: SnapshotColumns,
   rows: ArrayLike<number>,
   spec: FeatureSpec = COMPLETION_FEATURES,
 ): Record<string, number> {
   const means: Record<string, number> = {};
-  for (const name of spec.imputed) {
+  for (const name of spec.columns) {
     const values = columns[name];
     let sum = 0;
     let count = 0;

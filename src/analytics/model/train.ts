@@ -4,12 +4,22 @@
  * the quality gate, and the final fit on every row.
  */
 import { createHash } from 'node:crypto';
-import { allRows, buildMatrix, imputationMeans, MODEL_FEATURES, type SnapshotColumns } from './features.ts';
+import {
+  allRows,
+  buildMatrix,
+  COMPLETION_FEATURES,
+  type FeatureSpec,
+  featureSpec,
+  imputationMeans,
+  type SnapshotColumns,
+  specOf,
+} from './features.ts';
 import {
   fitLogisticRegression,
   fitStandardScaler,
   predictProba,
   type StandardScaler,
+  sigmoid,
   standardize,
 } from './logreg.ts';
 import {
@@ -37,9 +47,39 @@ export interface TrainingData {
   /** The course of each row (one enrolment = user + course); absent for learner-grain data. */
   readonly courseIds?: string[];
   readonly weekIndex: number[];
-  /** 1 = completed, 0 = dropped. */
+  /** 1 = the good outcome of the target (completed; active again), 0 = the concern. */
   readonly labels: number[];
   readonly columns: SnapshotColumns;
+  /** The features to fit (default: every one); trainCompletionModel narrows it (selectFeatures). */
+  readonly spec?: FeatureSpec;
+}
+
+/**
+ * What a model predicts. completion: the enrolment completes (known outcomes: earlier cohorts, the
+ * enrolments file). disengagement: the learner is active in the course again within the horizon
+ * after the snapshot's week (learnable inside one running cohort, before anybody completes).
+ */
+export type ModelTarget = 'completion' | 'disengagement';
+
+export const TARGET_WORDS: Record<ModelTarget, { good: string; bad: string; label: string }> = {
+  completion: { good: 'completed', bad: 'dropped', label: 'does not complete the course' },
+  disengagement: {
+    good: 'active again',
+    bad: 'went quiet',
+    label: 'no activity in the course in the next 14 days',
+  },
+};
+
+/** A feature left out of the fit, and why. */
+export interface DroppedFeature {
+  readonly feature: string;
+  readonly reason: string;
+}
+
+/** Platt scaling fitted on the out-of-fold predictions: P = sigmoid(slope * logit(p) + intercept). */
+export interface Calibration {
+  readonly slope: number;
+  readonly intercept: number;
 }
 
 export interface TrainOptions {
@@ -101,6 +141,17 @@ export interface FittedModel {
 }
 
 export interface TrainResult {
+  readonly target: ModelTarget;
+  /** Why this target ranks the list (set by the caller that chose between targets). */
+  readonly targetNote?: string;
+  /** The disengagement target's horizon in days (no activity in the next N days). */
+  readonly horizonDays?: number;
+  /** Constant or (nearly) collinear features on the training rows, left out of the fit. */
+  readonly droppedFeatures: DroppedFeature[];
+  /** Platt scaling of the model's probabilities (null without an evaluation). */
+  readonly calibration: Calibration | null;
+  /** Out-of-fold calibration table after Platt scaling. */
+  readonly calibratedBins: CalibrationBin[] | null;
   readonly rows: number;
   readonly learners: { readonly completed: number; readonly dropped: number };
   readonly rowLabels: { readonly completed: number; readonly dropped: number };
@@ -120,12 +171,13 @@ function subset<T>(values: ArrayLike<T>, rows: ArrayLike<number>): T[] {
 
 /** Imputation means, scaler and coefficients fitted on `rows` only. */
 export function fitOnRows(data: TrainingData, rows: ArrayLike<number>, C: number): FittedModel {
-  const imputation = imputationMeans(data.columns, rows);
-  const matrix = buildMatrix(data.columns, rows, imputation);
+  const spec = data.spec ?? COMPLETION_FEATURES;
+  const imputation = imputationMeans(data.columns, rows, spec);
+  const matrix = buildMatrix(data.columns, rows, imputation, spec);
   const scaler = fitStandardScaler(matrix);
   const fit = fitLogisticRegression(standardize(matrix, scaler), subset(data.labels, rows), { C });
   return {
-    features: [...MODEL_FEATURES],
+    features: [...spec.features],
     imputation,
     scaler,
     intercept: fit.intercept,
@@ -138,17 +190,19 @@ export function fitOnRows(data: TrainingData, rows: ArrayLike<number>, C: number
 
 /** P(completed) for `rows`, with the model's own imputation and scaling. */
 export function predictRows(model: FittedModel, columns: SnapshotColumns, rows: ArrayLike<number>): number[] {
-  const matrix = buildMatrix(columns, rows, model.imputation);
+  const matrix = buildMatrix(columns, rows, model.imputation, specOf(model.features));
   return predictProba(model, standardize(matrix, model.scaler));
 }
 
 export function fingerprint(data: TrainingData): string {
   const hash = createHash('sha256');
-  hash.update(MODEL_FEATURES.join(','));
+  const spec = data.spec ?? COMPLETION_FEATURES;
+  hash.update(spec.features.join(','));
   for (const row of buildMatrix(
     data.columns,
     allRows(data.labels.length),
-    imputationMeans(data.columns, allRows(data.labels.length)),
+    imputationMeans(data.columns, allRows(data.labels.length), spec),
+    spec,
   )) {
     hash.update(new Uint8Array(row.buffer));
   }
@@ -238,11 +292,106 @@ function thin<A extends string, B extends string>(a: number[], b: number[], name
   return { [nameA]: subset(a, keep), [nameB]: subset(b, keep) } as Record<A | B, number[]>;
 }
 
-export function trainCompletionModel(data: TrainingData, options: TrainOptions): TrainResult {
+/** Pearson correlation of two equally long columns (0 when either is constant). */
+function correlation(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i] as number;
+    mb += b[i] as number;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = (a[i] as number) - ma;
+    const db = (b[i] as number) - mb;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+/** |r| at or above which the later of two features is dropped as a near-copy of the earlier. */
+export const COLLINEAR_R = 0.98;
+
+/**
+ * The features the training rows can support: every matrix column of `COMPLETION_FEATURES` except
+ * constant ones (a missing-value indicator that never fires, a feature with one value) and those
+ * (nearly) collinear with an earlier feature (|r| >= COLLINEAR_R; e.g. two counts that are equal on an
+ * export with dates only). A twin would share the weight with a flipped sign and word a reason
+ * backwards. Detected on the whole training matrix, before any fold.
+ */
+export function selectFeatures(data: TrainingData): { spec: FeatureSpec; dropped: DroppedFeature[] } {
+  const full = COMPLETION_FEATURES;
+  const rows = allRows(data.labels.length);
+  const matrix = buildMatrix(data.columns, rows, imputationMeans(data.columns, rows, full), full);
+  const columnOf = (j: number) => Float64Array.from(matrix, (x) => x[j] as number);
+  const dropped: DroppedFeature[] = [];
+  const kept: { name: string; values: Float64Array }[] = [];
+  full.features.forEach((feature, j) => {
+    const values = columnOf(j);
+    const first = values[0] ?? 0;
+    if (values.every((v) => v === first)) {
+      dropped.push({ feature, reason: `constant on the training rows (always ${first})` });
+      return;
+    }
+    for (const earlier of kept) {
+      const r = correlation(earlier.values, values);
+      if (Math.abs(r) >= COLLINEAR_R) {
+        dropped.push({ feature, reason: `collinear with ${earlier.name} (r = ${r.toFixed(3)})` });
+        return;
+      }
+    }
+    kept.push({ name: feature, values });
+  });
+  const names = new Set(kept.map((k) => k.name));
+  const spec = featureSpec(
+    full.columns.filter((c) => names.has(c)).map((name) => ({ name, imputed: names.has(`${name}_missing`) })),
+  );
+  return { spec, dropped };
+}
+
+const logit = (p: number) => {
+  const q = Math.min(Math.max(p, 1e-9), 1 - 1e-9);
+  return Math.log(q / (1 - q));
+};
+
+/** Platt scaling: a one-feature logistic regression of the labels on logit(out-of-fold p). */
+export function fitCalibration(labels: number[], oof: number[]): Calibration {
+  const fit = fitLogisticRegression(
+    oof.map((p) => [logit(p)]),
+    labels,
+    { C: 1e6 },
+  );
+  return { slope: fit.coef[0] as number, intercept: fit.intercept };
+}
+
+export function calibrate(calibration: Calibration | null | undefined, p: number): number {
+  return calibration ? sigmoid(calibration.slope * logit(p) + calibration.intercept) : p;
+}
+
+export function trainCompletionModel(
+  rawData: TrainingData,
+  options: TrainOptions & { readonly target?: ModelTarget },
+): TrainResult {
+  const target = options.target ?? 'completion';
+  const words = TARGET_WORDS[target];
+  const selection =
+    rawData.labels.length > 0 ? selectFeatures(rawData) : { spec: COMPLETION_FEATURES, dropped: [] };
+  const data: TrainingData = { ...rawData, spec: selection.spec };
   const learners = countLearners(data);
   const completedRows = data.labels.reduce((a, b) => a + b, 0);
   const rowLabels = { completed: completedRows, dropped: data.labels.length - completedRows };
   const base = {
+    target,
+    droppedFeatures: selection.dropped,
+    calibration: null,
+    calibratedBins: null,
     rows: data.labels.length,
     learners,
     rowLabels,
@@ -252,9 +401,9 @@ export function trainCompletionModel(data: TrainingData, options: TrainOptions):
   const smallest = Math.min(learners.completed, learners.dropped);
   if (smallest < options.minClass) {
     const reasons = [
-      `not enough data: ${learners.completed} completed and ${learners.dropped} dropped enrolments; at least ${options.minClass} of each are needed (LUMEN_MIN_CLASS).`,
+      `not enough data: ${learners.completed} ${words.good} and ${learners.dropped} ${words.bad} enrolments; at least ${options.minClass} of each are needed (LUMEN_MIN_CLASS).`,
     ];
-    if (options.dataSpanDays < options.dropoutDays * 2) {
+    if (target === 'completion' && options.dataSpanDays < options.dropoutDays * 2) {
       reasons.push(
         `The export's complete weeks span ${options.dataSpanDays} days up to ${options.asOf}; a learner counts as dropped only after ${options.dropoutDays} days without activity, so most learners are still open.`,
       );
@@ -263,6 +412,12 @@ export function trainCompletionModel(data: TrainingData, options: TrainOptions):
   }
 
   const evaluation = evaluate(data, options);
+  const calibration = fitCalibration(data.labels, evaluation.oofProbabilities);
+  const calibratedBins = calibrationTable(
+    data.labels,
+    evaluation.oofProbabilities.map((p) => calibrate(calibration, p)),
+    10,
+  );
   const model = fitOnRows(data, allRows(data.labels.length), options.C);
   const coefficients = model.features
     .map((feature, j) => ({
@@ -279,5 +434,13 @@ export function trainCompletionModel(data: TrainingData, options: TrainOptions):
       `cross-validated ROC AUC ${evaluation.cvAuc.toFixed(3)} is below ${options.minAuc} (LUMEN_MIN_AUC): the model ranks learners little better than chance.`,
     );
   }
-  return { ...base, gate: { reliable: reasons.length === 0, reasons }, evaluation, model, coefficients };
+  return {
+    ...base,
+    calibration,
+    calibratedBins,
+    gate: { reliable: reasons.length === 0, reasons },
+    evaluation,
+    model,
+    coefficients,
+  };
 }

@@ -304,6 +304,8 @@ describe('EDA spec builders', () => {
       courseId: 'C1',
       enrolledOn: '2026-05-04',
       neverActive: false,
+      rankInCourse: 1,
+      listReason: 'top 5 of 40 in C1',
       weekIndex: 3,
       completionProbability: 0.2,
       riskScore: 0.8,
