@@ -60,33 +60,50 @@ describe('outputs of lumen run', () => {
       previous = risk;
       expect(probability).toBeGreaterThanOrEqual(0);
       expect(risk).toBeCloseTo(1 - probability, 5);
-      expect(p.risk_band).toBe(risk >= 0.6 ? 'high' : risk >= 0.4 ? 'medium' : 'low');
-      expect(p.at_risk).toBe(risk >= model.threshold ? 'true' : 'false');
+      // A risk above the list's floor (the concern's base rate) is never low.
+      const medium = Math.min(0.4, model.concernRate);
+      expect(p.risk_band).toBe(risk >= 0.6 ? 'high' : risk >= medium ? 'medium' : 'low');
+      // On the list: the course's top 10% (at least 5) above the floor, never from the low band.
+      expect(p.at_risk).toBe(p.list_reason === '' ? 'false' : 'true');
+      if (p.at_risk === 'true') {
+        expect(risk).toBeGreaterThanOrEqual(model.concernRate);
+        expect(p.risk_band).not.toBe('low');
+        expect(p.top_drivers).not.toBe('');
+      }
+      expect(p.target).toBe(model.target);
       expect(p.model_version).toBe(model.version);
-      if (p.at_risk === 'true') expect(p.top_drivers).not.toBe('');
     }
     expect(predictions.some((p) => p.predicted_final_quiz !== '')).toBe(true);
+    // Per course: ranks 1..n by risk, and the list is the top of it, sized to the course.
+    for (const c of new Set(predictions.map((p) => p.course_id))) {
+      const rows = predictions.filter((p) => p.course_id === c);
+      expect(rows.map((p) => Number(p.rank_in_course))).toEqual(rows.map((_, i) => i + 1));
+      const listed = rows.filter((p) => p.at_risk === 'true').map((p) => Number(p.rank_in_course));
+      expect(listed).toEqual(listed.map((_, i) => i + 1));
+      expect(listed.length).toBeLessThanOrEqual(Math.max(5, Math.ceil(rows.length * 0.1)));
+    }
   });
 
   test('training_snapshots.csv is exactly the matrix the model was fitted on', () => {
     const rows = readCsv(join(outDir, 'training_snapshots.csv'));
+    const model = JSON.parse(readFileSync(join(outDir, 'models', 'latest.json'), 'utf8'));
     expect(Object.keys(rows[0] ?? {})).toEqual([
       'user_id',
       'course_id',
       'week_index',
       'label',
-      ...MODEL_FEATURES,
+      ...model.features,
     ]);
-    const X = rows.map((r) => MODEL_FEATURES.map((f) => Number(r[f])));
+    // The features the rows could support: a subset of every feature, in order.
+    expect(model.features).toEqual(MODEL_FEATURES.filter((f) => model.features.includes(f)));
+    const X = rows.map((r) => model.features.map((f: string) => Number(r[f])));
     const y = rows.map((r) => Number(r.label));
     const scaler = fitStandardScaler(X);
     const refit = fitLogisticRegression(standardize(X, scaler), y, { C: 1 });
-    const model = JSON.parse(readFileSync(join(outDir, 'models', 'latest.json'), 'utf8'));
     expect(refit.intercept).toBeCloseTo(model.intercept, 6);
     refit.coef.forEach((c, j) => {
       expect(c).toBeCloseTo(model.coef[j], 6);
     });
-    expect(model.features).toEqual(MODEL_FEATURES);
   });
 
   test('the model finds the signal, and the card says so', () => {
@@ -119,8 +136,11 @@ describe('outputs of lumen run', () => {
       [shuffled[i], shuffled[j]] = [shuffled[j] as number, shuffled[i] as number];
     }
     const newLabel = new Map(learners.map((u, i) => [u, shuffled[i] as number]));
+    // The CSV holds the features the model kept; the others are left out of this fit too.
     const columns = Object.fromEntries(
-      COMPLETION_FEATURES.columns.map((c) => [c, rows.map((r) => Number(r[c]))]),
+      COMPLETION_FEATURES.columns
+        .filter((c) => c in (rows[0] ?? {}))
+        .map((c) => [c, rows.map((r) => Number(r[c]))]),
     );
     const result = trainCompletionModel(
       {
@@ -258,13 +278,13 @@ describe('saved models', () => {
     );
 
     const artifact = JSON.parse(readFileSync(model, 'utf8'));
-    artifact.features = artifact.features.filter((f: string) => f !== 'inactivity_days');
+    artifact.features = [...artifact.features, 'sessions_last_week'];
     const bad = join(tempDir(), 'old-model.json');
     writeFileSync(bad, JSON.stringify(artifact));
     const refused = await runCli(['score', '--data', dataDir, '--out', tempDir(), '--model', bad]);
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim()).toBe(
-      `lumen: ${bad}: the model's feature list does not match this version of Lumen (missing inactivity_days); retrain with lumen train`,
+      `lumen: ${bad}: the model's feature list does not match this version of Lumen (unknown sessions_last_week); retrain with lumen train`,
     );
   });
 

@@ -94,16 +94,14 @@ describe('learner outcomes and training snapshots, worked out by hand', async ()
       ['U2', 'C2', '2', '0'],
       ['U2', 'C2', '3', '0'],
     ]);
-    // To date at the end of U2's first week in C1: one of its two required modules done, two courses begun.
-    expect(snapshots[1]).toMatchObject({ share_required_completed: '0.5', courses_to_date: '2.0' });
+    // To date at the end of U2's first week in C1: one of its two required modules done.
+    expect(snapshots[1]).toMatchObject({ share_required_completed: '0.5' });
     // No quiz in U2's weeks: the average is imputed with the training mean (80) and flagged.
-    expect(snapshots[1]).toMatchObject({ avg_quiz_score: '80.0', avg_quiz_score_missing: '1' });
-    // A course's features count that course's events only: U2's week in C2 has C2's one lesson row.
-    expect(snapshots[4]).toMatchObject({
-      sessions: '1.0',
-      cum_modules_completed: '0.0',
-      inactivity_days: '5.0',
-    });
+    expect(snapshots[1]).toMatchObject({ cum_avg_quiz_score: '80.0', cum_avg_quiz_score_missing: '1' });
+    // A course's features count that course's events only: U2's week in C2 (its one lesson row on
+    // Tuesday 3/3) ends five days after it; nothing of C2 completed.
+    expect(Number(snapshots[4]?.days_inactive_log)).toBeCloseTo(Math.log(6), 12);
+    expect(snapshots[4]).toMatchObject({ share_required_completed: '0.0' });
   });
 });
 

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateLmsData } from '../../src/analytics/generate.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
 import { JobQueues } from '../../src/jobs/job-queues.ts';
-import { readPredictions } from '../../src/jobs/latest-outputs.ts';
 import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
+import { readPredictions } from '../../src/jobs/latest-outputs.ts';
 import {
   enqueue,
   enqueueRefresh,

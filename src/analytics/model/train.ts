@@ -334,6 +334,11 @@ export function selectFeatures(data: TrainingData): { spec: FeatureSpec; dropped
   const dropped: DroppedFeature[] = [];
   const kept: { name: string; values: Float64Array }[] = [];
   full.features.forEach((feature, j) => {
+    const source = feature.endsWith('_missing') ? feature.slice(0, -8) : feature;
+    if (!data.columns[source]) {
+      dropped.push({ feature, reason: 'not in the training data' });
+      return;
+    }
     const values = columnOf(j);
     const first = values[0] ?? 0;
     if (values.every((v) => v === first)) {
