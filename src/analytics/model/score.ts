@@ -176,7 +176,8 @@ export function describeReason(reason: string, e: ScoredEnrolment): Omit<Driver,
     }
     case 'quiz': {
       const peer = e.peer.quizScore;
-      if (e.quizScore === null || peer === null || e.quizScore >= peer) return null;
+      // Compared as shown: "58 (others: 58)" would not be a reason.
+      if (e.quizScore === null || peer === null || Math.round(e.quizScore) >= Math.round(peer)) return null;
       return {
         feature: reason,
         value: e.quizScore,
