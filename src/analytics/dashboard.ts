@@ -51,6 +51,8 @@ export interface DashboardInput {
   readonly atRisk: readonly AtRiskRow[];
   /** Why there is no at-risk list, when there is none. */
   readonly noListReason: string | null;
+  /** What the list ranks, in words (the model's target). */
+  readonly target?: string | null;
   readonly quality: DataQualityReport;
   readonly card: ModelCard | null;
   /** Learners registered with no activity at all (never_active.csv), newest registrations first. */
@@ -133,7 +135,11 @@ function chartSection(charts: readonly DashboardChart[]): string {
 
 const BANDS: readonly RiskBand[] = ['high', 'medium', 'low'];
 
-function atRiskSection(rows: readonly AtRiskRow[], noListReason: string | null): string {
+function atRiskSection(
+  rows: readonly AtRiskRow[],
+  noListReason: string | null,
+  target?: string | null,
+): string {
   if (noListReason !== null) {
     return `<section><h2>At-risk learners</h2><p class="notice">No at-risk list: ${escapeHtml(noListReason)}</p></section>`;
   }
@@ -165,6 +171,7 @@ function atRiskSection(rows: readonly AtRiskRow[], noListReason: string | null):
     .concat(courses.map((c) => `<option value="${escapeHtml(c)}">${escapeHtml(c)}</option>`))
     .join('');
   return `<section><h2>At-risk learners (${rows.length.toLocaleString('en-US')})</h2>
+${target ? `<p>Each course's list: learners who have not started, then the enrolments at highest risk that ${escapeHtml(target)}, sized to the course (LUMEN_LIST_SIZE).</p>` : ''}
 <div class="filters"><label>Filter <input type="search" id="risk-filter" placeholder="name, department, driver…"></label>
 <label>Course <select id="course-filter">${courseOptions}</select></label>
 <label>Band <select id="band-filter">${options}</select></label> <span id="risk-shown" aria-live="polite"></span></div>
@@ -345,7 +352,7 @@ export function buildDashboard(input: DashboardInput): string {
 <header><h1>Lumen learning analytics</h1><p>Data as of <time id="as-of" datetime="${escapeHtml(input.asOf)}">${escapeHtml(input.asOf)}</time></p></header>
 <main>
 ${kpiSection(input.kpis)}
-${atRiskSection(input.atRisk, input.noListReason)}
+${atRiskSection(input.atRisk, input.noListReason, input.target)}
 ${neverActiveSection(input.neverActive)}
 ${chartSection(input.charts)}
 ${qualitySection(input.quality)}
@@ -419,6 +426,11 @@ export function dashboardInputFromAnalysis(
     charts,
     atRisk,
     noListReason: result.scores ? null : (result.noListReason ?? 'no learners were scored'),
+    target: result.artifact
+      ? result.artifact.target === 'disengagement'
+        ? 'goes quiet (no activity in the course in the coming weeks)'
+        : 'does not complete the course'
+      : null,
     quality: result.report,
     card: result.card,
     neverActive: result.neverActive,

@@ -36,7 +36,7 @@ export function formatRunSummary(result: AnalysisResult, top = 10): string {
     const bands = { high: 0, medium: 0, low: 0 };
     for (const s of result.scores) bands[s.riskBand]++;
     out.push(
-      `Open enrolments scored: ${result.scores.length} (${result.scores.filter((s) => s.neverActive).length} never active); at risk: ${atRisk}; bands: ${bands.high} high, ${bands.medium} medium, ${bands.low} low`,
+      `Open enrolments scored: ${result.scores.length} (${result.scores.filter((s) => s.neverActive).length} never active); on the course lists: ${atRisk} (target: ${result.artifact?.target ?? '-'}); bands: ${bands.high} high, ${bands.medium} medium, ${bands.low} low`,
     );
     out.push(`Top ${Math.min(top, result.scores.length)} at-risk enrolments:`);
     for (const s of result.scores.slice(0, top)) {
