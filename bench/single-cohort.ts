@@ -144,8 +144,10 @@ for (const week of String(values.weeks).split(',').map(Number)) {
   // The bar: a logistic regression on the true results, cross-validated, five cumulative features.
   const by = new Map<string, { days: Set<number>; events: number; done: Set<string>; quiz: number[] }>();
   const touch = (u: string) => {
-    let f = by.get(u);
-    if (!f) by.set(u, (f = { days: new Set(), events: 0, done: new Set(), quiz: [] }));
+    const known = by.get(u);
+    if (known) return known;
+    const f = { days: new Set<number>(), events: 0, done: new Set<string>(), quiz: [] as number[] };
+    by.set(u, f);
     return f;
   };
   for (const r of lessons) {

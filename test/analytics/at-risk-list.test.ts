@@ -10,8 +10,8 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runAnalysis } from '../../src/analytics/analysis.ts';
-import { generateLmsData } from '../../src/analytics/generate.ts';
 import { PRESENTATIONS } from '../../src/analytics/generate/cohort-catalog.ts';
+import { generateLmsData } from '../../src/analytics/generate.ts';
 import type { ModelCard } from '../../src/analytics/model/card.ts';
 import { COMPLETION_FEATURES } from '../../src/analytics/model/features.ts';
 import { rocAuc } from '../../src/analytics/model/metrics.ts';
@@ -67,7 +67,12 @@ describe('the list of a multi-cohort export (outcomes inferred)', () => {
     expect(notPassing / listed.length).toBeGreaterThanOrEqual(0.7);
     // The ranking of all open enrolments against their true result.
     const labels = predictions.map((p) => (truth.get(key(p)) === 'passed' ? 0 : 1));
-    expect(rocAuc(labels, predictions.map((p) => Number(p.risk_score)))).toBeGreaterThan(0.75);
+    expect(
+      rocAuc(
+        labels,
+        predictions.map((p) => Number(p.risk_score)),
+      ),
+    ).toBeGreaterThan(0.75);
   });
 
   test('every reason says how the learner is behind their peers; none reads as good news or names tenure', () => {
@@ -75,19 +80,21 @@ describe('the list of a multi-cohort export (outcomes inferred)', () => {
     expect(reasons.length).toBeGreaterThan(100);
     for (const reason of reasons) {
       expect(reason).not.toMatch(/\bweek\b|typical/);
-      const others = /\(others(?: in [^:]+)?: ([\d.]+)\)$/.exec(reason);
-      let match: RegExpExecArray | null;
-      if ((match = /^no activity in the course for (\d+) days?/.exec(reason)))
-        expect(Number(match[1])).toBeGreaterThan(Number(others?.[1] ?? -1));
-      else if ((match = /^(\d+) active days? in the last 14/.exec(reason)))
-        expect(Number(match[1])).toBeLessThan(Number(others?.[1]));
-      else if ((match = /^(\d+) active days? in \S+ so far/.exec(reason)))
-        expect(Number(match[1])).toBeLessThan(Number(others?.[1]));
-      else if ((match = /^(\d+) of \d+ required modules? done/.exec(reason)))
-        expect(Number(match[1])).toBeLessThan(Number(others?.[1]));
-      else if ((match = /^average quiz score (\d+)/.exec(reason)))
-        expect(Number(match[1])).toBeLessThan(Number(others?.[1]));
-      else expect(reason).toMatch(/^(no quiz attempted yet \(most others have\)|enrolled \d{4}-\d\d-\d\d, no activity in \d+ days?)$/);
+      const others = Number(/\(others(?: in [^:]+)?: ([\d.]+)\)$/.exec(reason)?.[1] ?? Number.NaN);
+      // Each worded reason, and the side of the peers' median it must be on.
+      const behind: [RegExp, (value: number) => boolean][] = [
+        [/^no activity in the course for (\d+) days?/, (v) => Number.isNaN(others) || v > others],
+        [/^(\d+) active days? in the last 14/, (v) => v < others],
+        [/^(\d+) active days? in \S+ so far/, (v) => v < others],
+        [/^(\d+) of \d+ required modules? done/, (v) => v < others],
+        [/^average quiz score (\d+)/, (v) => v < others],
+      ];
+      const worded = behind.find(([pattern]) => pattern.test(reason));
+      if (worded) expect(worded[1](Number(worded[0].exec(reason)?.[1]))).toBe(true);
+      else
+        expect(reason).toMatch(
+          /^(no quiz attempted yet \(most others have\)|enrolled \d{4}-\d\d-\d\d, no activity in \d+ days?)$/,
+        );
       // Grammar: "1 day", "2 days", "1 required module".
       expect(reason).not.toMatch(/\b1 (days|modules|active days)\b/);
     }
@@ -95,17 +102,22 @@ describe('the list of a multi-cohort export (outcomes inferred)', () => {
 });
 
 describe('one running cohort on its own, four weeks in', () => {
-  test('nobody has completed, yet a list is published from the cohort\'s own weeks, and says what it ranks', async () => {
+  test("nobody has completed, yet a list is published from the cohort's own weeks, and says what it ranks", async () => {
     // The export of one presentation alone (its course, modules and events), as of the end of its 4th week.
     const course = 'C101-2026A';
     const start = PRESENTATIONS.find((p) => p.id === course)?.start as string;
     const asOf = new Date(Date.parse(`${start}T00:00:00Z`) + 27 * 86_400_000).toISOString().slice(0, 10);
     const single = tempDir('lumen-single-');
     const modules = readCsv(join(data, 'lms_modules.csv'));
-    const mine = new Set(modules.filter((m) => m.course_id?.trim() === course).map((m) => m.module_id?.trim()));
+    const mine = new Set(
+      modules.filter((m) => m.course_id?.trim() === course).map((m) => m.module_id?.trim()),
+    );
     const copy = (file: string, keep: (r: Row) => boolean) => {
       const header = readFileSync(join(data, file), 'utf8').split('\n')[0]?.split(',') ?? [];
-      writeFileSync(join(single, file), stringify(readCsv(join(data, file)).filter(keep), { header: true, columns: header }));
+      writeFileSync(
+        join(single, file),
+        stringify(readCsv(join(data, file)).filter(keep), { header: true, columns: header }),
+      );
     };
     copy('lms_users.csv', () => true);
     copy('lms_courses.csv', (r) => r.course_id?.trim() === course);
@@ -113,7 +125,14 @@ describe('one running cohort on its own, four weeks in', () => {
     copy('lms_lesson_activity.csv', (r) => mine.has(r.module_id?.trim()));
     copy('lms_quiz_attempts.csv', (r) => mine.has(r.module_id?.trim()));
     const out = tempDir('lumen-single-out-');
-    const result = await runAnalysis(config, { dataDir: single, outDir: out, asOf, train: true, score: true, charts: false });
+    const result = await runAnalysis(config, {
+      dataDir: single,
+      outDir: out,
+      asOf,
+      train: true,
+      score: true,
+      charts: false,
+    });
     expect(result.outcomes.completed ?? 0).toBe(0);
     expect(result.noListReason).toBeNull();
     const card = JSON.parse(readFileSync(join(out, 'model_card.json'), 'utf8')) as ModelCard;
@@ -133,7 +152,10 @@ describe('features the training rows cannot support', () => {
     const n = 200;
     const share = Array.from({ length: n }, (_, i) => (i % 7) / 7);
     const columns = Object.fromEntries(
-      COMPLETION_FEATURES.columns.map((c, j) => [c, Array.from({ length: n }, (_, i) => ((i * (j + 3)) % 11) + (i % (j + 2)))]),
+      COMPLETION_FEATURES.columns.map((c, j) => [
+        c,
+        Array.from({ length: n }, (_, i) => ((i * (j + 3)) % 11) + (i % (j + 2))),
+      ]),
     );
     columns.share_required_completed = share;
     columns.pct_modules_done = share.map((v) => 0.5 * v + 0.1); // the same information, rescaled
@@ -144,7 +166,10 @@ describe('features the training rows cannot support', () => {
       labels: Array.from({ length: n }, (_, i) => i % 2),
       columns,
     });
-    expect(dropped).toContainEqual({ feature: 'never_active', reason: 'constant on the training rows (always 0)' });
+    expect(dropped).toContainEqual({
+      feature: 'never_active',
+      reason: 'constant on the training rows (always 0)',
+    });
     expect(dropped).toContainEqual({
       feature: 'pct_modules_done',
       reason: 'collinear with share_required_completed (r = 1.000)',
