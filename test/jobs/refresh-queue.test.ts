@@ -230,6 +230,9 @@ describe('refresh through the queue', () => {
     const courses = new Set(atRisk.map((r) => r.course_id)).size;
     expect(posted.count).toBeGreaterThanOrEqual(Math.min(3, atRisk.length));
     expect(posted.count).toBeLessThanOrEqual(Math.min(20, 3 * courses));
+    // The message says what the list ranks (this export has completed learners to learn from).
+    const list = publisher.messages.filter((m) => m.channel === 'C-flow').at(-1);
+    expect(JSON.stringify(list?.blocks)).toContain('Ranked by the risk of not completing the course.');
     const refresh = await queues.compute.getJob(good.refresh.id);
     expect(await refresh?.getState()).toBe('completed');
     const runId = (refresh?.returnvalue as { runId?: string } | undefined)?.runId ?? 'missing';

@@ -209,11 +209,19 @@ export async function processPostAtRisk(
     single !== null
       ? `${atRiskCount} of ${inScope.length} learners in ${single} at risk as of ${asOf}${waiting}`
       : `${atRiskCount} of ${inScope.length} open enrolments at risk in ${courses.length} courses as of ${asOf}${waiting}`;
+  // What the list ranks (ML_Prediction.csv's target; absent in runs before it).
+  const target = rows[0]?.target;
+  const ranks =
+    target === 'disengagement'
+      ? 'Ranked by the risk of going quiet (no activity in the course in the coming weeks): nobody has completed yet to learn from.'
+      : target === 'completion'
+        ? 'Ranked by the risk of not completing the course.'
+        : null;
   const top: KnownBlock[] = [
     headerBlock('Learners at risk'),
     section(headline),
     contextLine(courseId ? `${where.trim()}: ${bandCounts(inScope)}` : bandCounts(inScope)),
-    contextLine(totals),
+    contextLine(ranks ? `${totals} · ${ranks}` : totals),
   ];
   const bottom: KnownBlock[] = neverActiveBlocks(neverActive);
   const footerBlocks = 1;
