@@ -6,7 +6,7 @@
  * instead of copying them. The figures come from the files those runs wrote (ML_Prediction.csv,
  * learner_outcomes.csv), kept under OUT/backtest/<date>/ so anyone can recompute them.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -27,13 +27,10 @@ import {
   type PredictionRow,
 } from './backtest.ts';
 import { renderBacktestMarkdown } from './backtest-sections.ts';
-import { renderChart } from './charts/render.ts';
-import { backtestAucSpec } from './charts/specs/backtest-auc.ts';
+import { writeBacktestChart } from './charts/backtest-chart.ts';
 import { OutputStage } from './output.ts';
 import type { StageReporter } from './pipeline.ts';
 import { lastCompleteWeekEnd } from './weeks.ts';
-
-export const BACKTEST_CHART = 'backtest';
 
 export interface BacktestProgress {
   /** Dates finished so far (0 when the first starts) and in all. */
@@ -204,17 +201,7 @@ export async function runBacktest(config: Config, options: BacktestOptions): Pro
     });
     stage.writeJson(BACKTEST_JSON, report);
     stage.writeText(BACKTEST_MD, renderBacktestMarkdown(report));
-    const spec = backtestAucSpec(
-      report.points.map((p) => ({
-        asOf: p.asOf,
-        modelAuc: p.all.ranking.modelAuc,
-        baselineAuc: p.all.ranking.baselineAuc,
-      })),
-      { asOf: outcomesAsOf, learners: report.pooled.distinctLearners },
-    );
-    const { png } = await renderChart(spec);
-    stage.writeJson(`charts/${BACKTEST_CHART}.vl.json`, spec);
-    writeFileSync(stage.path(`charts/${BACKTEST_CHART}.png`), png);
+    await writeBacktestChart(stage.dir, report);
     const files = stage.commit();
     return { report, files };
   } finally {
