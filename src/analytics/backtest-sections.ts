@@ -10,7 +10,8 @@ import type {
   SliceFigures,
   WeekFigures,
 } from './backtest.ts';
-import { escapeHtml } from './dashboard.ts';
+import { BACKTEST_AUC_TITLE } from './charts/specs/backtest-auc.ts';
+import { escapeHtml, pngSize } from './dashboard.ts';
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(3));
 const days = (v: number | null) => (v === null ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(1));
@@ -167,8 +168,18 @@ function htmlTable(id: string, header: readonly string[], rows: readonly string[
   return `<div class="table-wrap scroll"><table id="${id}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
+function chartFigure(png: Buffer | null): string {
+  if (!png) return '';
+  const { width, height } = pngSize(png);
+  // Drawn at 2x, like the run's charts: half the pixel size is the CSS size.
+  return `<figure class="chart" id="chart-backtest"><img alt="${escapeHtml(BACKTEST_AUC_TITLE)}" width="${Math.round(width / 2)}" height="${Math.round(height / 2)}" src="data:image/png;base64,${png.toString('base64')}"></figure>`;
+}
+
 /** The "Backtest" section of dashboard.html; '' without a backtest. Every text is escaped. */
-export function backtestDashboardSection(report: BacktestReport | null): string {
+export function backtestDashboardSection(
+  report: BacktestReport | null,
+  chartPng: Buffer | null = null,
+): string {
   if (!report) return '';
   const verdictClass =
     report.verdict.modelBeatsBaseline === true
@@ -179,6 +190,7 @@ export function backtestDashboardSection(report: BacktestReport | null): string 
   return `<section id="backtest"><h2>Backtest: how the list would have done</h2>
 <p class="${verdictClass}">${escapeHtml(report.verdict.text)}</p>
 <p>${escapeHtml(`${report.points.length} as-of dates from ${report.schedule.from} to ${report.schedule.to}, judged against the outcomes as of ${report.export.outcomesAsOf}; enrolments still open then are left out. Baseline: days since last activity.`)}</p>
+${chartFigure(chartPng)}
 <h3>By week of course</h3>
 ${htmlTable('backtest-weeks', ['week of course', ...SLICE_HEADER], [...weekRows(report.pooled.weeks), ['all', ...sliceCells(report.pooled.all)]])}
 <h3>Per as-of date</h3>

@@ -372,6 +372,28 @@ describe('with lms_enrolments.csv', () => {
   });
 
   test(
+    'a run in the same folder puts the backtest in its model card and dashboard, and keeps its chart',
+    async () => {
+      await runAnalysis(config, {
+        dataDir,
+        outDir,
+        asOf: '2025-10-19',
+        train: true,
+        score: true,
+        charts: true,
+      });
+      const card = readFileSync(join(outDir, 'model_card.md'), 'utf8');
+      expect(card).toContain('## Backtest');
+      expect(card).toContain(report.verdict.text);
+      const dashboard = readFileSync(join(outDir, 'dashboard.html'), 'utf8');
+      expect(dashboard).toContain('<section id="backtest">');
+      expect(dashboard).toContain('id="chart-backtest"');
+      expect(existsSync(join(outDir, 'charts', 'backtest.png'))).toBe(true);
+    },
+    SETUP_TIMEOUT,
+  );
+
+  test(
     'bad arguments: one line on stderr, exit code 2, nothing written',
     async () => {
       const out = tempDir('lumen-backtest-bad-');
