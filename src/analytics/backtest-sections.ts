@@ -42,7 +42,11 @@ function mdTable(header: readonly string[], rows: readonly string[][], rightFrom
 function pointCells(p: BacktestPoint): string[] {
   return [
     p.asOf,
-    p.listPublished ? 'yes' : `no: ${p.noListReason ?? ''}`.replaceAll('|', '/'),
+    p.listPublished
+      ? p.bothClassesJudged
+        ? 'yes'
+        : 'yes, judged one way only'
+      : `no: ${p.noListReason ?? ''}`.replaceAll('|', '/'),
     String(p.open),
     ...sliceCells(p.all),
     f3(p.cvAuc),
@@ -77,7 +81,7 @@ function setting(report: BacktestReport): string[] {
     `- As-of dates: ${s.dates.length}, from ${s.from} to ${s.to} every ${s.everyDays} days${defaults.length ? ` (default ${defaults.join(', ')})` : ''}. At each, a model fitted on the data up to that date only scores the enrolments open then.`,
     '- Positive class: the enrolment did not complete (dropped by the end, for any reason). Enrolments still open at the end are left out of every figure.',
     "- Baseline: days since the enrolment's last activity in the course (since enrolment when never active), as of the date.",
-    '- "judged": enrolments open at the date with a known outcome at the end; "listed": on the published list (at_risk), judged or not; precision and recall over the judged.',
+    '- "judged": enrolments open at the date with a known outcome at the end; "listed": on the published list (at_risk), judged or not; precision and recall over the judged. "judged one way only": every judged enrolment of the date ended the same way (e.g. only withdrawals are known by the end), so its AUC is undefined and its precision says nothing.',
   ];
 }
 
@@ -92,7 +96,9 @@ export function renderBacktestMarkdown(report: BacktestReport): string {
   );
   const pooled = report.pooled;
   out.push(
-    `## Pooled over the ${pooled.datesWithList} dates with a list (${pooled.all.ranking.enrolments} date-enrolment rows, ${pooled.distinctEnrolments} enrolments, ${pooled.distinctLearners} learners)`,
+    `## Pooled over the ${pooled.datesPooled} dates with a list judged both ways (${pooled.all.ranking.enrolments} date-enrolment rows, ${pooled.distinctEnrolments} enrolments, ${pooled.distinctLearners} learners)`,
+    '',
+    `Left out: ${pooled.datesWithoutList} dates without a list and ${pooled.datesOneClass} dates whose judged enrolments all ended the same way (their AUC is undefined and their precision says nothing: with presentations running past the end of the export, only withdrawals are known).`,
     '',
   );
   out.push('By week of course (week_index: 1 = the week of enrolment):', '');
@@ -138,7 +144,7 @@ export function backtestCardSection(report: BacktestReport | null): string {
     '',
   ];
   out.push(
-    `${report.points.length} as-of dates from ${report.schedule.from} to ${report.schedule.to} (${report.pooled.datesWithList} with a list), judged against the outcomes as of ${report.export.outcomesAsOf}; baseline: days since last activity. Pooled by week of course:`,
+    `${report.points.length} as-of dates from ${report.schedule.from} to ${report.schedule.to} (${report.pooled.datesWithList} with a list, ${report.pooled.datesPooled} of them judged both ways and pooled below), judged against the outcomes as of ${report.export.outcomesAsOf}; baseline: days since last activity. Pooled by week of course:`,
     '',
   );
   out.push(

@@ -103,6 +103,12 @@ export interface BacktestPoint {
   readonly stillOpenAtEnd: number;
   /** Open at asOf and absent from the end's outcomes (should be 0): left out of every figure. */
   readonly missingAtEnd: number;
+  /**
+   * Whether the judged enrolments ended both ways (some completed, some dropped). When not, the date's
+   * AUCs are null and its precision says nothing (with presentations still running at the end, only
+   * their withdrawals are known), and the date is left out of `pooled`.
+   */
+  readonly bothClassesJudged: boolean;
   /** Every scored enrolment (the open ones when no list) with a known outcome at the end. */
   readonly all: SliceFigures;
   readonly courses: CourseFigures[];
@@ -133,7 +139,7 @@ export interface LeadTime {
 }
 
 export interface BacktestVerdict {
-  /** Pooled over every (date, enrolment) with a list: model and baseline AUC on the same rows. */
+  /** Pooled over the dates in `pooled`: model and baseline AUC on the same rows. */
   readonly modelAuc: number | null;
   readonly baselineAuc: number | null;
   /** modelAuc - baselineAuc; null when either is. */
@@ -169,10 +175,17 @@ export interface BacktestReport {
   readonly schedule: BacktestSchedule;
   /** One per as-of date, oldest first. */
   readonly points: BacktestPoint[];
-  /** Pooled over every (date, enrolment) row of the dates with a list. */
+  /**
+   * Pooled over every (date, enrolment) row of the dates with a list whose judged enrolments ended
+   * both ways (bothClassesJudged): one-class dates would pair their enrolments only with other dates'.
+   */
   readonly pooled: {
     readonly datesWithList: number;
     readonly datesWithoutList: number;
+    /** Dates with a list and both classes judged: the dates pooled. */
+    readonly datesPooled: number;
+    /** Dates with a list whose judged enrolments all ended one way: not pooled. */
+    readonly datesOneClass: number;
     /** Distinct enrolments and learners among the pooled rows (an enrolment open at 5 dates is 5 rows). */
     readonly distinctEnrolments: number;
     readonly distinctLearners: number;
@@ -517,7 +530,13 @@ function verdict(
   points: readonly BacktestPoint[],
 ): BacktestVerdict {
   const { modelAuc, baselineAuc } = all;
-  const dates = points.filter((p) => p.listPublished).length;
+  const withList = points.filter((p) => p.listPublished).length;
+  const dates = points.filter((p) => p.listPublished && p.bothClassesJudged).length;
+  const oneClass = withList - dates;
+  const oneClassText =
+    oneClass === 0
+      ? ''
+      : ` ${oneClass} more ${oneClass === 1 ? 'date' : 'dates'} with a list could not be judged: ${oneClass === 1 ? 'its' : 'their'} enrolments whose outcome is known by the end all ended the same way.`;
   const compared = points.filter(
     (p) => p.all.ranking.modelAuc !== null && p.all.ranking.baselineAuc !== null,
   );
@@ -538,9 +557,9 @@ function verdict(
       datesCompared,
       datesModelAhead,
       text:
-        dates === 0
+        withList === 0
           ? 'No list was published at any as-of date: there is nothing to compare with the baseline.'
-          : 'The lists published cannot be judged yet: too few of their enrolments have a known outcome in both classes.',
+          : `The lists published at ${withList} ${withList === 1 ? 'date' : 'dates'} cannot be judged: at none of them had the enrolments open then ended both ways (completed, and not) by the end of the export; with presentations still running at the end, only their withdrawals are known.`,
     };
   }
   const difference = modelAuc - baselineAuc;
@@ -561,7 +580,7 @@ function verdict(
     modelBeatsBaseline: beats,
     datesCompared,
     datesModelAhead,
-    text: `Over ${dates} as-of ${dates === 1 ? 'date' : 'dates'} with a list, the model ranks the enrolments that did not complete with ROC AUC ${f3(modelAuc)}, against ${f3(baselineAuc)} for days since last activity: ${judgement}.${earlyText}${perDate}`,
+    text: `Over ${dates} as-of ${dates === 1 ? 'date' : 'dates'} with a list judged both ways, the model ranks the enrolments that did not complete with ROC AUC ${f3(modelAuc)}, against ${f3(baselineAuc)} for days since last activity: ${judgement}.${earlyText}${perDate}${oneClassText}`,
   };
 }
 
@@ -619,7 +638,9 @@ export function buildBacktestReport(
         });
       }
       const courseIds = [...new Set(population.map((p) => p.courseId))];
-      if (published) {
+      const dropped = rows.filter((r) => r.label === 1).length;
+      const bothClassesJudged = dropped > 0 && dropped < rows.length;
+      if (published && bothClassesJudged) {
         pooledRows.push(...rows);
         pooledListed.total += listed.total;
         for (const [c, n] of listed.courses)
@@ -641,6 +662,7 @@ export function buildBacktestReport(
         neverActive: (run.predictions ?? []).filter((p) => p.neverActive).length,
         stillOpenAtEnd,
         missingAtEnd,
+        bothClassesJudged,
         all: slice(rows, published ? listed.total : null),
         courses: courseFigures(rows, courseIds, published ? listed : null),
         weeks: published ? weekFigures(rows, listed) : [],
@@ -648,6 +670,7 @@ export function buildBacktestReport(
       };
     });
   const datesWithList = points.filter((p) => p.listPublished).length;
+  const datesPooled = points.filter((p) => p.listPublished && p.bothClassesJudged).length;
   const early = pooledRows.filter(
     (r) => r.weeks === '1' || r.weeks === '2' || r.weeks === '3' || r.weeks === '4',
   );
@@ -655,8 +678,8 @@ export function buildBacktestReport(
     (sum, w) => sum + (pooledListed.weeks.get(w as WeekBucket) ?? 0),
     0,
   );
-  const all = slice(pooledRows, datesWithList > 0 ? pooledListed.total : null);
-  const earlyWeeks = slice(early, datesWithList > 0 ? earlyListed : null);
+  const all = slice(pooledRows, datesPooled > 0 ? pooledListed.total : null);
+  const earlyWeeks = slice(early, datesPooled > 0 ? earlyListed : null);
   const count = (outcome: Outcome) => finalOutcomes.filter((o) => o.outcome === outcome).length;
   return {
     schemaVersion: 1,
@@ -669,6 +692,8 @@ export function buildBacktestReport(
     pooled: {
       datesWithList,
       datesWithoutList: points.length - datesWithList,
+      datesPooled,
+      datesOneClass: datesWithList - datesPooled,
       distinctEnrolments: new Set(pooledRows.map((r) => r.key)).size,
       distinctLearners: new Set(pooledRows.map((r) => r.userId)).size,
       all,

@@ -11,7 +11,7 @@ export function formatBacktestSummary(report: BacktestReport, files: readonly st
     out.push(
       [
         p.asOf,
-        p.listPublished ? 'yes ' : 'no  ',
+        p.listPublished ? (p.bothClassesJudged ? 'yes ' : 'yes*') : 'no  ',
         String(r.enrolments).padStart(6),
         `    ${f3(r.baseRate)}`,
         `    ${f3(r.modelAuc)}`,
@@ -21,6 +21,10 @@ export function formatBacktestSummary(report: BacktestReport, files: readonly st
       ].join('  '),
     );
   }
+  if (report.points.some((p) => p.listPublished && !p.bothClassesJudged))
+    out.push(
+      '* judged one way only: every judged enrolment ended the same way (no AUC; precision says nothing)',
+    );
   const perDate = files.filter((f) => /[/\\]backtest[/\\]/.test(f)).length;
   out.push('', 'Files:');
   for (const file of files.filter((f) => !/[/\\]backtest[/\\]/.test(f))) out.push(`  ${file}`);

@@ -12,7 +12,10 @@ import { runAnalysis } from '../../src/analytics/analysis.ts';
 import {
   BACKTEST_JSON,
   type BacktestReport,
+  type BacktestRunInput,
   backtestSchedule,
+  buildBacktestReport,
+  type OutcomeRow,
   parseEvery,
   quantile,
   readBacktestReport,
@@ -326,11 +329,16 @@ describe('with lms_enrolments.csv', () => {
             `${point.asOf} bin ${b} observed`,
           );
         });
-        pooled.push(...rows);
-        pooledListed += listedAll.length;
+        const bothWays = new Set(rows.map((r) => r.label)).size === 2;
+        expect(point.bothClassesJudged).toBe(bothWays);
+        if (bothWays) {
+          pooled.push(...rows);
+          pooledListed += listedAll.length;
+        }
       }
       checkSlice(report.pooled.all, pooled, pooledListed, 'pooled');
       expect(report.pooled.datesWithList).toBe(2);
+      expect(report.pooled.datesPooled).toBe(2);
 
       // Lead time: first listing -> dropped_at, over enrolments listed and dropped by the end.
       const leads = [...firstListed]
@@ -508,5 +516,116 @@ describe('as-of dates', () => {
     expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(quantile([1, 2, 3, 4], 0.25)).toBe(1.75);
     expect(quantile([], 0.5)).toBeNull();
+  });
+});
+
+describe('figures on hand-made rows', () => {
+  const outcome = (
+    userId: string,
+    o: OutcomeRow['outcome'],
+    daysInactive = 0,
+    droppedAt: string | null = null,
+  ) => ({ userId, courseId: 'C1', outcome: o, daysInactive, droppedAt }) as OutcomeRow;
+  const prediction = (userId: string, riskScore: number, atRisk: boolean, weekIndex = 2) => ({
+    userId,
+    courseId: 'C1',
+    weekIndex,
+    riskScore,
+    atRisk,
+    neverActive: false,
+    target: null,
+  });
+  const run = (asOf: string, predictions: BacktestRunInput['predictions'], open: OutcomeRow[]) => ({
+    asOf,
+    noListReason: predictions ? null : 'not enough data',
+    modelVersion: null,
+    cvAuc: null,
+    training: null,
+    predictions,
+    outcomes: open,
+  });
+  const schedule = backtestSchedule({
+    firstEvent: '2025-01-05',
+    outcomesAsOf: '2025-06-29',
+    from: '2025-03-02',
+    to: '2025-03-16',
+    dropoutDays: 21,
+  });
+  const final = [
+    outcome('A', 'dropped', 0, '2025-03-20'),
+    outcome('B', 'completed'),
+    outcome('C', 'dropped', 0, '2025-03-10'),
+    outcome('D', 'open'),
+  ];
+  const report = buildBacktestReport(
+    [
+      run('2025-03-02', null, [outcome('A', 'open', 9), outcome('B', 'open', 2), outcome('D', 'open', 1)]),
+      run(
+        '2025-03-09',
+        [prediction('A', 0.9, true), prediction('B', 0.2, false), prediction('D', 0.7, true, 9)],
+        [outcome('A', 'open', 16), outcome('B', 'open', 3), outcome('D', 'open', 2)],
+      ),
+      // Only C is judged here, and C dropped: one class, not pooled.
+      run(
+        '2025-03-16',
+        [prediction('C', 0.8, true), prediction('D', 0.6, true)],
+        [outcome('C', 'open', 20), outcome('D', 'open', 9)],
+      ),
+    ],
+    final,
+    {
+      dataDir: '/data',
+      createdAt: '2025-07-01T00:00:00.000Z',
+      export: {
+        firstEvent: '2025-01-05',
+        lastEvent: '2025-06-30',
+        outcomesAsOf: '2025-06-29',
+        enrolmentsFile: true,
+      },
+      schedule,
+    },
+  );
+
+  test('per date: no list -> baseline only; a list judged both ways; a list judged one way only', () => {
+    const [none, both, one] = report.points;
+    expect(none?.all).toEqual({
+      ranking: { enrolments: 2, dropped: 1, baseRate: 0.5, modelAuc: null, baselineAuc: 1 },
+      list: null,
+    });
+    expect([none?.stillOpenAtEnd, both?.stillOpenAtEnd, one?.stillOpenAtEnd]).toEqual([1, 1, 1]);
+    expect(both?.all).toEqual({
+      ranking: { enrolments: 2, dropped: 1, baseRate: 0.5, modelAuc: 1, baselineAuc: 1 },
+      list: { listed: 2, listedJudged: 1, truePositives: 1, precision: 1, recall: 1 },
+    });
+    expect(both?.weeks.map((w) => [w.weeks, w.list?.listed])).toEqual([
+      ['2', 1],
+      ['9-12', 1],
+    ]);
+    expect(one?.bothClassesJudged).toBe(false);
+    expect(one?.all.ranking.modelAuc).toBeNull();
+  });
+
+  test('pooled over the dates judged both ways; lead time from the first listing', () => {
+    expect(report.pooled).toMatchObject({
+      datesWithList: 2,
+      datesWithoutList: 1,
+      datesPooled: 1,
+      datesOneClass: 1,
+    });
+    expect(report.pooled.all.ranking.enrolments).toBe(2);
+    // A first listed 2025-03-09, dropped 2025-03-20: 11 days; C listed 2025-03-16, dropped 2025-03-10: not ahead.
+    expect(report.leadTime).toMatchObject({
+      listedEnrolments: 3,
+      listedDropped: 2,
+      listedStillOpen: 1,
+      enrolments: 2,
+      notAhead: 1,
+      minDays: -6,
+      medianDays: 2.5,
+      maxDays: 11,
+    });
+    expect(report.verdict.modelBeatsBaseline).toBe(false);
+    expect(report.verdict.text).toContain('no better than the baseline');
+    expect(report.verdict.text).toContain('1 more date with a list could not be judged');
   });
 });
