@@ -175,6 +175,8 @@ export interface BacktestReport {
   readonly schedule: BacktestSchedule;
   /** One per as-of date, oldest first. */
   readonly points: BacktestPoint[];
+  /** Distinct learners among the judged enrolments of every date (what the chart speaks for). */
+  readonly judgedLearners: number;
   /**
    * Pooled over every (date, enrolment) row of the dates with a list whose judged enrolments ended
    * both ways (bothClassesJudged): one-class dates would pair their enrolments only with other dates'.
@@ -547,7 +549,7 @@ function verdict(
   const perDate =
     datesCompared === 0
       ? ' No single date had both classes among its judged enrolments.'
-      : ` Date by date, the model was ahead at ${datesModelAhead} of the ${datesCompared} ${datesCompared === 1 ? 'date' : 'dates'} where both could be measured.`;
+      : ` Date by date, the model was ahead at ${datesModelAhead} of ${datesCompared} ${datesCompared === 1 ? 'date' : 'dates'} where both could be measured.`;
   if (modelAuc === null || baselineAuc === null) {
     return {
       modelAuc,
@@ -595,6 +597,7 @@ export function buildBacktestReport(
   const pooledListed = emptyCounts();
   const pooledCourses = new Set<string>();
   const firstListed = new Map<string, string>();
+  const judgedLearners = new Set<string>();
   const points = [...runs]
     .sort((a, b) => a.asOf.localeCompare(b.asOf))
     .map((run): BacktestPoint => {
@@ -637,6 +640,7 @@ export function buildBacktestReport(
           daysInactive: atDate.daysInactive,
         });
       }
+      for (const r of rows) judgedLearners.add(r.userId);
       const courseIds = [...new Set(population.map((p) => p.courseId))];
       const dropped = rows.filter((r) => r.label === 1).length;
       const bothClassesJudged = dropped > 0 && dropped < rows.length;
@@ -689,6 +693,7 @@ export function buildBacktestReport(
     finalOutcomes: { completed: count('completed'), dropped: count('dropped'), open: count('open') },
     schedule: context.schedule,
     points,
+    judgedLearners: judgedLearners.size,
     pooled: {
       datesWithList,
       datesWithoutList: points.length - datesWithList,

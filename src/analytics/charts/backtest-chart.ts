@@ -19,7 +19,7 @@ export function backtestChartSpec(report: BacktestReport): TopLevelSpec {
       modelAuc: p.all.ranking.modelAuc,
       baselineAuc: p.all.ranking.baselineAuc,
     })),
-    { asOf: report.export.outcomesAsOf, learners: report.pooled.distinctLearners },
+    { asOf: report.export.outcomesAsOf, learners: report.judgedLearners },
   );
 }
 

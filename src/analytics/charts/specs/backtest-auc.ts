@@ -29,7 +29,12 @@ export function backtestAucSpec(
   ]);
   if (values.length === 0) return noDataSpec(BACKTEST_AUC_TITLE, context, 'No as-of date could be judged');
   const encoding = {
-    x: { field: 'asOf', type: 'temporal', title: 'As-of date (list published then)' },
+    x: {
+      field: 'asOf',
+      type: 'temporal',
+      title: 'As-of date (list published then)',
+      axis: { format: '%b %Y', labelAngle: 0 },
+    },
     y: {
       field: 'auc',
       type: 'quantitative',
@@ -41,7 +46,7 @@ export function backtestAucSpec(
       type: 'nominal',
       title: null,
       scale: { domain: [MODEL, BASELINE], range: [OKABE_ITO.blue, OKABE_ITO.orange] },
-      legend: { orient: 'bottom' },
+      legend: { orient: 'bottom', labelLimit: 400 },
     },
   } as const;
   return {
