@@ -712,10 +712,17 @@ export function buildBacktestReport(
   };
 }
 
-/** OUT/backtest.json of an earlier `lumen backtest --out OUT`; null when there is none. */
+/**
+ * OUT/backtest.json of an earlier `lumen backtest --out OUT`; null when there is none, or it is not
+ * one this version can read (a run must not fail over the backtest's section).
+ */
 export function readBacktestReport(outDir: string): BacktestReport | null {
   const path = join(outDir, BACKTEST_JSON);
   if (!existsSync(path)) return null;
-  const report = JSON.parse(readFileSync(path, 'utf8')) as BacktestReport;
-  return report.schemaVersion === 1 ? report : null;
+  try {
+    const report = JSON.parse(readFileSync(path, 'utf8')) as BacktestReport;
+    return report.schemaVersion === 1 ? report : null;
+  } catch {
+    return null;
+  }
 }
