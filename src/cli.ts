@@ -5,13 +5,15 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { runAnalysis } from './analytics/analysis.ts';
+import { parseEvery } from './analytics/backtest.ts';
 import { GENERATE_STYLES, type GenerateStyle, generateLmsData } from './analytics/generate.ts';
 import { runFeatures, runValidate } from './analytics/pipeline.ts';
 import { formatQualityReport, parseAsOfArgument } from './analytics/validate.ts';
 import { digestScopeOf, keepServingOnErrors, slackPublisherFromEnv, startBot } from './bot/index.ts';
+import { formatBacktestSummary } from './cli/backtest-summary.ts';
 import { benchStep, runBench } from './cli/bench.ts';
 import { runDemo } from './cli/demo.ts';
-import { progressBar, stageLogger } from './cli/progress.ts';
+import { progressBar, stageLogger, stepProgress } from './cli/progress.ts';
 import { formatRunSummary } from './cli/summary.ts';
 import { type Config, readConfig } from './config.ts';
 import { LumenError } from './errors.ts';
@@ -34,6 +36,21 @@ import {
 function asOfOption(value: string): string {
   try {
     return parseAsOfArgument(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** A date option other than --as-of: the same check, the message without the flag (commander names it). */
+function dateOption(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value.trim()))
+    throw new InvalidArgumentError('expected a date as YYYY-MM-DD');
+  return asOfOption(value);
+}
+
+function everyOption(value: string): number {
+  try {
+    return parseEvery(value);
   } catch (error) {
     throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
   }
@@ -128,6 +145,55 @@ function buildProgram(config: Config): Command {
     train: false,
     score: true,
   });
+
+  program
+    .command('backtest')
+    .description(
+      'how the at-risk list would have done: at past as-of dates, fit on the data up to each and score the enrolments open then, judged against the outcomes at the end of the export; writes OUT/backtest.json, backtest.md, charts/backtest.png',
+    )
+    .requiredOption('--data <dir>', 'folder with the five lms_*.csv files')
+    .requiredOption('--out <dir>', 'output folder')
+    .option(
+      '--from <date>',
+      'first as-of date (default: the Sunday 4 weeks after the first event)',
+      dateOption,
+    )
+    .option(
+      '--to <date>',
+      'last as-of date (default: the last complete week minus LUMEN_DROPOUT_DAYS rounded up to weeks)',
+      dateOption,
+    )
+    .option(
+      '--every <interval>',
+      'time between as-of dates: 1w, 2w, 14d, ... whole weeks (default 1w)',
+      everyOption,
+    )
+    .action(async (opts: { data: string; out: string; from?: string; to?: string; every?: number }) => {
+      const log = stageLogger();
+      const progress = stepProgress('backtest');
+      // Imported here: the backtest's chart rendering is not needed by any other command.
+      const { runBacktest } = await import('./analytics/backtest-run.ts');
+      const result = await runBacktest(config, {
+        dataDir: resolve(opts.data),
+        outDir: resolve(opts.out),
+        from: opts.from,
+        to: opts.to,
+        everyDays: opts.every,
+        onStage: (stage) => {
+          progress.stop();
+          log.stage(stage);
+        },
+        onProgress: ({ done, total, asOf, phase, listPublished }) => {
+          // The first start sets the clock; then one update per finished date.
+          if (phase === 'start' && done === 0) progress.update(0, total, `fitting as of ${asOf}`);
+          if (phase === 'done')
+            progress.update(done, total, `as of ${asOf}${listPublished ? '' : ' (no list published)'}`);
+        },
+      });
+      progress.stop();
+      log.done();
+      process.stdout.write(formatBacktestSummary(result.report, result.files));
+    });
 
   program
     .command('charts')

@@ -11,6 +11,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { LumenError } from '../errors.ts';
+import { readBacktestReport } from './backtest.ts';
+import { backtestCardSection } from './backtest-sections.ts';
+import { writeBacktestChart } from './charts/backtest-chart.ts';
 import { buildChartSet, modelInputsFromAnalysis, readOverview, writeCharts } from './charts/index.ts';
 import { buildDashboard, dashboardInputFromAnalysis } from './dashboard.ts';
 import type { Db } from './db.ts';
@@ -375,6 +378,8 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
     await db.materialize('training_snapshots');
 
     stage = new OutputStage(options.outDir);
+    // `lumen backtest --out` this folder wrote it: the card and the dashboard show it.
+    const backtest = readBacktestReport(options.outDir);
     let train: TrainResult | null = null;
     // Scoring with a saved model: its card (same version) still feeds the model charts and the dashboard.
     let card: ModelCard | null = savedModel ? readSavedCard(options.outDir, savedModel.version) : null;
@@ -472,7 +477,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
         dropoutFloorDays: config.dropoutDays,
       });
       stage.writeJson('model_card.json', card);
-      stage.writeText('model_card.md', renderModelCard(card));
+      stage.writeText('model_card.md', renderModelCard(card) + backtestCardSection(backtest));
       if (stats) stage.writeJson('stats.json', stats);
       if (artifact) {
         stage.writeJson(`models/${artifact.version}.json`, artifact);
@@ -564,16 +569,19 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       // Charts of an earlier run (another learner's profile) must not linger beside these.
       stage.remove('charts');
       writeCharts(charts, stage.dir);
+      const backtestChart = backtest ? await writeBacktestChart(stage.dir, backtest) : null;
       stage.writeText(
         'dashboard.html',
-        buildDashboard(
-          dashboardInputFromAnalysis(
+        buildDashboard({
+          ...dashboardInputFromAnalysis(
             { report, train, card, artifact, scores, learnerInfo: info, noListReason, neverActive },
             overview,
             charts,
             previous?.atRisk ?? null,
           ),
-        ),
+          backtest,
+          backtestChart,
+        }),
       );
     }
 

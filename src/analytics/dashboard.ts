@@ -5,6 +5,8 @@
  * the input; every text that comes from data is HTML-escaped.
  */
 import type { AnalysisResult } from './analysis.ts';
+import type { BacktestReport } from './backtest.ts';
+import { backtestDashboardSection } from './backtest-sections.ts';
 import type { Overview } from './charts/index.ts';
 import type { ModelCard } from './model/card.ts';
 import type { RiskBand } from './model/score.ts';
@@ -57,6 +59,10 @@ export interface DashboardInput {
   readonly card: ModelCard | null;
   /** Learners registered with no activity at all (never_active.csv), newest registrations first. */
   readonly neverActive: readonly NeverActiveLearner[];
+  /** OUT/backtest.json when `lumen backtest` wrote one there: its section follows the model card's. */
+  readonly backtest?: BacktestReport | null;
+  /** Its chart (charts/backtest.png). */
+  readonly backtestChart?: Buffer | null;
 }
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -357,6 +363,7 @@ ${neverActiveSection(input.neverActive)}
 ${chartSection(input.charts)}
 ${qualitySection(input.quality)}
 ${modelSection(input.card)}
+${backtestDashboardSection(input.backtest ?? null, input.backtestChart ?? null)}
 </main>
 <script>${SCRIPT}</script>
 </body>

@@ -38,3 +38,45 @@ export function progressBar(label: string, total: number): { update: (n: number)
   bar.start(total, 0);
   return { update: (n) => bar.update(n), stop: () => bar.stop() };
 }
+
+/**
+ * Progress of a loop of slow steps (the backtest's fits): on a TTY a bar with the elapsed time and
+ * an estimate of the time left; elsewhere (CI logs, pipes) one line per finished step, e.g.
+ * "backtest 3/12 as of 2026-03-15 · elapsed 21 s, about 60 s left".
+ */
+export function stepProgress(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): { update: (done: number, total: number, detail: string) => void; stop: () => void } {
+  let started: number | null = null;
+  let bar: SingleBar | null = null;
+  const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+  return {
+    update(done, total, detail) {
+      started ??= performance.now();
+      if (stream.isTTY) {
+        if (!bar) {
+          bar = new SingleBar(
+            {
+              format: `${label} [{bar}] {value}/{total} | {detail} | elapsed {duration_formatted} | about {eta_formatted} left`,
+              stream,
+            },
+            Presets.shades_classic,
+          );
+          bar.start(total, done, { detail });
+        } else bar.update(done, { detail });
+        return;
+      }
+      if (done === 0) return;
+      const elapsed = performance.now() - started;
+      const left = (elapsed / done) * (total - done);
+      stream.write(
+        `${label} ${done}/${total} ${detail} · elapsed ${seconds(elapsed)}${done < total ? `, about ${seconds(left)} left` : ''}\n`,
+      );
+    },
+    stop() {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}
