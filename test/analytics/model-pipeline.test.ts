@@ -116,6 +116,13 @@ describe('outputs of lumen run', () => {
     expect(card.forecast.cv.rmse).toBeLessThan(card.forecast.baseline.rmse);
     const md = readFileSync(join(outDir, 'model_card.md'), 'utf8');
     expect(md).toContain(`| ROC AUC | ${card.evaluation.cvAuc.toFixed(3)} |`);
+    // Beside the simplest early warning: days since the last activity alone, on the same rows.
+    expect(card.evaluation.baselineAuc).toBeGreaterThan(0.5);
+    expect(md).toContain(
+      card.evaluation.cvAuc - card.evaluation.baselineAuc >= 0.01
+        ? `better than days since the last activity alone (ROC AUC ${card.evaluation.cvAuc.toFixed(3)} against ${card.evaluation.baselineAuc.toFixed(3)})`
+        : 'no better than days since the last activity alone',
+    );
     const stats = JSON.parse(readFileSync(join(outDir, 'stats.json'), 'utf8'));
     const sessions = stats.features.find((f: { feature: string }) => f.feature === 'sessions');
     expect(sessions.welch.pValue).toBeLessThan(0.001);

@@ -191,10 +191,24 @@ export function renderModelCard(card: ModelCard): string {
         `| ${b.lower.toFixed(1)}-${b.upper.toFixed(1)} | ${b.count} | ${f3(b.mean_predicted)} | ${f3(b.observed_rate)} |`,
       );
     }
-    out.push('', 'How early the model knows (ROC AUC by week of study):', '');
-    out.push('| week_index | rows | ROC AUC |', '| --- | ---: | ---: |');
-    for (const w of e.aucByWeek) out.push(`| ${w.weeks} | ${w.rows} | ${f3(w.auc)} |`);
+    out.push(
+      '',
+      'How early the model knows (out-of-fold ROC AUC by week since enrolment, beside days since the last activity alone):',
+      '',
+    );
+    out.push('| week_index | rows | ROC AUC | baseline AUC |', '| --- | ---: | ---: | ---: |');
+    for (const w of e.aucByWeek)
+      out.push(`| ${w.weeks} | ${w.rows} | ${f3(w.auc)} | ${f3(w.baselineAuc ?? null)} |`);
     out.push('');
+    if (e.baselineAuc !== null && e.baselineAuc !== undefined) {
+      const better = e.cvAuc - e.baselineAuc;
+      out.push(
+        better >= 0.01
+          ? `The model ranks these rows better than days since the last activity alone (ROC AUC ${f3(e.cvAuc)} against ${f3(e.baselineAuc)}).`
+          : `**The model ranks these rows no better than days since the last activity alone** (ROC AUC ${f3(e.cvAuc)} against ${f3(e.baselineAuc)}): sorting the learners by their last activity would do as well.`,
+        '',
+      );
+    }
   }
 
   if (card.coefficients.length > 0) {

@@ -122,7 +122,12 @@ export interface Evaluation {
   readonly reportText: string;
   readonly confusion: ConfusionMatrix;
   readonly calibration: CalibrationBin[];
-  readonly aucByWeek: { weeks: string; rows: number; auc: number | null }[];
+  readonly aucByWeek: { weeks: string; rows: number; auc: number | null; baselineAuc: number | null }[];
+  /**
+   * The same rows ranked by days since the last activity alone (the simplest early warning there is):
+   * the model is worth its list only when it ranks better. Null without that column.
+   */
+  readonly baselineAuc: number | null;
   readonly roc: { fpr: number[]; tpr: number[] };
   readonly pr: { precision: number[]; recall: number[] };
   /** Out-of-fold probabilities, row-aligned with the training data (for charts). */
@@ -262,6 +267,9 @@ function evaluate(data: TrainingData, options: TrainOptions): Evaluation {
   });
   const roc = rocCurve(labels, oof);
   const pr = prCurve(labels, oof);
+  // Longer silence, less likely to end well: the baseline's P(good) falls with days inactive.
+  const silence = data.columns.days_inactive_log;
+  const baseline = silence ? Array.from({ length: n }, (_, i) => -(silence[i] ?? 0)) : null;
   return {
     folds: options.folds,
     cvAuc: rocAuc(labels, oof),
@@ -277,8 +285,14 @@ function evaluate(data: TrainingData, options: TrainOptions): Evaluation {
     calibration: calibrationTable(labels, oof, 10),
     aucByWeek: ['1', '2', '3', '4+'].map((weeks) => {
       const rows = buckets.get(weeks) ?? [];
-      return { weeks, rows: rows.length, auc: safeAuc(subset(labels, rows), subset(oof, rows)) };
+      return {
+        weeks,
+        rows: rows.length,
+        auc: safeAuc(subset(labels, rows), subset(oof, rows)),
+        baselineAuc: baseline ? safeAuc(subset(labels, rows), subset(baseline, rows)) : null,
+      };
     }),
+    baselineAuc: baseline ? safeAuc(labels, baseline) : null,
     roc: thin(roc.fpr, roc.tpr, 'fpr', 'tpr'),
     pr: thin(pr.precision, pr.recall, 'precision', 'recall'),
     oofProbabilities: oof,
