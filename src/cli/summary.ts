@@ -25,7 +25,7 @@ export function formatRunSummary(result: AnalysisResult, top = 10): string {
     );
     if (e) {
       out.push(
-        `  CV ROC AUC ${e.cvAuc.toFixed(3)} (folds ${e.foldAucs.map((a) => a.toFixed(3)).join(', ')}), PR AUC ${e.prAuc.toFixed(3)}, Brier ${e.brier.toFixed(3)}, at-risk threshold ${e.threshold.toFixed(3)}`,
+        `  CV ROC AUC ${e.cvAuc.toFixed(3)} (folds ${e.foldAucs.map((a) => a.toFixed(3)).join(', ')}), PR AUC ${e.prAuc.toFixed(3)}, Brier ${e.brier.toFixed(3)}${e.baselineAuc === null ? '' : `; days since last activity alone: ${e.baselineAuc.toFixed(3)}`}`,
       );
     }
     out.push(`  quality gate: ${card.reliable ? 'passed' : 'FAILED'}`);

@@ -176,7 +176,7 @@ export function renderModelCard(card: ModelCard): string {
     out.push(`| Log loss | ${f3(e.logLoss)} |`);
     out.push('');
     out.push(
-      `At-risk threshold: risk = 1 - P(completed) >= ${f3(e.threshold)} (maximises the at-risk class's F1 = ${f3(e.thresholdF1)} out of fold; LUMEN_RISK_THRESHOLD overrides it).`,
+      `For reference, the risk that maximises the concern's F1 out of fold is ${f3(e.threshold)} (F1 = ${f3(e.thresholdF1)}); the lists do not use it: each course lists its top LUMEN_LIST_SIZE enrolments above the minimum risk (LUMEN_RISK_THRESHOLD, default the concern's base rate).`,
       '',
     );
     out.push('Classification report at that threshold:', '', '```', e.reportText.trimEnd(), '```', '');
