@@ -441,7 +441,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
           train = {
             ...best.result,
             horizonDays: best.horizon,
-            targetNote: `The completion model could not be used (${completion.gate.reasons.join(' ')}), so the list ranks the risk of going quiet: no activity in the course in the ${best.horizon} days after a week, learnt from this export's own weeks (the longest horizon of ${horizons.at(-1)}-${horizons[0]} days whose model passes the gate).`,
+            targetNote: `The completion model could not be used (${completion.gate.reasons.join(' ')}), so the list ranks the risk of going quiet or scoring low: no activity in the course in the ${best.horizon} days after a week, or quiz attempts in them averaging below the course's lower quartile of quiz scores, learnt from this export's own weeks (the longest horizon of ${horizons.at(-1)}-${horizons[0]} days whose model passes the gate).`,
           };
         }
         if (train.target === 'completion') {

@@ -435,7 +435,7 @@ export function dashboardInputFromAnalysis(
     noListReason: result.scores ? null : (result.noListReason ?? 'no learners were scored'),
     target: result.artifact
       ? result.artifact.target === 'disengagement'
-        ? 'goes quiet (no activity in the course in the coming weeks)'
+        ? 'goes quiet or scores low in the coming weeks'
         : 'does not complete the course'
       : null,
     quality: result.report,

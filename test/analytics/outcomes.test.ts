@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { runAnalysis } from '../../src/analytics/analysis.ts';
+import { buildOutcomes, runAnalysis } from '../../src/analytics/analysis.ts';
+import { Db } from '../../src/analytics/db.ts';
+import { buildWeeklyFeatures } from '../../src/analytics/features.ts';
+import { validateData } from '../../src/analytics/validate.ts';
 import { readConfig } from '../../src/config.ts';
 import { writeDataset } from '../helpers/dataset.ts';
 import { readSimpleCsv, removeTempDirs, tempDir } from '../helpers/fs.ts';
@@ -195,5 +198,72 @@ describe("each course's completion rule and end date, worked out by hand", async
     };
     const warning = quality.warnings.find((w) => w.check.startsWith('modules_required not a whole number'));
     expect(warning).toMatchObject({ file: 'lms_courses.csv', rows: 1, firstLines: [4] });
+  });
+});
+
+describe('the disengagement label, worked out by hand', async () => {
+  // One course, weeks of 3/2 .. 3/29 (as of Sunday 3/29), horizon 14 days. In the two weeks after
+  // their first week (3/9-3/22): A and D take part and score well, B takes part and scores 10 (below
+  // the course's lower quartile of quiz scores), C is silent.
+  const day = (d: number) => `3/${d}/2026`;
+  const lessons: string[][] = [];
+  const quizzes: string[][] = [];
+  let n = 0;
+  for (const [user, days, score] of [
+    ['A', [2, 10, 17, 24], '80'],
+    ['B', [2, 10, 17, 24], '10'],
+    ['C', [2], '70'],
+    ['D', [3, 11, 18, 25], '90'],
+  ] as const) {
+    for (const d of days) {
+      n++;
+      lessons.push([`L${n}`, user, 'M1', 'in_progress', '50', day(d)]);
+      quizzes.push([`Q${n}`, user, 'M1', d === 2 || d === 3 ? '75' : score, day(d)]);
+    }
+  }
+  const dir = writeDataset(tempDir(), {
+    users: ['A', 'B', 'C', 'D'].map((id) => [
+      id,
+      id,
+      id,
+      `${id}@example.org`,
+      'R',
+      'learner',
+      '1/5/2026',
+      '1/6/2026',
+    ]),
+    courses: [['C1', 'Course one', 'Cat', '1/1/2026']],
+    modules: [
+      ['M1', 'C1', 'One', '1'],
+      ['M2', 'C1', 'Two', '2'],
+    ],
+    lessons,
+    quizzes,
+  });
+  const db = await Db.open({ tz: 'UTC' });
+  afterAll(() => db.close());
+  const config = readConfig({});
+  await validateData(db, { dataDir: dir, tz: 'UTC', asOf: '2026-03-29' });
+  await buildWeeklyFeatures(db, '2026-03-29');
+  await buildOutcomes(db, config, '2026-03-29', false);
+  await db.materialize('enrolment_week_snapshots', { as_of: '2026-03-29' });
+  await db.materialize('early_training_snapshots', { as_of: '2026-03-29', horizon: 14 });
+
+  test('active again and not scoring low = 1; silent, or scoring below the lower quartile = 0', async () => {
+    const rows = await db.all<{ user_id: string; week_index: bigint; label: number }>(
+      'SELECT user_id, week_index, label FROM early_training_snapshots ORDER BY user_id, week_index',
+    );
+    // Weeks ending 3/8 and 3/15 can be judged (their next 14 days end by 3/29); C's enrolment is
+    // dropped by then? No: 21 quiet days from 3/2 is 3/23, so C's weeks before 3/23 count.
+    expect(rows.map((r) => [r.user_id, Number(r.week_index), Number(r.label)])).toEqual([
+      ['A', 1, 1],
+      ['A', 2, 1],
+      ['B', 1, 0],
+      ['B', 2, 0],
+      ['C', 1, 0],
+      ['C', 2, 0],
+      ['D', 1, 1],
+      ['D', 2, 1],
+    ]);
   });
 });

@@ -135,7 +135,7 @@ export function renderModelCard(card: ModelCard): string {
   );
   for (const reason of card.gateReasons) out.push(`  - ${reason}`);
   out.push(
-    `- Target: **${card.target === 'completion' ? 'does not complete the course' : 'goes quiet: no activity in the course in the next days (the disengagement target)'}**`,
+    `- Target: **${card.target === 'completion' ? 'does not complete the course' : "goes quiet or scores low: no activity in the course in the coming weeks, or quiz scores in them below the course's lower quartile (the disengagement target)"}**`,
   );
   if (card.targetNote) out.push(`  - ${card.targetNote}`);
   if (card.droppedFeatures.length > 0) {

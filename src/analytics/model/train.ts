@@ -65,8 +65,9 @@ export const TARGET_WORDS: Record<ModelTarget, { good: string; bad: string; labe
   completion: { good: 'completed', bad: 'dropped', label: 'does not complete the course' },
   disengagement: {
     good: 'active again',
-    bad: 'went quiet',
-    label: 'no activity in the course in the next 14 days',
+    bad: 'went quiet or scored low',
+    label:
+      "no activity in the course in the coming weeks, or quiz scores in them below the course's lower quartile",
   },
 };
 

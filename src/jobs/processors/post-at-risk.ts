@@ -213,7 +213,7 @@ export async function processPostAtRisk(
   const target = rows[0]?.target;
   const ranks =
     target === 'disengagement'
-      ? 'Ranked by the risk of going quiet (no activity in the course in the coming weeks): nobody has completed yet to learn from.'
+      ? 'Ranked by the risk of going quiet or scoring low in the coming weeks (nobody has completed yet to learn from).'
       : target === 'completion'
         ? 'Ranked by the risk of not completing the course.'
         : null;
