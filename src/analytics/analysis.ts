@@ -414,11 +414,18 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       };
       if (!completion.gate.reliable) {
         // The disengagement horizon: long enough to tell a quiet spell between deadlines from leaving
-        // (up to 42 days, or half the span), short enough for the weeks of a young cohort to be
-        // labelled: the longest horizon, in whole weeks down to 14 days, whose model passes the gate.
+        // (up to 42 days), short enough for the weeks of a young cohort to be labelled (a third of how
+        // long the typical enrolment has run): the longest horizon, in whole weeks down to 14 days,
+        // whose model passes the gate.
+        // How long the typical enrolment has run (as-of minus the median enrolment day): activity
+        // that starts weeks before a presentation does not stretch it.
+        const [typical] = await db.all<{ days: number | null }>(
+          "SELECT date_diff('day', median(enrolled_on)::DATE, $as_of::DATE)::INTEGER AS days FROM learner_outcomes",
+          { as_of: modelAsOf },
+        );
         const longest =
           config.earlyHorizonDays ??
-          Math.min(42, Math.max(14, 7 * Math.round(Number(span?.days ?? 0) / 2 / 7)));
+          Math.min(42, Math.max(14, 7 * Math.round(Number(typical?.days ?? 0) / 3 / 7)));
         const horizons = config.earlyHorizonDays
           ? [longest]
           : Array.from({ length: (longest - 14) / 7 + 1 }, (_, k) => longest - 7 * k);
