@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LumenError } from '../errors.ts';
 import { enrolmentKey } from './enrolment-key.ts';
+import { groupBy } from './group-by.ts';
 import { type CalibrationBin, calibrationTable, rocAuc } from './model/metrics.ts';
 import { lastCompleteWeekEnd } from './weeks.ts';
 
@@ -421,17 +422,6 @@ function list(rows: readonly JudgedRow[], listedTotal: number): ListFigures {
  */
 function slice(rows: readonly JudgedRow[], listed: number | null): SliceFigures {
   return { ranking: ranking(rows, listed !== null), list: listed === null ? null : list(rows, listed) };
-}
-
-function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }
 
 /** Listed counts (judged or not) per course and per week bucket, for ListFigures.listed. */

@@ -5,6 +5,7 @@
  * which the learner is behind their peers (same course, same week, same stage) is worded, in the
  * concerning direction, with the peers' median beside it. Tenure is never a reason.
  */
+import { groupBy } from '../group-by.ts';
 import type { SnapshotColumns } from './features.ts';
 import { allRows, buildMatrix, specOf } from './features.ts';
 import type { Calibration, FittedModel } from './train.ts';
@@ -243,9 +244,7 @@ export function scoreSnapshots(
     const p = probabilities[i] as number;
     return { enrolment, p, risk: 1 - p, drivers: topDrivers(model, matrix[i] as Float64Array, enrolment) };
   });
-  const byCourse = new Map<string, typeof scored>();
-  for (const s of scored)
-    byCourse.set(s.enrolment.courseId, [...(byCourse.get(s.enrolment.courseId) ?? []), s]);
+  const byCourse = groupBy(scored, (s) => s.enrolment.courseId);
   const out: LearnerScore[] = [];
   for (const [courseId, rowsOfCourse] of byCourse) {
     rowsOfCourse.sort((a, b) => b.risk - a.risk || a.enrolment.userId.localeCompare(b.enrolment.userId));

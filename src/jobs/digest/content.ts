@@ -9,6 +9,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { enrolmentKey, parseEnrolmentKey } from '../../analytics/enrolment-key.ts';
+import { groupBy } from '../../analytics/group-by.ts';
 import { spreadsheetSafe } from '../../analytics/prediction-csv.ts';
 import { lastCompleteWeekEnd } from '../../analytics/weeks.ts';
 import {
@@ -178,8 +179,7 @@ export function splitAtRisk(
   const newThisWeek: Record<string, number> = {};
   const stillAtRisk: Record<string, number> = {};
   const scored = new Map(rows.map((row) => [keyOf(row), row]));
-  const scoredOf = new Map<string, CsvRow[]>();
-  for (const row of rows) scoredOf.set(row.user_id ?? '', [...(scoredOf.get(row.user_id ?? '') ?? []), row]);
+  const scoredOf = groupBy(rows, (row) => row.user_id ?? '');
   for (const row of rows) {
     if (row.at_risk !== 'true') continue;
     const target = wasAtRisk(row) ? stillAtRisk : newThisWeek;
