@@ -9,30 +9,14 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { enrolmentKey } from '../../src/analytics/enrolment-key.ts';
+import { PREDICTION_COLUMNS } from '../../src/analytics/prediction-csv.ts';
 import { readPredictions } from '../../src/jobs/latest-outputs.ts';
 import { tempDir } from './fs.ts';
 
 export type Row = Record<string, string>;
 
-/** ML_Prediction.csv's columns, in the file's order (the analytics' PREDICTION_COLUMNS). */
-export const PREDICTION_COLUMNS = [
-  'user_id',
-  'course_id',
-  'first_name',
-  'last_name',
-  'department',
-  'enrolled_on',
-  'week_index',
-  'completion_probability',
-  'risk_score',
-  'risk_band',
-  'at_risk',
-  'never_active',
-  'top_drivers',
-  'predicted_final_quiz',
-  'as_of',
-  'model_version',
-] as const;
+/** ML_Prediction.csv's columns, in the file's order: the analytics' own list. */
+export { PREDICTION_COLUMNS };
 
 /** learner_outcomes.csv's columns, in the file's order. */
 export const OUTCOME_COLUMNS = [
