@@ -6,13 +6,12 @@
  *   npx tsx bench/cohort-quality.ts [--learners 2000] [--seed 7] [--enrolments with|without] [--end-date D]
  * Prints one JSON object; numbers, no pass/fail (targets live in the issues and docs/BENCHMARKS.md).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'csv-parse/sync';
 import { rocAuc } from '../src/analytics/model/metrics.ts';
+import { lumen, type Row, readCsv } from './kit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -24,19 +23,13 @@ const { values } = parseArgs({
   },
 });
 
-type Row = Record<string, string>;
-const readCsv = (path: string): Row[] => parse(readFileSync(path, 'utf8'), { columns: true }) as Row[];
 const key = (r: Row) => `${r.user_id}\t${r.course_id}`;
-const lumen = (...args: string[]) =>
-  execFileSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'lumen.mjs'), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
 
 const work = mkdtempSync(join(tmpdir(), 'lumen-cohort-quality-'));
 const data = join(work, 'data');
 const out = join(work, 'out');
 const truthPath = join(work, 'truth.csv');
-lumen(
+lumen([
   'generate',
   '--style',
   'cohort',
@@ -51,8 +44,8 @@ lumen(
   '--truth',
   truthPath,
   ...(values['end-date'] ? ['--end-date', values['end-date']] : []),
-);
-lumen('run', '--data', data, '--out', out);
+]);
+lumen(['run', '--data', data, '--out', out]);
 
 const truth = new Map(readCsv(truthPath).map((r) => [key(r), r.final_result ?? '']));
 const failedTruth = (k: string) => truth.get(k) !== 'passed';

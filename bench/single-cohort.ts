@@ -7,12 +7,10 @@
  * features: the bar to meet), the precision of the top 10% by risk, and the list's size and precision.
  *   npx tsx bench/single-cohort.ts [--learners 2000] [--seed 7] [--course C101-2025B] [--enrolments without]
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { PRESENTATIONS } from '../src/analytics/generate/cohort-catalog.ts';
 import {
@@ -22,6 +20,7 @@ import {
   standardize,
 } from '../src/analytics/model/logreg.ts';
 import { groupKFold, rocAuc, splitFold } from '../src/analytics/model/metrics.ts';
+import { lumen, type Row, readCsv } from './kit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,12 +31,6 @@ const { values } = parseArgs({
     weeks: { type: 'string', default: '4,8,12,16' },
   },
 });
-type Row = Record<string, string>;
-const readCsv = (path: string): Row[] => parse(readFileSync(path, 'utf8'), { columns: true }) as Row[];
-const lumen = (...args: string[]) =>
-  execFileSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'lumen.mjs'), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }).toString();
 const DAY = 86_400_000;
 const dayOf = (text: string | undefined): number => {
   const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})/.exec((text ?? '').trim());
@@ -51,19 +44,22 @@ const work = mkdtempSync(join(tmpdir(), 'lumen-single-cohort-'));
 const full = join(work, 'full');
 const truthPath = join(work, 'truth.csv');
 lumen(
-  'generate',
-  '--style',
-  'cohort',
-  '--learners',
-  String(values.learners),
-  '--seed',
-  String(values.seed),
-  '--enrolments',
-  'with',
-  '--out',
-  full,
-  '--truth',
-  truthPath,
+  [
+    'generate',
+    '--style',
+    'cohort',
+    '--learners',
+    String(values.learners),
+    '--seed',
+    String(values.seed),
+    '--enrolments',
+    'with',
+    '--out',
+    full,
+    '--truth',
+    truthPath,
+  ],
+  'pipe',
 );
 const course = String(values.course);
 const truth = readCsv(truthPath).filter((r) => r.course_id === course);
@@ -121,7 +117,7 @@ const results = [];
 for (const week of String(values.weeks).split(',').map(Number)) {
   const asOf = start - ((new Date(start * DAY).getUTCDay() + 6) % 7) + 7 * week - 1; // Sunday ending week `week`
   const out = join(work, `out-${week}`);
-  const printed = lumen('run', '--data', data, '--out', out, '--as-of', iso(asOf));
+  const printed = lumen(['run', '--data', data, '--out', out, '--as-of', iso(asOf)], 'pipe');
   let predictions: Row[] = [];
   try {
     predictions = readCsv(join(out, 'ML_Prediction.csv'));

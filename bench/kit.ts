@@ -1,0 +1,16 @@
+/** What the bench scripts share: reading a CSV into rows and running the lumen CLI of this checkout. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+
+export type Row = Record<string, string>;
+
+export const readCsv = (path: string): Row[] => parse(readFileSync(path, 'utf8'), { columns: true }) as Row[];
+
+/** Runs `lumen ...args` (bin/lumen.mjs beside bench/) and returns what it printed on stdout. */
+export function lumen(args: readonly string[], stderr: 'inherit' | 'pipe' = 'inherit'): string {
+  return execFileSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'lumen.mjs'), ...args], {
+    stdio: ['ignore', 'pipe', stderr],
+  }).toString();
+}
