@@ -5,7 +5,7 @@
  * learners (those not scored, never active without an enrolments file, ranked first), the same for a
  * logistic regression fitted on the TRUE final results (5-fold cross-validated, five simple cumulative
  * features: the bar to meet), the precision of the top 10% by risk, and the list's size and precision.
- *   npx tsx bench/single-cohort.ts [--learners 2000] [--seed 7] [--course C101-2025B] [--enrolments without]
+ *   npx tsx bench/single-cohort.ts [--learners 2000] [--seed 7] [--course C101-2025B] [--enrolments without] [--keep]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     course: { type: 'string', default: 'C101-2025B' },
     enrolments: { type: 'string', default: 'without' },
     weeks: { type: 'string', default: '4,8,12,16' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const DAY = 86_400_000;
@@ -214,4 +215,5 @@ for (const week of String(values.weeks).split(',').map(Number)) {
   });
 }
 console.log(JSON.stringify({ settings: values, results }, null, 2));
-rmSync(work, { recursive: true, force: true });
+if (values.keep) console.error(`kept ${work}`);
+else rmSync(work, { recursive: true, force: true });

@@ -101,12 +101,14 @@ describe('the list of a multi-cohort export (outcomes inferred)', () => {
   });
 });
 
-describe('one running cohort on its own, four weeks in', () => {
-  test("nobody has completed, yet a list is published from the cohort's own weeks, and says what it ranks", async () => {
-    // The export of one presentation alone (its course, modules and events), as of the end of its 4th week.
+describe('one running cohort on its own', () => {
+  /** The export of one presentation alone (its course, modules and events), as of the end of a week. */
+  async function runAtWeek(week: number) {
     const course = 'C101-2026A';
     const start = PRESENTATIONS.find((p) => p.id === course)?.start as string;
-    const asOf = new Date(Date.parse(`${start}T00:00:00Z`) + 27 * 86_400_000).toISOString().slice(0, 10);
+    const asOf = new Date(Date.parse(`${start}T00:00:00Z`) + (7 * week - 1) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
     const single = tempDir('lumen-single-');
     const modules = readCsv(join(data, 'lms_modules.csv'));
     const mine = new Set(
@@ -133,17 +135,34 @@ describe('one running cohort on its own, four weeks in', () => {
       score: true,
       charts: false,
     });
+    return { result, out };
+  }
+
+  test("eight weeks in, nobody has completed, yet a list is published from the cohort's own weeks, and says what it ranks", async () => {
+    const { result, out } = await runAtWeek(8);
     expect(result.outcomes.completed ?? 0).toBe(0);
     expect(result.noListReason).toBeNull();
     const card = JSON.parse(readFileSync(join(out, 'model_card.json'), 'utf8')) as ModelCard;
     expect(card.target).toBe('disengagement');
     expect(card.targetNote).toMatch(/^The completion model could not be used \(not enough data: 0 completed/);
+    expect(card.training.features).not.toContain('week_of_course');
     expect(readFileSync(join(out, 'model_card.md'), 'utf8')).toContain('goes quiet');
     const predictions = readCsv(join(out, 'ML_Prediction.csv'));
     expect(new Set(predictions.map((p) => p.target))).toEqual(new Set(['disengagement']));
     const listed = predictions.filter((p) => p.at_risk === 'true');
     expect(listed.length).toBeGreaterThanOrEqual(5);
     expect(listed.length).toBeLessThanOrEqual(Math.max(5, Math.ceil(predictions.length * 0.1)));
+  }, 180_000);
+
+  test('four weeks in, before the first deadline, no list that ranks no better than chance: the reason names both targets', async () => {
+    // The generated presentation's first assessment is due in week 5; before it, study has barely
+    // begun and the cohort's own weeks show nothing a model can learn (a tenure weight once made a list
+    // here that was worse than chance: late joiners first).
+    const { result, out } = await runAtWeek(4);
+    expect(result.outcomes.completed ?? 0).toBe(0);
+    expect(result.noListReason).toMatch(/^not enough data: 0 completed/);
+    expect(result.noListReason).toMatch(/Nor can the disengagement target be used/);
+    expect(() => readFileSync(join(out, 'ML_Prediction.csv'))).toThrow();
   }, 180_000);
 });
 

@@ -174,6 +174,49 @@ describe('outputs of lumen run', () => {
   });
 });
 
+describe('the gate against days since the last activity', () => {
+  test('a model no better than sorting by silence publishes no list, and says so', () => {
+    // Labels that silence alone decides (active again exactly when silent under 10 days): the baseline
+    // ranks them perfectly, so no fitted model can beat it.
+    let seed = 11;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const n = 400;
+    const silentDays = Array.from({ length: n }, () => Math.floor(next() * 30));
+    const noise = () => Array.from({ length: n }, () => next());
+    const result = trainCompletionModel(
+      {
+        userIds: silentDays.map((_, i) => `U${i}`),
+        weekIndex: silentDays.map((_, i) => 1 + (i % 6)),
+        labels: silentDays.map((d) => (d < 10 ? 1 : 0)),
+        columns: {
+          days_inactive_log: silentDays.map((d) => Math.log1p(d)),
+          pct_active_days_14: noise(),
+          pct_modules_done: noise(),
+        },
+      },
+      {
+        C: 1,
+        folds: 5,
+        seed: 1,
+        minClass: 10,
+        minAuc: 0.6,
+        asOf: '2026-06-28',
+        dataSpanDays: 200,
+        dropoutDays: 21,
+      },
+    );
+    expect(result.evaluation?.baselineAuc).toBe(1);
+    expect(result.evaluation?.cvAuc).toBeGreaterThan(0.6);
+    expect(result.gate.reliable).toBe(false);
+    expect(result.gate.reasons.join(' ')).toMatch(
+      /is no better than days since the last activity alone \(1\.000\): sorting the learners by their last activity would do as well/,
+    );
+  });
+});
+
 describe('what the model knows early', () => {
   test('learners at risk eight weeks before the end dropped more often than they completed', async () => {
     const early = tempDir('lumen-early-');

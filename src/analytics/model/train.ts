@@ -454,6 +454,12 @@ export function trainCompletionModel(
       `cross-validated ROC AUC ${evaluation.cvAuc.toFixed(3)} is below ${options.minAuc} (LUMEN_MIN_AUC): the model ranks learners little better than chance.`,
     );
   }
+  if (evaluation.baselineAuc !== null && evaluation.cvAuc <= evaluation.baselineAuc) {
+    // A list is worth publishing only when it beats what staff can do by hand: sort by silence.
+    reasons.push(
+      `cross-validated ROC AUC ${evaluation.cvAuc.toFixed(3)} is no better than days since the last activity alone (${evaluation.baselineAuc.toFixed(3)}): sorting the learners by their last activity would do as well.`,
+    );
+  }
   return {
     ...base,
     calibration,
