@@ -6,7 +6,7 @@
  *   npx tsx bench/cohort-quality.ts [--learners 2000] [--seed 7] [--enrolments with|without] [--end-date D]
  * Prints one JSON object; numbers, no pass/fail (targets live in the issues and docs/BENCHMARKS.md).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -55,6 +55,7 @@ const completed = outcomes.filter((r) => r.outcome === 'completed');
 const droppedPassed = dropped.filter((r) => truth.get(key(r)) === 'passed').length;
 const completedNotPassed = completed.filter((r) => truth.get(key(r)) !== 'passed').length;
 
+const card = JSON.parse(readFileSync(join(out, 'model_card.json'), 'utf8'));
 let list: Record<string, unknown> = { published: false };
 try {
   const predictions = readCsv(join(out, 'ML_Prediction.csv'));
@@ -106,6 +107,8 @@ console.log(
         share: completedNotPassed / Math.max(1, completed.length),
       },
       list,
+      target: card.target ?? null,
+      targetNote: card.targetNote ?? null,
       outDir: values.keep ? out : undefined,
     },
     null,

@@ -37,8 +37,9 @@ import {
   type SnapshotColumns,
   specOf,
 } from './model/features.ts';
+import { rocAuc } from './model/metrics.ts';
 import { type LearnerScore, type ScoredEnrolment, scoreSnapshots } from './model/score.ts';
-import { type TrainingData, type TrainResult, trainCompletionModel } from './model/train.ts';
+import { predictRows, type TrainingData, type TrainResult, trainCompletionModel } from './model/train.ts';
 import { OutputStage } from './output.ts';
 import { openDb, type StageReporter, stageFeatureFiles, validateAndBuildFeatures } from './pipeline.ts';
 import {
@@ -402,67 +403,87 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
         dataSpanDays: Number(span?.days ?? 0),
         dropoutDays: config.dropoutDays,
       };
-      // The completion outcome when it can be learnt (earlier cohorts, the enrolments file); else the
-      // disengagement target, which one running cohort already shows (nobody has completed yet).
+      // Two targets: completion, learnt from enrolments whose outcome is known (earlier cohorts, the
+      // enrolments file), and disengagement, which one running cohort already shows.
       const completionData = await readTrainingData(db, 'training_snapshots');
       const completion = trainCompletionModel(completionData, { ...trainOptions, target: 'completion' });
       let data = completionData;
-      train = {
-        ...completion,
-        targetNote:
-          'The list ranks the risk of not completing, learnt from enrolments whose outcome is known (earlier cohorts, or lms_enrolments.csv).',
-      };
-      if (!completion.gate.reliable) {
-        // The disengagement horizon: long enough to tell a quiet spell between deadlines from leaving
-        // (up to 42 days), short enough for the weeks of a young cohort to be labelled (a third of how
-        // long the typical enrolment has run): the longest horizon, in whole weeks down to 14 days,
-        // whose model passes the gate.
-        // How long the typical enrolment has run (as-of minus the median enrolment day): activity
-        // that starts weeks before a presentation does not stretch it.
-        const [typical] = await db.all<{ days: number | null }>(
-          "SELECT date_diff('day', median(enrolled_on)::DATE, $as_of::DATE)::INTEGER AS days FROM learner_outcomes",
-          { as_of: modelAsOf },
-        );
-        const longest =
-          config.earlyHorizonDays ??
-          Math.min(42, Math.max(14, 7 * Math.round(Number(typical?.days ?? 0) / 3 / 7)));
-        const horizons = config.earlyHorizonDays
-          ? [longest]
-          : Array.from({ length: (longest - 14) / 7 + 1 }, (_, k) => longest - 7 * k);
-        // The longest horizon whose model passes the gate: out-of-fold AUCs on different labels do not
-        // compare (measured: picking the best of them ranked eventual non-completion worse).
-        let lastReasons: string[] = [];
-        let best: { result: TrainResult; data: TrainingData; horizon: number } | null = null;
-        for (const horizon of horizons) {
-          await db.materialize('early_training_snapshots', { as_of: modelAsOf, horizon });
-          const earlyData = await readTrainingData(db, 'early_training_snapshots');
-          const early = trainCompletionModel(earlyData, { ...trainOptions, target: 'disengagement' });
-          if (!early.gate.reliable) lastReasons = early.gate.reasons;
-          else {
-            best = { result: early, data: earlyData, horizon };
-            break;
-          }
+      // The disengagement horizon: long enough to tell a quiet spell between deadlines from leaving
+      // (up to 42 days), short enough for the weeks of a young cohort to be labelled (a third of how
+      // long the typical enrolment has run): the longest horizon, in whole weeks down to 14 days,
+      // whose model passes the gate. How long the typical enrolment has run is as-of minus the median
+      // enrolment day: activity that starts weeks before a presentation does not stretch it.
+      const [typical] = await db.all<{ days: number | null }>(
+        "SELECT date_diff('day', median(enrolled_on)::DATE, $as_of::DATE)::INTEGER AS days FROM learner_outcomes",
+        { as_of: modelAsOf },
+      );
+      const longest =
+        config.earlyHorizonDays ??
+        Math.min(42, Math.max(14, 7 * Math.round(Number(typical?.days ?? 0) / 3 / 7)));
+      const horizons = config.earlyHorizonDays
+        ? [longest]
+        : Array.from({ length: (longest - 14) / 7 + 1 }, (_, k) => longest - 7 * k);
+      const horizonSpan = `${horizons.at(-1)}-${horizons[0]}`;
+      // The longest horizon whose model passes the gate: out-of-fold AUCs on different labels do not
+      // compare (measured: picking the best of them ranked eventual non-completion worse).
+      let lastReasons: string[] = [];
+      let early: { result: TrainResult; data: TrainingData; horizon: number } | null = null;
+      for (const horizon of horizons) {
+        await db.materialize('early_training_snapshots', { as_of: modelAsOf, horizon });
+        const earlyData = await readTrainingData(db, 'early_training_snapshots');
+        const result = trainCompletionModel(earlyData, { ...trainOptions, target: 'disengagement' });
+        if (!result.gate.reliable) lastReasons = result.gate.reasons;
+        else {
+          early = { result, data: earlyData, horizon };
+          break;
         }
-        if (best) {
-          data = best.data;
-          train = {
-            ...best.result,
-            horizonDays: best.horizon,
-            targetNote: `The completion model could not be used (${completion.gate.reasons.join(' ')}), so the list ranks the risk of going quiet or scoring low: no activity in the course in the ${best.horizon} days after a week, or quiz attempts in them averaging below the course's lower quartile of quiz scores, learnt from this export's own weeks (the longest horizon of ${horizons.at(-1)}-${horizons[0]} days whose model passes the gate).`,
-          };
-        }
-        if (train.target === 'completion') {
-          train = {
-            ...train,
-            gate: {
-              reliable: false,
-              reasons: [
-                ...completion.gate.reasons,
-                `Nor can the disengagement target be used (no activity in the next ${horizons.at(-1)}-${horizons[0]} days): ${lastReasons.join(' ')}`,
-              ],
-            },
-          };
-        }
+      }
+      const earlyWords = (horizon: number) =>
+        `going quiet or scoring low: no activity in the course in the ${horizon} days after a week, or quiz attempts in them averaging below the course's lower quartile of quiz scores, learnt from this export's own weeks (the longest horizon of ${horizonSpan} days whose model passes the gate)`;
+      // Both learnt: the one that ranks the final outcome better where it is known (the completion
+      // model out of fold; the disengagement model never saw those labels) ranks the list.
+      const completionAuc = completion.evaluation?.cvAuc ?? null;
+      const earlyAuc =
+        completion.gate.reliable && early?.result.model
+          ? rocAuc(
+              completionData.labels,
+              predictRows(early.result.model, completionData.columns, allRows(completionData.labels.length)),
+            )
+          : null;
+      const both = (winner: string) =>
+        `Both targets could be learnt. On the ${completionData.labels.length} enrolment-weeks whose final outcome is known, the completion model ranks completion with ROC AUC ${completionAuc?.toFixed(3)} (out of fold) and the ${early?.horizon}-day disengagement model with ${earlyAuc?.toFixed(3)}, so the list ranks ${winner}.`;
+      if (completion.gate.reliable && (earlyAuc === null || earlyAuc <= (completionAuc ?? 0))) {
+        train = {
+          ...completion,
+          targetNote:
+            earlyAuc === null
+              ? 'The list ranks the risk of not completing, learnt from enrolments whose outcome is known (earlier cohorts, or lms_enrolments.csv).'
+              : both(
+                  'the risk of not completing, learnt from enrolments whose outcome is known (earlier cohorts, or lms_enrolments.csv)',
+                ),
+        };
+      } else if (early) {
+        data = early.data;
+        train = {
+          ...early.result,
+          horizonDays: early.horizon,
+          targetNote: completion.gate.reliable
+            ? both(`the risk of ${earlyWords(early.horizon)}`)
+            : `The completion model could not be used (${completion.gate.reasons.join(' ')}), so the list ranks the risk of ${earlyWords(early.horizon)}.`,
+        };
+      } else {
+        train = {
+          ...completion,
+          targetNote:
+            'The list ranks the risk of not completing, learnt from enrolments whose outcome is known (earlier cohorts, or lms_enrolments.csv).',
+          gate: {
+            reliable: false,
+            reasons: [
+              ...completion.gate.reasons,
+              `Nor can the disengagement target be used (no activity in the next ${horizonSpan} days): ${lastReasons.join(' ')}`,
+            ],
+          },
+        };
       }
       const trainingTable = train.target === 'completion' ? 'training_snapshots' : 'early_training_snapshots';
       stageName('forecast');

@@ -54,6 +54,20 @@ describe('the list of a multi-cohort export (outcomes inferred)', () => {
     card = JSON.parse(readFileSync(join(out, 'model_card.json'), 'utf8')) as ModelCard;
   }, 180_000);
 
+  test('with both targets learnt, the card says which ranks the list and why, with both figures', () => {
+    const note =
+      /^Both targets could be learnt\. On the (\d+) enrolment-weeks whose final outcome is known, the completion model ranks completion with ROC AUC (0\.\d{3}) \(out of fold\) and the (\d+)-day disengagement model with (0\.\d{3}), so the list ranks the risk of (not completing|going quiet)/.exec(
+        card.targetNote ?? '',
+      );
+    expect(note, card.targetNote).not.toBeNull();
+    const [, rows, completionAuc, , earlyAuc, ranked] = note as RegExpExecArray;
+    expect(Number(rows)).toBe(card.training.rows);
+    // The winner is the one with the higher figure, and it is the target the outputs name.
+    expect(card.target).toBe(Number(completionAuc) >= Number(earlyAuc) ? 'completion' : 'disengagement');
+    expect(ranked).toBe(card.target === 'completion' ? 'not completing' : 'going quiet');
+    expect(new Set(predictions.map((p) => p.target))).toEqual(new Set([card.target]));
+  });
+
   test('each course lists about its capacity (10%, at least 5), and most listed learners do not pass', () => {
     expect(card.target).toBe('completion');
     const listed = predictions.filter((p) => p.at_risk === 'true' && p.never_active === 'false');
