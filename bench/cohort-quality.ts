@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rocAuc } from '../src/analytics/model/metrics.ts';
-import { lumen, type Row, readCsv } from './kit.ts';
+import { lumen, type Row, readCsv, runFile } from './kit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -49,16 +49,16 @@ lumen(['run', '--data', data, '--out', out]);
 
 const truth = new Map(readCsv(truthPath).map((r) => [key(r), r.final_result ?? '']));
 const failedTruth = (k: string) => truth.get(k) !== 'passed';
-const outcomes = readCsv(join(out, 'learner_outcomes.csv'));
+const outcomes = readCsv(runFile(out, 'learner_outcomes.csv'));
 const dropped = outcomes.filter((r) => r.outcome === 'dropped');
 const completed = outcomes.filter((r) => r.outcome === 'completed');
 const droppedPassed = dropped.filter((r) => truth.get(key(r)) === 'passed').length;
 const completedNotPassed = completed.filter((r) => truth.get(key(r)) !== 'passed').length;
 
-const card = JSON.parse(readFileSync(join(out, 'model_card.json'), 'utf8'));
+const card = JSON.parse(readFileSync(runFile(out, 'model_card.json'), 'utf8'));
 let list: Record<string, unknown> = { published: false };
 try {
-  const predictions = readCsv(join(out, 'ML_Prediction.csv'));
+  const predictions = readCsv(runFile(out, 'ML_Prediction.csv'));
   const labels: number[] = predictions.map((r) => (failedTruth(key(r)) ? 1 : 0));
   const risks = predictions.map((r) => Number(r.risk_score));
   const flagged = predictions.filter((r) => r.at_risk === 'true');

@@ -20,7 +20,7 @@ import {
   standardize,
 } from '../src/analytics/model/logreg.ts';
 import { groupKFold, rocAuc, splitFold } from '../src/analytics/model/metrics.ts';
-import { lumen, type Row, readCsv } from './kit.ts';
+import { lumen, type Row, readCsv, runFile } from './kit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -121,9 +121,9 @@ for (const week of String(values.weeks).split(',').map(Number)) {
   const printed = lumen(['run', '--data', data, '--out', out, '--as-of', iso(asOf)], 'pipe');
   let predictions: Row[] = [];
   try {
-    predictions = readCsv(join(out, 'ML_Prediction.csv'));
+    predictions = readCsv(runFile(out, 'ML_Prediction.csv'));
   } catch {}
-  const card = JSON.parse(readFileSync(join(out, 'model_card.json'), 'utf8'));
+  const card = JSON.parse(readFileSync(runFile(out, 'model_card.json'), 'utf8'));
   // Enrolled by as-of (the truth knows every enrolment, including those never active).
   const enrolled = truth;
   const enrolledOn = new Map(

@@ -59,7 +59,7 @@ describe('the list of a multi-cohort export (outcomes inferred)', () => {
       /^Both targets could be learnt\. On the (\d+) enrolment-weeks whose final outcome is known, the completion model ranks completion with ROC AUC (0\.\d{3}) \(out of fold\) and the (\d+)-day disengagement model with (0\.\d{3}), so the list ranks the risk of (not completing|going quiet)/.exec(
         card.targetNote ?? '',
       );
-    expect(note, card.targetNote).not.toBeNull();
+    expect(note, card.targetNote ?? undefined).not.toBeNull();
     const [, rows, completionAuc, , earlyAuc, ranked] = note as RegExpExecArray;
     expect(Number(rows)).toBe(card.training.rows);
     // The winner is the one with the higher figure, and it is the target the outputs name.
