@@ -9,8 +9,10 @@
 -- Parameters: $day_first (0 or 1): slash dates are D/M/YYYY when 1, else M/D/YYYY (the order
 --   decided for this file, src/analytics/date-order.ts)
 -- Status: lower-cased, '_' and '-' read as a space, runs of spaces as one. completed: completed,
---   complete, passed, pass; failed: failed, fail; withdrawn: withdrawn, withdrew, dropped,
---   cancelled, canceled, unenrolled; active: active, enrolled, in progress.
+--   complete, passed, pass, distinction, merit, finished, graduated; failed: failed, fail, not
+--   passed, did not pass; withdrawn: withdrawn, withdraw, withdrew, dropped, dropped out, cancelled,
+--   canceled, unenrolled, unenroled, deregistered, unregistered, deleted; active: active, enrolled,
+--   in progress, registered, current, ongoing, invited, started, not started.
 with
 
 -- line_no: the file line the record starts on (raw_lines_by_rowid / raw_lines_by_breaks).
@@ -45,11 +47,18 @@ final as (
         user_id,
         course_id,
         case
-            when status_words in ('completed', 'complete', 'passed', 'pass') then 'completed'
-            when status_words in ('failed', 'fail') then 'failed'
-            when status_words in ('withdrawn', 'withdrew', 'dropped', 'cancelled', 'canceled', 'unenrolled')
-                then 'withdrawn'
-            when status_words in ('active', 'enrolled', 'in progress') then 'active'
+            when status_words in (
+                'completed', 'complete', 'passed', 'pass', 'distinction', 'merit', 'finished', 'graduated'
+            ) then 'completed'
+            when status_words in ('failed', 'fail', 'not passed', 'did not pass') then 'failed'
+            when status_words in (
+                'withdrawn', 'withdraw', 'withdrew', 'dropped', 'dropped out', 'cancelled', 'canceled',
+                'unenrolled', 'unenroled', 'deregistered', 'unregistered', 'deleted'
+            ) then 'withdrawn'
+            when status_words in (
+                'active', 'enrolled', 'in progress', 'registered', 'current', 'ongoing', 'invited', 'started',
+                'not started'
+            ) then 'active'
         end as status,
         status_text,
         enrolled_at,

@@ -212,6 +212,17 @@ describe('lms_enrolments.csv given', () => {
       'In Progress',
       'in_progress',
       'in-progress',
+      'Distinction',
+      'Merit',
+      'not_passed',
+      'Withdraw',
+      'Dropped Out',
+      'deregistered',
+      'Unenroled',
+      'deleted',
+      'Registered',
+      'invited',
+      'Not Started',
     ];
     const users = written.map((_, i) => learner(`S${i}`));
     const { report, rows } = await validated({
@@ -238,6 +249,17 @@ describe('lms_enrolments.csv given', () => {
       ['In Progress', 'active'],
       ['in_progress', 'active'],
       ['in-progress', 'active'],
+      ['Distinction', 'completed'],
+      ['Merit', 'completed'],
+      ['not_passed', 'failed'],
+      ['Withdraw', 'withdrawn'],
+      ['Dropped Out', 'withdrawn'],
+      ['deregistered', 'withdrawn'],
+      ['Unenroled', 'withdrawn'],
+      ['deleted', 'withdrawn'],
+      ['Registered', 'active'],
+      ['invited', 'active'],
+      ['Not Started', 'active'],
     ]);
   });
 
