@@ -39,7 +39,13 @@ import {
 } from './model/features.ts';
 import { rocAuc } from './model/metrics.ts';
 import { type LearnerScore, type ScoredEnrolment, scoreSnapshots } from './model/score.ts';
-import { predictRows, type TrainingData, type TrainResult, trainCompletionModel } from './model/train.ts';
+import {
+  predictRows,
+  splitNeverActive,
+  type TrainingData,
+  type TrainResult,
+  trainCompletionModel,
+} from './model/train.ts';
 import { OutputStage } from './output.ts';
 import { openDb, type StageReporter, stageFeatureFiles, validateAndBuildFeatures } from './pipeline.ts';
 import {
@@ -176,7 +182,13 @@ async function readTrainingData(db: Db, table: string): Promise<TrainingData> {
   const { userIds, courseIds, weekIndex, columns, raw } = await readSnapshotColumns(db, table, [
     'label::DOUBLE AS label',
   ]);
-  return { userIds, courseIds, weekIndex, labels: numbers(raw.label).map((v) => v ?? 0), columns };
+  return {
+    userIds,
+    courseIds,
+    weekIndex,
+    labels: numbers(raw.label).map((v) => v ?? 0),
+    columns,
+  };
 }
 
 /**
@@ -430,8 +442,13 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       let early: { result: TrainResult; data: TrainingData; horizon: number } | null = null;
       for (const horizon of horizons) {
         await db.materialize('early_training_snapshots', { as_of: modelAsOf, horizon });
-        const earlyData = await readTrainingData(db, 'early_training_snapshots');
-        const result = trainCompletionModel(earlyData, { ...trainOptions, target: 'disengagement' });
+        const { started: earlyData, neverActive } = splitNeverActive(
+          await readTrainingData(db, 'early_training_snapshots'),
+        );
+        const result = {
+          ...trainCompletionModel(earlyData, { ...trainOptions, target: 'disengagement' }),
+          neverActive,
+        };
         if (!result.gate.reliable) lastReasons = result.gate.reasons;
         else {
           early = { result, data: earlyData, horizon };
@@ -464,12 +481,18 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
         };
       } else if (early) {
         data = early.data;
+        const notStarted = early.result.neverActive;
+        const notStartedNote = notStarted
+          ? ` The model learnt from started enrolments only (the weeks before a cohort starts are quiet for everyone); an enrolment not started yet gets the risk its kind showed: ${notStarted.concern} of ${notStarted.rows} not-started enrolment-weeks stayed quiet for ${early.horizon} days (${(100 * notStarted.risk).toFixed(0)}%).`
+          : '';
         train = {
           ...early.result,
           horizonDays: early.horizon,
-          targetNote: completion.gate.reliable
-            ? both(`the risk of ${earlyWords(early.horizon)}`)
-            : `The completion model could not be used (${completion.gate.reasons.join(' ')}), so the list ranks the risk of ${earlyWords(early.horizon)}.`,
+          targetNote:
+            (completion.gate.reliable
+              ? both(`the risk of ${earlyWords(early.horizon)}`)
+              : `The completion model could not be used (${completion.gate.reasons.join(' ')}), so the list ranks the risk of ${earlyWords(early.horizon)}.`) +
+            notStartedNote,
         };
       } else {
         train = {

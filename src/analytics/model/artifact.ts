@@ -25,6 +25,11 @@ export interface ModelArtifact extends FittedModel {
   readonly droppedFeatures: DroppedFeature[];
   /** Base rate of the concern (1 - good outcome) on the training rows: the least risk ever listed. */
   readonly concernRate: number;
+  /**
+   * The risk given to an enrolment not started yet when the model learnt from started ones only (the
+   * share of such training rows with the concern); absent or null: the model scores them itself.
+   */
+  readonly neverActiveRisk?: number | null;
   readonly threshold: number;
   readonly thresholdSource: string;
   readonly gate: Gate;
@@ -58,6 +63,7 @@ export function buildArtifact(
     calibration: train.calibration,
     droppedFeatures: train.droppedFeatures,
     concernRate: 1 - train.baseRate,
+    neverActiveRisk: train.neverActive?.risk ?? null,
     ...model,
     threshold: evaluation.threshold,
     thresholdSource: 'maximises F1 of the at-risk (dropped) class on out-of-fold predictions',

@@ -228,11 +228,14 @@ export function topDrivers(
 
 /**
  * Scores the open enrolments (one row of `columns` per entry of `enrolments`) with the calibrated
- * model and builds each course's list: never-active enrolments in their own section, then the top
+ * model and builds each course's list: never-active enrolments not in the low band in their own section, then the top
  * `listLength` by risk whose risk is at least `minRisk` and not in the low band. Highest risk first.
  */
 export function scoreSnapshots(
-  model: FittedModel & { readonly calibration?: Calibration | null },
+  model: FittedModel & {
+    readonly calibration?: Calibration | null;
+    readonly neverActiveRisk?: number | null;
+  },
   enrolments: readonly ScoredEnrolment[],
   columns: SnapshotColumns,
   policy: ScoringPolicy,
@@ -241,7 +244,9 @@ export function scoreSnapshots(
   const probabilities = predictRows(model, columns, rows).map((p) => calibrate(model.calibration, p));
   const matrix = buildMatrix(columns, rows, model.imputation, specOf(model.features));
   const scored = enrolments.map((enrolment, i) => {
-    const p = probabilities[i] as number;
+    // Not started: the observed risk of not-started enrolments when the model learnt without them.
+    const notStarted = enrolment.neverActive ? model.neverActiveRisk : null;
+    const p = notStarted === null || notStarted === undefined ? (probabilities[i] as number) : 1 - notStarted;
     return { enrolment, p, risk: 1 - p, drivers: topDrivers(model, matrix[i] as Float64Array, enrolment) };
   });
   const byCourse = groupBy(scored, (s) => s.enrolment.courseId);
@@ -254,7 +259,9 @@ export function scoreSnapshots(
       // A risk above the list's floor (the concern's base rate) is never "low".
       const band = riskBand(s.risk, { high: policy.high, medium: Math.min(policy.medium, policy.minRisk) });
       let listReason = '';
-      if (s.enrolment.neverActive) listReason = 'not started';
+      // Not started: listed in their own section unless their risk is low (in a cohort's first weeks,
+      // not having started yet can be what most learners do).
+      if (s.enrolment.neverActive) listReason = band === 'low' ? '' : 'not started';
       else if (listed < length && s.risk >= policy.minRisk && band !== 'low') {
         listed++;
         listReason = `top ${length} of ${rowsOfCourse.length} in ${courseId}`;

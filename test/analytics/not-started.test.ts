@@ -1,0 +1,98 @@
+/**
+ * Enrolments not started yet under the disengagement target (issue 14): the model learns from started
+ * enrolments only, the not-started ones get the share of their kind with the concern, and they are
+ * listed in their own section only when that risk is not low. Worked out by hand.
+ */
+import { describe, expect, test } from 'vitest';
+import { type ScoredEnrolment, scoreSnapshots } from '../../src/analytics/model/score.ts';
+import { type FittedModel, splitNeverActive } from '../../src/analytics/model/train.ts';
+
+describe('splitNeverActive', () => {
+  test('removes the not-started rows from the fit and gives them the share with the concern', () => {
+    const { started, neverActive } = splitNeverActive({
+      userIds: ['A', 'B', 'C', 'D', 'E'],
+      courseIds: ['C1', 'C1', 'C1', 'C1', 'C1'],
+      weekIndex: [1, 2, 1, 2, 3],
+      // 1 = active again, 0 = went quiet: of the three not-started rows (B, C, E), two went quiet.
+      labels: [1, 0, 1, 0, 0],
+      columns: { never_active: [0, 1, 1, 0, 1], days_inactive_log: [0.5, 2, 1, 3, 4] },
+    });
+    expect(started.userIds).toEqual(['A', 'D']);
+    expect(started.courseIds).toEqual(['C1', 'C1']);
+    expect(started.weekIndex).toEqual([1, 2]);
+    expect(started.labels).toEqual([1, 0]);
+    expect(started.columns).toEqual({ never_active: [0, 0], days_inactive_log: [0.5, 3] });
+    expect(neverActive).toEqual({ risk: 2 / 3, rows: 3, concern: 2 });
+  });
+
+  test('without not-started rows, the data is unchanged and there is no separate risk', () => {
+    const data = {
+      userIds: ['A'],
+      weekIndex: [1],
+      labels: [1],
+      columns: { never_active: [0], days_inactive_log: [0.5] },
+    };
+    expect(splitNeverActive(data)).toEqual({ started: data, neverActive: null });
+  });
+});
+
+describe('scoring enrolments not started yet', () => {
+  // P(active again) = sigmoid(-days_inactive_log): 0.5 at 0, lower the longer the silence.
+  const model: FittedModel = {
+    features: ['days_inactive_log'],
+    imputation: { days_inactive_log: 0 },
+    scaler: { mean: [0], std: [1] },
+    intercept: 0,
+    coef: [-1],
+    C: 1,
+    iterations: 1,
+    converged: true,
+  };
+  const enrolment = (userId: string, neverActive: boolean): ScoredEnrolment => ({
+    userId,
+    courseId: 'C1',
+    weekIndex: 3,
+    enrolledOn: '2026-01-05',
+    neverActive,
+    inactivityDays: 20,
+    activeDays14: 0,
+    cumActiveDays: neverActive ? 0 : 2,
+    modulesDone: 0,
+    requiredModules: 4,
+    quizScore: null,
+    peer: { inactivityDays: 3, activeDays14: 4, cumActiveDays: 6, modulesDone: 1, quizScore: null },
+  });
+  const enrolments = [enrolment('S1', false), enrolment('N1', true)];
+  const columns = { days_inactive_log: [Math.log(21), Math.log(21)] };
+  const policy = {
+    high: 0.7,
+    medium: 0.4,
+    listSize: { kind: 'count', value: 5 } as const,
+    minListed: 5,
+    minRisk: 0.3,
+  };
+
+  test('they get the risk their kind showed, not the model extrapolated to them, and are listed when it is not low', () => {
+    const scores = scoreSnapshots({ ...model, neverActiveRisk: 0.9 }, enrolments, columns, policy);
+    const notStarted = scores.find((s) => s.userId === 'N1');
+    const started = scores.find((s) => s.userId === 'S1');
+    expect(notStarted?.riskScore).toBeCloseTo(0.9, 12);
+    expect(notStarted?.riskBand).toBe('high');
+    expect(notStarted?.listReason).toBe('not started');
+    // The started learner: 1 - sigmoid(-ln 21) = 21/22.
+    expect(started?.riskScore).toBeCloseTo(21 / 22, 12);
+  });
+
+  test('a low not-started risk (not having started is what most do) is not listed', () => {
+    const scores = scoreSnapshots({ ...model, neverActiveRisk: 0.1 }, enrolments, columns, policy);
+    const notStarted = scores.find((s) => s.userId === 'N1');
+    expect(notStarted?.riskBand).toBe('low');
+    expect(notStarted?.atRisk).toBe(false);
+    expect(notStarted?.listReason).toBe('');
+  });
+
+  test('a model without a not-started risk scores them itself (models saved before it, the completion target)', () => {
+    const scores = scoreSnapshots(model, enrolments, columns, policy);
+    expect(scores.find((s) => s.userId === 'N1')?.riskScore).toBeCloseTo(21 / 22, 12);
+  });
+});
