@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { atRiskChange, previousRunFolder } from '../../src/jobs/processors/post-at-risk.ts';
+import { atRiskChange } from '../../src/jobs/processors/post-at-risk.ts';
+import { previousRunFolder } from '../../src/run-folder/index.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 
 function run(outDir: string, runId: string, summary: object | null, finished = true): string {

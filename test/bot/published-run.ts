@@ -15,7 +15,7 @@ import type { BotConfig } from '../../src/bot/config.ts';
 import { createSlackPublisher } from '../../src/bot/publish.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
 import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
-import { byRiskDescending } from '../../src/jobs/latest-outputs.ts';
+import { byRiskDescending } from '../../src/run-folder/index.ts';
 import { tempDir } from '../helpers/fs.ts';
 import { quietLog, testConfig } from '../jobs/redis-kit.ts';
 import { type FakeSlack, type RecordedCall, textOf } from './fake-slack.ts';

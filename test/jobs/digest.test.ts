@@ -21,10 +21,9 @@ import { lastDigestKey, onceKey } from '../../src/jobs/digest/once.ts';
 import { readRunOutputs } from '../../src/jobs/digest/run-outputs.ts';
 import { JobQueues } from '../../src/jobs/job-queues.ts';
 import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
-import { byRiskDescending, readOutcomes } from '../../src/jobs/latest-outputs.ts';
 import { processWeeklyDigest } from '../../src/jobs/processors/weekly-digest.ts';
 import { enqueue, waitForJob } from '../../src/jobs/producer.ts';
-import { switchLatest } from '../../src/jobs/runs/run-folders.ts';
+import { byRiskDescending, readOutcomes, switchLatest } from '../../src/run-folder/index.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { atRiskEnrolments } from '../helpers/run-folder.ts';
 import {

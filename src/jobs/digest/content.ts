@@ -12,6 +12,7 @@ import { enrolmentKey, parseEnrolmentKey } from '../../analytics/enrolment-key.t
 import { groupBy } from '../../analytics/group-by.ts';
 import { spreadsheetSafe } from '../../analytics/prediction-csv.ts';
 import { lastCompleteWeekEnd } from '../../analytics/weeks.ts';
+import { byRiskDescending } from '../../run-folder/index.ts';
 import {
   atRiskLearnerBlocks,
   context,
@@ -30,7 +31,6 @@ import {
 } from '../../slack/index.ts';
 import { atRiskCsvAltText } from '../alt-text.ts';
 import { feedbackOn, isSnoozed, type LatestFeedback } from '../feedback-log.ts';
-import { byRiskDescending } from '../latest-outputs.ts';
 import { addDays, isoWeek, mondayOf } from './iso-week.ts';
 import type { CsvRow, RunOutputs } from './run-outputs.ts';
 
