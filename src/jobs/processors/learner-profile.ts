@@ -129,11 +129,11 @@ async function renderProfileChart(
   runDir: string,
   learnerId: string,
 ): Promise<string | null> {
-  const model = readSavedModel(runDir);
-  if (!model) return null;
   const folder = join(job.data.outDir, 'learner-charts');
   const target = join(folder, `${basename(runDir)}-${learnerId.replace(/[^A-Za-z0-9_-]/g, '_')}.png`);
   if (existsSync(target)) return target;
+  const model = readSavedModel(runDir);
+  if (!model) return null;
   const asOf = readRunSummary(runDir)?.asOf ?? null;
   const work = mkdtempSync(join(tmpdir(), 'lumen-learner-chart-'));
   try {
