@@ -49,7 +49,7 @@ lumen(['run', '--data', data, '--out', out]);
 
 const truth = new Map(readCsv(truthPath).map((r) => [key(r), r.final_result ?? '']));
 const failedTruth = (k: string) => truth.get(k) !== 'passed';
-const outcomes = readCsv(join(out, 'learner_outcomes.csv'));
+const outcomes = readCsv(join(out, 'latest', 'learner_outcomes.csv'));
 const dropped = outcomes.filter((r) => r.outcome === 'dropped');
 const completed = outcomes.filter((r) => r.outcome === 'completed');
 const droppedPassed = dropped.filter((r) => truth.get(key(r)) === 'passed').length;
@@ -57,7 +57,7 @@ const completedNotPassed = completed.filter((r) => truth.get(key(r)) !== 'passed
 
 let list: Record<string, unknown> = { published: false };
 try {
-  const predictions = readCsv(join(out, 'ML_Prediction.csv'));
+  const predictions = readCsv(join(out, 'latest', 'ML_Prediction.csv'));
   const labels: number[] = predictions.map((r) => (failedTruth(key(r)) ? 1 : 0));
   const risks = predictions.map((r) => Number(r.risk_score));
   const flagged = predictions.filter((r) => r.at_risk === 'true');

@@ -120,9 +120,9 @@ for (const week of String(values.weeks).split(',').map(Number)) {
   const printed = lumen(['run', '--data', data, '--out', out, '--as-of', iso(asOf)], 'pipe');
   let predictions: Row[] = [];
   try {
-    predictions = readCsv(join(out, 'ML_Prediction.csv'));
+    predictions = readCsv(join(out, 'latest', 'ML_Prediction.csv'));
   } catch {}
-  const card = JSON.parse(readFileSync(join(out, 'model_card.json'), 'utf8'));
+  const card = JSON.parse(readFileSync(join(out, 'latest', 'model_card.json'), 'utf8'));
   // Enrolled by as-of (the truth knows every enrolment, including those never active).
   const enrolled = truth;
   const enrolledOn = new Map(
