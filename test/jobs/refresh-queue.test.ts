@@ -296,6 +296,7 @@ describe('refresh through the queue', () => {
     expect(text).toMatch(/^compute queue: .*\d+ completed/);
     expect(text).toMatch(/next weekly digest: not scheduled/);
     expect(text).toMatch(/succeeded slack/);
+    expect(text).toMatch(/\npublished: \S+ \(by refresh; data as of \d{4}-\d{2}-\d{2}; model /);
     // The file mirror matches Redis, for when Redis is down.
     expect(readHistoryFile(outDir).map((r) => r.runId)).toEqual((await history()).map((r) => r.runId));
   });
