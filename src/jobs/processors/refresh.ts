@@ -1,6 +1,8 @@
 /**
- * refresh: validate -> features -> (train when the data or settings changed) -> score -> stats into
- * OUT/runs/<runId>/, then switch OUT/latest to it. Bad input fails at once (UnrecoverableError) with
+ * refresh: validate -> features -> (train when the data or settings changed) -> score -> stats into a
+ * new run folder OUT/runs/<runId>/ (a new id for every attempt: a retried or recovered job never
+ * touches an earlier attempt's folder, which may be the published run), then switch OUT/latest to it
+ * (src/run-folder/analysis-run.ts, as the CLI does). Bad input fails at once (UnrecoverableError) with
  * the validation message; anything else is thrown as is so BullMQ retries it with backoff.
  */
 import { lastCompleteWeekEnd } from '../../analytics/weeks.ts';
