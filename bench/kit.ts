@@ -1,6 +1,6 @@
 /** What the bench scripts share: reading a CSV into rows and running the lumen CLI of this checkout. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 
@@ -15,8 +15,7 @@ export function lumen(args: readonly string[], stderr: 'inherit' | 'pipe' = 'inh
   }).toString();
 }
 
-/** A file of the run `lumen run --out out` published: OUT/latest/<name> (OUT/<name> before run folders). */
+/** A file of the run `lumen run --out out` published: OUT/latest/<name>. */
 export function runFile(out: string, name: string): string {
-  const latest = join(out, 'latest', name);
-  return existsSync(latest) ? latest : join(out, name);
+  return join(out, 'latest', name);
 }

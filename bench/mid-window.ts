@@ -51,8 +51,7 @@ console.log(
       target: predictions[0]?.target ?? null,
       listed: listed.length,
       listedShare: listed.length / Math.max(1, predictions.length),
-      listPrecisionDecided:
-        listedDecided.filter(notCompleted).length / Math.max(1, listedDecided.length),
+      listPrecisionDecided: listedDecided.filter(notCompleted).length / Math.max(1, listedDecided.length),
       listPrecisionOpenCountsAsNotCompleted: listed.filter(notCompleted).length / Math.max(1, listed.length),
       prospectiveAuc: rocAuc(
         decided.map((p) => (notCompleted(p) ? 1 : 0)),

@@ -1,10 +1,10 @@
 /**
  * The `lumen` command line: the whole pipeline without Redis or Slack.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { runAnalysis } from './analytics/analysis.ts';
+import type { AnalysisResult } from './analytics/analysis.ts';
 import { parseEvery } from './analytics/backtest.ts';
 import { GENERATE_STYLES, type GenerateStyle, generateLmsData } from './analytics/generate.ts';
 import { runFeatures, runValidate } from './analytics/pipeline.ts';
@@ -17,6 +17,7 @@ import { progressBar, stageLogger, stepProgress } from './cli/progress.ts';
 import { formatRunSummary } from './cli/summary.ts';
 import { type Config, readConfig } from './config.ts';
 import { LumenError } from './errors.ts';
+import { dataFingerprint } from './jobs/data-fingerprint.ts';
 import {
   closeOnSignals,
   enqueue,
@@ -32,6 +33,8 @@ import {
   waitForJob,
   withJobQueues,
 } from './jobs/index.ts';
+import type { PublishedAnalysisOptions } from './run-folder/analysis-run.ts';
+import { latestPath, latestRunFolderOrFail, readDataQuality, readLatestRun } from './run-folder/index.ts';
 
 function asOfOption(value: string): string {
   try {
@@ -115,33 +118,31 @@ function buildProgram(config: Config): Command {
       .command(name)
       .description(description)
       .requiredOption('--data <dir>', 'folder with the five lms_*.csv files')
-      .requiredOption('--out <dir>', 'output folder')
+      .requiredOption('--out <dir>', 'output folder: the run goes to OUT/runs/<id>/, published as OUT/latest')
       .option('--as-of <date>', 'ignore events after this date (YYYY-MM-DD)', asOfOption);
-    if (!flags.train) command.option('--model <file>', 'saved model (default OUT/models/latest.json)');
+    if (!flags.train) command.option('--model <file>', 'saved model (default OUT/latest/models/latest.json)');
     command.action(async (opts: { data: string; out: string; asOf?: string; model?: string }) => {
-      const log = stageLogger();
-      const result = await runAnalysis(config, {
-        dataDir: resolve(opts.data),
-        outDir: resolve(opts.out),
+      const outDir = resolve(opts.out);
+      const dataDir = resolve(opts.data);
+      await publishAnalysis(config, {
+        dataDir,
+        outDir,
         asOf: opts.asOf,
-        onStage: log.stage,
         modelPath: opts.model ? resolve(opts.model) : null,
-        feedback: latestFeedback(resolve(opts.out)),
+        feedback: latestFeedback(outDir),
         ...flags,
       });
-      log.done();
-      process.stdout.write(formatRunSummary(result));
     });
   };
   analysis('run', 'validate, features, outcomes, train, score and stats: every output', {
     train: true,
     score: true,
   });
-  analysis('train', 'fit the completion model; writes the model card, stats and OUT/models/', {
+  analysis('train', 'fit the completion model; publishes a run with the model card, stats and models/', {
     train: true,
     score: false,
   });
-  analysis('score', 'score open learners with a saved model; writes ML_Prediction.csv', {
+  analysis('score', 'score open learners with a saved model; publishes a run with ML_Prediction.csv', {
     train: false,
     score: true,
   });
@@ -198,35 +199,33 @@ function buildProgram(config: Config): Command {
   program
     .command('charts')
     .description(
-      'render OUT/charts/<name>.png (+ .vl.json) and OUT/dashboard.html, scoring with OUT/models/latest.json when present',
+      "re-render the charts and dashboard.html of OUT/latest's run (its export, as-of and model) as a new published run",
     )
-    .requiredOption('--out <dir>', 'output folder of an earlier run')
-    .option('--data <dir>', 'export folder (default: the one OUT/data_quality.json names)')
+    .requiredOption('--out <dir>', 'output folder of an earlier run (holding runs/ and latest)')
+    .option('--data <dir>', "export folder (default: the one OUT/latest's data_quality.json names)")
     .option('--learner <user_id>', 'learner for the learner-profile chart')
-    .option('--as-of <date>', "ignore events after this date (default: the earlier run's as-of)", asOfOption)
+    .option('--as-of <date>', "ignore events after this date (default: the latest run's as-of)", asOfOption)
     .action(async (opts: { data?: string; out: string; learner?: string; asOf?: string }) => {
-      const log = stageLogger();
       const outDir = resolve(opts.out);
-      const previous = readPreviousRun(outDir);
-      const dataDir = opts.data ? resolve(opts.data) : previous?.dataDir;
+      const latest = readLatestRun(outDir);
+      const report = readDataQuality(latestRunFolderOrFail(outDir));
+      const dataDir = opts.data ? resolve(opts.data) : report?.dataDir;
       if (!dataDir) {
         throw new LumenError(
           'BAD_ARGUMENT',
-          `${outDir}: no data_quality.json from an earlier run; pass --data DIR`,
+          `${latestPath(outDir)}: its run names no export folder (no data_quality.json); pass --data DIR`,
         );
       }
-      const result = await runAnalysis(config, {
+      await publishAnalysis(config, {
         dataDir,
         outDir,
-        asOf: opts.asOf ?? (opts.data ? undefined : previous?.asOf),
-        onStage: log.stage,
+        asOf: opts.asOf ?? (opts.data ? undefined : report?.asOf),
+        latest,
         train: false,
-        score: existsSync(join(outDir, 'models', 'latest.json')),
+        score: latest?.model != null,
         charts: true,
         learnerId: opts.learner ?? null,
       });
-      log.done();
-      process.stdout.write(formatRunSummary(result));
     });
 
   program
@@ -465,17 +464,29 @@ function buildProgram(config: Config): Command {
   return program;
 }
 
-/** Data folder and as-of date of the run that wrote OUT, from its data_quality.json. */
-function readPreviousRun(outDir: string): { dataDir: string; asOf: string } | null {
-  try {
-    const report = JSON.parse(readFileSync(join(outDir, 'data_quality.json'), 'utf8')) as {
-      dataDir: string;
-      asOf: string;
-    };
-    return { dataDir: report.dataDir, asOf: report.asOf };
-  } catch {
-    return null;
-  }
+/**
+ * An analysis into a new run folder OUT/runs/<id>/, published as OUT/latest exactly as a refresh
+ * publishes (src/run-folder/analysis-run.ts); prints the summary and where the run is.
+ */
+async function publishAnalysis(
+  config: Config,
+  options: Omit<PublishedAnalysisOptions, 'dataFingerprint' | 'source' | 'label' | 'onStage'>,
+): Promise<AnalysisResult> {
+  const log = stageLogger();
+  // Imported here: DuckDB and the model are needed by the analysis commands only.
+  const { analyseAndPublish } = await import('./run-folder/analysis-run.ts');
+  const run = await analyseAndPublish(config, {
+    ...options,
+    onStage: log.stage,
+    // A later refresh with the same export and settings scores with this run's model.
+    dataFingerprint: await dataFingerprint(options.dataDir, config),
+    source: 'cli',
+    label: 'cli',
+  });
+  log.done();
+  process.stdout.write(formatRunSummary(run.analysis));
+  process.stdout.write(`Published: ${latestPath(options.outDir)} -> ${run.runDir}\n`);
+  return run.analysis;
 }
 
 export async function main(argv: string[]): Promise<number> {

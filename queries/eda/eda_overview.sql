@@ -1,9 +1,10 @@
 -- eda_overview: the headline counts of a run, for the dashboard's KPI cards and chart subtitles.
 -- Grain: one row.
--- Columns: learners (with at least one kept event), completed, dropped, open, active_last_7_days
---   (learners with an event in the 7 days ending on as-of), completion_rate (completed / (completed +
---   dropped); NULL when no learner has finished either way)
--- Parameters: $as_of (DATE). Reads learner_overall_outcomes and int_events.
+-- Columns: learners (with at least one kept event), completed, dropped, open (learners, by their
+--   overall outcome), active_last_7_days (learners with an event in the 7 days ending on as-of),
+--   enrolments_completed, enrolments_dropped (enrolments, learner_outcomes: what the completion rate
+--   is computed from, src/analytics/kpis.ts)
+-- Parameters: $as_of (DATE). Reads learner_overall_outcomes, learner_outcomes and int_events.
 with
 
 outcomes as (
@@ -15,6 +16,13 @@ outcomes as (
     from learner_overall_outcomes
 ),
 
+enrolments as (
+    select
+        (count(*) filter (outcome = 'completed'))::INTEGER as enrolments_completed,
+        (count(*) filter (outcome = 'dropped'))::INTEGER as enrolments_dropped
+    from learner_outcomes
+),
+
 recent as (
     select count(distinct user_id)::INTEGER as active_last_7_days
     from int_events
@@ -24,5 +32,6 @@ recent as (
 select
     outcomes.*,
     recent.active_last_7_days,
-    case when completed + dropped > 0 then completed / (completed + dropped) end::DOUBLE as completion_rate
-from outcomes, recent
+    enrolments.enrolments_completed,
+    enrolments.enrolments_dropped
+from outcomes, enrolments, recent

@@ -7,11 +7,10 @@
  * validate -> features -> outcomes -> snapshots -> train -> forecast -> score -> stats, as one run
  * over one DuckDB database, with every output staged and moved into OUT only when the run succeeds.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { LumenError } from '../errors.ts';
-import { readBacktestReport } from './backtest.ts';
+import type { RunSummary } from '../run-folder/files.ts';
+import { type BacktestReport, readBacktestReport } from './backtest.ts';
 import { backtestCardSection } from './backtest-sections.ts';
 import { writeBacktestChart } from './charts/backtest-chart.ts';
 import { buildChartSet, modelInputsFromAnalysis, readOverview, writeCharts } from './charts/index.ts';
@@ -69,6 +68,15 @@ export interface AnalysisOptions {
   readonly score: boolean;
   /** Model to score with when not training; default OUT/models/latest.json. */
   readonly modelPath?: string | null;
+  /**
+   * The model to score with when not training, with its card (charts, dashboard), handed over by the
+   * caller (src/run-folder) instead of read back from OUT; takes precedence over modelPath.
+   */
+  readonly savedModel?: { readonly artifact: ModelArtifact; readonly card: ModelCard | null } | null;
+  /** The summary of the run this one follows (the dashboard's at-risk change); default none. */
+  readonly previousSummary?: RunSummary | null;
+  /** The backtest the card and the dashboard show; default OUT/backtest.json when there is one. */
+  readonly backtest?: BacktestReport | null;
   /** Render OUT/charts and OUT/dashboard.html (default true). */
   readonly charts?: boolean;
   /** learner-profile chart for this user_id; default: the learner at highest risk. */
@@ -105,33 +113,7 @@ async function feedbackOutcomes(
   return [...counts.values()].sort((a, b) => a.verdict.localeCompare(b.verdict));
 }
 
-/** What the next run compares itself with (at-risk count change on the dashboard). */
-export interface RunSummary {
-  readonly asOf: string;
-  /** Learners registered with no activity up to the last complete week (never_active.csv). */
-  readonly neverActive?: number;
-  readonly modelVersion: string | null;
-  readonly scored: number | null;
-  readonly atRisk: number | null;
-  readonly bands: Record<string, number> | null;
-}
-
-function readSavedCard(outDir: string, version: string): ModelCard | null {
-  try {
-    const card = JSON.parse(readFileSync(join(outDir, 'model_card.json'), 'utf8')) as ModelCard;
-    return card.modelVersion === version ? card : null;
-  } catch {
-    return null;
-  }
-}
-
-function readPreviousSummary(outDir: string): RunSummary | null {
-  try {
-    return JSON.parse(readFileSync(join(outDir, 'run_summary.json'), 'utf8')) as RunSummary;
-  } catch {
-    return null;
-  }
-}
+export type { RunSummary };
 
 export interface AnalysisResult {
   readonly report: DataQualityReport;
@@ -341,7 +323,8 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
   // Read the saved model first: a mismatching model must stop the run before any work.
   const savedModel =
     !options.train && options.score
-      ? readArtifact(options.modelPath ?? `${options.outDir}/models/latest.json`)
+      ? (options.savedModel?.artifact ??
+        readArtifact(options.modelPath ?? `${options.outDir}/models/latest.json`))
       : null;
   const db = await openDb(config);
   let stage: OutputStage | null = null;
@@ -392,10 +375,13 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
 
     stage = new OutputStage(options.outDir);
     // `lumen backtest --out` this folder wrote it: the card and the dashboard show it.
-    const backtest = readBacktestReport(options.outDir);
+    const backtest = options.backtest !== undefined ? options.backtest : readBacktestReport(options.outDir);
     let train: TrainResult | null = null;
     // Scoring with a saved model: its card (same version) still feeds the model charts and the dashboard.
-    let card: ModelCard | null = savedModel ? readSavedCard(options.outDir, savedModel.version) : null;
+    let card: ModelCard | null =
+      savedModel && options.savedModel?.card?.modelVersion === savedModel.version
+        ? options.savedModel.card
+        : null;
     let artifact: ModelArtifact | null = savedModel;
     let forecasts = new Map<string, number>();
     if (options.train) {
@@ -610,7 +596,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
     };
     if (options.charts ?? true) {
       stageName('charts');
-      const previous = readPreviousSummary(options.outDir);
+      const previous = options.previousSummary ?? null;
       const inputs = modelInputsFromAnalysis({ train, card, artifact, scores }, config.riskThreshold);
       const overview = await readOverview(db, asOf);
       const charts = await buildChartSet(db, inputs, {

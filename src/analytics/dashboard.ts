@@ -4,10 +4,12 @@
  * KPIs, charts, the at-risk table, the data-quality summary and the model card. Every number comes from
  * the input; every text that comes from data is HTML-escaped.
  */
+
 import type { AnalysisResult } from './analysis.ts';
 import type { BacktestReport } from './backtest.ts';
 import { backtestDashboardSection } from './backtest-sections.ts';
 import type { Overview } from './charts/index.ts';
+import { COMPLETION_RATE, completionRate } from './kpis.ts';
 import type { ModelCard } from './model/card.ts';
 import type { RiskBand } from './model/score.ts';
 import type { NeverActiveLearner } from './prediction-csv.ts';
@@ -19,7 +21,7 @@ export interface DashboardKpis {
   /** Open learners that were scored; null when no list was published. */
   readonly learnersScored: number | null;
   readonly activeThisWeek: number;
-  /** completed / (completed + dropped); null when nobody has finished either way. */
+  /** COMPLETION_RATE (kpis.ts); null when no enrolment has finished either way. */
   readonly completionRate: number | null;
   readonly atRiskCount: number | null;
   /** The at-risk count of the previous run, for the change; null when there was none. */
@@ -118,12 +120,7 @@ function kpiSection(kpis: DashboardKpis): string {
       count(kpis.activeThisWeek),
       'learners with an event in the last 7 days',
     ),
-    kpiCard(
-      'completion',
-      'Completion rate',
-      percent(kpis.completionRate),
-      'completed / (completed + dropped)',
-    ),
+    kpiCard('completion', COMPLETION_RATE.name, percent(kpis.completionRate), COMPLETION_RATE.definition),
     kpiCard('at-risk', 'At risk', count(kpis.atRiskCount), atRiskChange(kpis)),
     kpiCard('auc', 'CV ROC AUC', fixed(kpis.cvAuc, 3), gateText),
   ].join('')}</section>`;
@@ -424,7 +421,7 @@ export function dashboardInputFromAnalysis(
       learnersModelled,
       learnersScored: result.scores ? result.scores.length : null,
       activeThisWeek: overview.active_last_7_days,
-      completionRate: overview.completion_rate,
+      completionRate: completionRate(overview.enrolments_completed, overview.enrolments_dropped),
       atRiskCount: result.scores ? atRisk.length : null,
       previousAtRiskCount,
       cvAuc: result.train?.evaluation?.cvAuc ?? result.artifact?.metrics?.cvAuc ?? null,

@@ -4,6 +4,7 @@
  * person at the terminal ran the pipeline on their own export; nothing of this is logged elsewhere.
  */
 import type { AnalysisResult } from '../analytics/analysis.ts';
+import { COMPLETION_RATE, completionRate } from '../analytics/kpis.ts';
 
 export function formatRunSummary(result: AnalysisResult, top = 10): string {
   const out: string[] = [];
@@ -14,8 +15,9 @@ export function formatRunSummary(result: AnalysisResult, top = 10): string {
   const excluded = report.files.reduce((sum, f) => sum + f.rowsExcluded, 0);
   out.push(`  rows excluded: ${excluded} (see data_quality.json); learner-weeks: ${result.featureRows}`);
   const o = result.outcomes;
+  const rate = completionRate(o.completed ?? 0, o.dropped ?? 0);
   out.push(
-    `  enrolment outcomes (${report.enrolmentsFile ? 'from lms_enrolments.csv' : 'inferred from activity'}): ${o.completed ?? 0} completed, ${o.dropped ?? 0} dropped, ${o.open ?? 0} open`,
+    `  enrolment outcomes (${report.enrolmentsFile ? 'from lms_enrolments.csv' : 'inferred from activity'}): ${o.completed ?? 0} completed, ${o.dropped ?? 0} dropped, ${o.open ?? 0} open; ${COMPLETION_RATE.name.toLowerCase()} ${rate === null ? 'n/a' : `${(rate * 100).toFixed(1)}%`} (${COMPLETION_RATE.definition})`,
   );
   const card = result.card;
   if (card) {

@@ -4,40 +4,21 @@
  * the PNG carries both: who, as of when, how many) plus the run's key numbers where the chart is the
  * risk distribution. Reads files only; never learner names.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-
-interface SpecTitle {
-  readonly text?: unknown;
-  readonly subtitle?: unknown;
-}
-
-function titleOf(specPath: string): string[] {
-  if (!existsSync(specPath)) return [];
-  try {
-    const { title } = JSON.parse(readFileSync(specPath, 'utf8')) as { title?: string | SpecTitle };
-    if (typeof title === 'string') return [title];
-    const lines = [title?.text, ...(Array.isArray(title?.subtitle) ? title.subtitle : [title?.subtitle])];
-    return lines.filter((line): line is string => typeof line === 'string' && line.trim() !== '');
-  } catch {
-    return [];
-  }
-}
+import { basename, dirname } from 'node:path';
+import { chartTitleLines, readRunSummary } from '../run-folder/index.ts';
 
 /** "high 362, medium 67, low 173; 427 flagged at risk" from the run's run_summary.json. */
 function riskNumbers(runDir: string): string | null {
+  let summary: ReturnType<typeof readRunSummary>;
   try {
-    const summary = JSON.parse(readFileSync(join(runDir, 'run_summary.json'), 'utf8')) as {
-      atRisk?: number | null;
-      bands?: Record<string, number> | null;
-    };
-    const bands = Object.entries(summary.bands ?? {}).map(([band, n]) => `${band} ${n}`);
-    if (bands.length === 0) return null;
-    const flagged = typeof summary.atRisk === 'number' ? `; ${summary.atRisk} flagged at risk` : '';
-    return `Learners by risk band: ${bands.join(', ')}${flagged}`;
+    summary = readRunSummary(runDir);
   } catch {
     return null;
   }
+  const bands = Object.entries(summary?.bands ?? {}).map(([band, n]) => `${band} ${n}`);
+  if (!summary || bands.length === 0) return null;
+  const flagged = typeof summary.atRisk === 'number' ? `; ${summary.atRisk} flagged at risk` : '';
+  return `Learners by risk band: ${bands.join(', ')}${flagged}`;
 }
 
 /**
@@ -46,7 +27,7 @@ function riskNumbers(runDir: string): string | null {
  */
 export function chartAltText(pngPath: string): string {
   const id = basename(pngPath, '.png');
-  const lines = titleOf(join(dirname(pngPath), `${id}.vl.json`));
+  const lines = chartTitleLines(pngPath);
   const title = lines.length ? lines : [id.replace(/-/g, ' ')];
   const numbers = id === 'risk-distribution' ? riskNumbers(dirname(dirname(pngPath))) : null;
   return `Chart: ${[...title, ...(numbers ? [numbers] : [])].join('. ')}.`;

@@ -1,4 +1,6 @@
 /** The job system's public surface: the CLI and the Slack bot import from here only. */
+
+export { latestRunFolder, readModelCard } from '../run-folder/index.ts';
 export type { AccessConfig, CourseAccess, StaffSet } from './access-config.ts';
 export { atRiskCsvAltText, chartAltText, learnerChartAltText } from './alt-text.ts';
 export { type JobsConfig, readJobsConfig } from './config.ts';
@@ -16,7 +18,6 @@ export { feedbackCsv, feedbackOn, isSnoozed, latestFeedback, SNOOZE_DAYS } from 
 export { JobQueues, withJobQueues } from './job-queues.ts';
 export { closeOnSignals, type RunningWorker, startWorker, type WorkerTuning } from './job-worker.ts';
 export { JobsError, type JobsErrorCode } from './jobs-error.ts';
-export { readModelCard } from './latest-outputs.ts';
 export { inScope, rowsInScope } from './learner-scope.ts';
 export { emailLookupKey, lookupSecretKey, readLookupSecret } from './lookup-key.ts';
 export { type ModelCardText, modelCardMessage } from './model-card-text.ts';
@@ -42,7 +43,6 @@ export {
   type UploadOptions,
 } from './publisher.ts';
 export { type QueueStatus, queueStatus, readQueueStatus } from './queue-status.ts';
-export { latestRunFolder } from './runs/run-folders.ts';
 export { RunHistory, readHistoryFile, writeHistoryFile } from './runs/run-history.ts';
 export type { RunRecord } from './runs/run-record.ts';
 export { upsertSchedules } from './schedules.ts';

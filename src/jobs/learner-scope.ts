@@ -2,7 +2,7 @@
  * Which enrolments a job may show: the bot works out the requester's scope (programme staff: every
  * enrolment; course staff: those of their courses) and every job that reads learner rows applies it
  * here, so a course's staff never receive another course's learners, whichever channel the answer
- * goes to. Rows are per enrolment (learner x course, `course_id`; latest-outputs.ts turns a run
+ * goes to. Rows are per enrolment (learner x course, `course_id`; src/run-folder/read.ts turns a run
  * written before that grain into such rows), so a learner in C1 and C2 shows C2's staff only the C2 row.
  */
 import type { LearnerScope } from './contracts.ts';

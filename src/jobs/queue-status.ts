@@ -1,4 +1,5 @@
 /** What `lumen status` shows: queue counts, jobs running now with their stage, recent runs, next schedules. */
+import { latestPath, readLatestRun } from '../run-folder/index.ts';
 import type { JobsConfig } from './config.ts';
 import type { JobProgressReport } from './contracts.ts';
 import { type JobQueues, withJobQueues } from './job-queues.ts';
@@ -18,6 +19,37 @@ export interface QueueStatus {
   readonly active: ActiveJob[];
   readonly lastRuns: RunRecord[];
   readonly schedules: ScheduleTimes;
+  /** The run OUT/latest points at (from the CLI or a refresh), or where none is yet. */
+  readonly published: PublishedRun | { readonly none: string };
+}
+
+export interface PublishedRun {
+  readonly runId: string;
+  readonly source: string;
+  readonly asOf: string | null;
+  readonly modelVersion: string | null;
+  readonly atRisk: number | null;
+  readonly finishedAt: string | null;
+}
+
+/** What OUT/latest holds, read through the run folder's readers; never fails the status. */
+export function publishedRun(outDir: string): PublishedRun | { readonly none: string } {
+  try {
+    const latest = readLatestRun(outDir);
+    if (!latest) return { none: `no published run in ${latestPath(outDir)} yet` };
+    return {
+      runId: latest.manifest?.runId ?? latest.dir.replace(/^.*[\\/]/, ''),
+      source: latest.manifest?.source ?? 'refresh',
+      asOf: latest.summary?.asOf ?? null,
+      modelVersion: latest.summary?.modelVersion ?? latest.manifest?.modelVersion ?? null,
+      atRisk: latest.summary?.atRisk ?? null,
+      finishedAt: latest.manifest?.finishedAt ?? null,
+    };
+  } catch (error) {
+    return {
+      none: `${latestPath(outDir)} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
 }
 
 const COUNTED = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'] as const;
@@ -41,7 +73,13 @@ export async function readQueueStatus(
       typeof job.progress === 'object' && job.progress !== null ? (job.progress as JobProgressReport) : null,
     startedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
   }));
-  return { counts: { compute, publish }, active, lastRuns, schedules };
+  return {
+    counts: { compute, publish },
+    active,
+    lastRuns,
+    schedules,
+    published: publishedRun(queues.jobsConfig.outDir),
+  };
 }
 
 /** One-shot form for the CLI: opens the queues (failing fast when Redis is down), reads, closes. */

@@ -27,6 +27,12 @@ export function formatQueueStatus(status: QueueStatus): string {
     const progress = job.progress ? ` - ${job.progress.stage} (${job.progress.percent}%)` : '';
     lines.push(`running: ${job.name} ${job.id}${progress}`);
   }
+  const published = status.published;
+  lines.push(
+    'none' in published
+      ? `published: ${published.none}`
+      : `published: ${published.runId} (by ${published.source}; data as of ${published.asOf ?? '?'}; model ${published.modelVersion ?? 'none'}; at risk ${published.atRisk ?? 'no list'}${published.finishedAt ? `; finished ${published.finishedAt}` : ''})`,
+  );
   lines.push(`next weekly digest: ${status.schedules.digestNextAt ?? 'not scheduled'}`);
   lines.push(`next scheduled refresh: ${status.schedules.refreshNextAt ?? 'not scheduled'}`);
   lines.push(status.lastRuns.length ? 'last runs:' : 'no runs yet');

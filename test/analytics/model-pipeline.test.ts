@@ -2,7 +2,7 @@
  * The completion model end to end on generated data: outputs, leakage, honest evaluation, ranking,
  * the quality gate on the real sample export, saved models and CSV safety.
  */
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -311,8 +311,8 @@ describe('the quality gate on the real sample export', () => {
     );
     // The sample ends on Wednesday 2026-02-18: the model sees its complete weeks, to Sunday 2026-02-15.
     expect(result.stdout).toContain("The export's complete weeks span 15 days up to 2026-02-15");
-    expect(() => readFileSync(join(out, 'ML_Prediction.csv'))).toThrow();
-    const card = JSON.parse(readFileSync(join(out, 'model_card.json'), 'utf8'));
+    expect(() => readFileSync(join(out, 'latest', 'ML_Prediction.csv'))).toThrow();
+    const card = JSON.parse(readFileSync(join(out, 'latest', 'model_card.json'), 'utf8'));
     expect(card.reliable).toBe(false);
   });
 });
@@ -323,8 +323,12 @@ describe('saved models', () => {
     const model = join(outDir, 'models', 'latest.json');
     const scored = await runCli(['score', '--data', dataDir, '--out', out, '--model', model]);
     expect(scored.code).toBe(0);
-    expect(readFileSync(join(out, 'ML_Prediction.csv'), 'utf8')).toBe(
+    expect(readFileSync(join(out, 'latest', 'ML_Prediction.csv'), 'utf8')).toBe(
       readFileSync(join(outDir, 'ML_Prediction.csv'), 'utf8'),
+    );
+    // The run records the model it scored with.
+    expect(JSON.parse(readFileSync(join(out, 'latest', 'models', 'latest.json'), 'utf8'))).toEqual(
+      JSON.parse(readFileSync(model, 'utf8')),
     );
 
     const artifact = JSON.parse(readFileSync(model, 'utf8'));
@@ -363,7 +367,9 @@ describe('saved models', () => {
     expect(lines.at(-1)).toContain(
       `was trained on data up to ${dataAsOf}, after this run's as-of date ${earlier}: scoring with it would use the future`,
     );
-    expect(existsSync(join(out, 'ML_Prediction.csv'))).toBe(false);
+    // Nothing published, and the attempt's own run folder is gone.
+    expect(existsSync(join(out, 'latest'))).toBe(false);
+    expect(readdirSync(join(out, 'runs'))).toEqual([]);
     // The same model on its own as-of date (or later) is fine.
     const same = await runCli([
       'score',

@@ -19,7 +19,7 @@ import {
 import { NOT_STAFF_TEXT } from '../../src/bot/privacy.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
 import type { RunningWorker } from '../../src/jobs/job-worker.ts';
-import { readOutcomes, readPredictions } from '../../src/jobs/latest-outputs.ts';
+import { readOutcomes, readPredictions } from '../../src/run-folder/index.ts';
 import { FEEDBACK_ACTIONS } from '../../src/slack/index.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { deleteKeys, testJobsConfig, uniquePrefix } from '../jobs/redis-kit.ts';

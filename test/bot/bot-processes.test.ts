@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { enrolmentKey, parseEnrolmentKey } from '../../src/analytics/enrolment-key.ts';
-import { byRiskDescending, readPredictions } from '../../src/jobs/latest-outputs.ts';
+import { byRiskDescending, readPredictions } from '../../src/run-folder/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../jobs/redis-kit.ts';

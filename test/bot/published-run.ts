@@ -15,7 +15,7 @@ import type { BotConfig } from '../../src/bot/config.ts';
 import { createSlackPublisher } from '../../src/bot/publish.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
 import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
-import { byRiskDescending } from '../../src/jobs/latest-outputs.ts';
+import { byRiskDescending } from '../../src/run-folder/index.ts';
 import { tempDir } from '../helpers/fs.ts';
 import { quietLog, testConfig } from '../jobs/redis-kit.ts';
 import { type FakeSlack, type RecordedCall, textOf } from './fake-slack.ts';
@@ -86,7 +86,7 @@ export async function publishedRun(): Promise<PublishedRun> {
   );
   writeFileSync(csvPath, stringify(rows, { header: true, columns: Object.keys(rows[0] ?? {}) }));
   symlinkSync(join('runs', 'r1'), join(outDir, 'latest'));
-  // A previous run with 12 fewer at risk, found through the run history (newest first).
+  // A previous run with 12 fewer at risk: the run r1's run.json says it replaced.
   const summary = JSON.parse(readFileSync(join(runDir, 'run_summary.json'), 'utf8')) as { atRisk: number };
   const atRiskNow = summary.atRisk;
   const previousDir = join(outDir, 'runs', 'r0');
@@ -96,6 +96,8 @@ export async function publishedRun(): Promise<PublishedRun> {
     JSON.stringify({ ...summary, asOf: PREVIOUS_AS_OF, atRisk: atRiskNow - 12 }),
   );
   writeFileSync(join(outDir, 'runs', 'history.json'), JSON.stringify([runRecord('r1'), runRecord('r0')]));
+  writeFileSync(join(previousDir, 'run.json'), JSON.stringify({ runId: 'r0', previousRunId: null }));
+  writeFileSync(join(runDir, 'run.json'), JSON.stringify({ runId: 'r1', previousRunId: 'r0' }));
   return { dataDir, outDir, plainName, atRiskNow, emailLearner };
 }
 

@@ -1,29 +1,86 @@
-import { readdirSync, readFileSync } from 'node:fs';
+/**
+ * The CLI publishes like the refresh job: `lumen run --out X` writes X/runs/<id>/ and switches
+ * X/latest; `lumen charts`, `lumen digest --dry-run --from X` then work on it, and every later run is
+ * a new folder (the earlier one is kept, unchanged).
+ */
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { CHART_IDS } from '../../src/analytics/charts/catalog.ts';
 import { generateLmsData } from '../../src/analytics/generate.ts';
+import { readManifest } from '../../src/run-folder/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 
 afterAll(removeTempDirs);
 
-test('lumen run renders every chart; lumen charts --out re-renders them for another learner from the same data', async () => {
+/** Every file of a run folder with its size and modification time: what "unchanged" means. */
+function snapshot(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (sub: string) => {
+    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = join(sub, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else {
+        const stat = statSync(join(dir, rel));
+        files[rel] = `${stat.size}:${stat.mtimeMs}`;
+      }
+    }
+  };
+  walk('');
+  return files;
+}
+
+test('lumen run publishes OUT/latest; charts, digest --dry-run and score work on it; earlier runs stay as they were', async () => {
   const data = tempDir('lumen-data-');
   const out = tempDir('lumen-out-');
   await generateLmsData({ learners: 600, seed: 8, outDir: data });
   const run = await runCli(['run', '--data', data, '--out', out]);
-  expect(run.code).toBe(0);
+  expect(run.code, run.stderr).toBe(0);
+  const latest = join(out, 'latest');
+  const first = readlinkSync(latest);
+  expect(first).toMatch(/^runs\/\d{8}T\d{6}\.\d{3}Z-cli-[0-9a-f]{8}$/);
+  expect(run.stdout).toContain(`Published: ${latest} -> ${join(out, first)}`);
+  // Nothing but the run folders and the link at OUT's top level.
+  expect(readdirSync(out).sort()).toEqual(['latest', 'runs']);
+  const firstManifest = readManifest(join(out, first));
+  expect(firstManifest).toMatchObject({ source: 'cli', trained: true, previousRunId: null });
+  expect(firstManifest?.dataFingerprint).toMatch(/^[0-9a-f]{64}$/);
   const pngs = () =>
-    readdirSync(join(out, 'charts'))
+    readdirSync(join(latest, 'charts'))
       .filter((f) => f.endsWith('.png'))
       .sort();
   expect(pngs()).toEqual(CHART_IDS.map((id) => `${id}.png`).sort());
+  const firstFiles = snapshot(join(out, first));
 
-  const learner = readFileSync(join(out, 'ML_Prediction.csv'), 'utf8').split('\n')[5]?.split(',')[0] ?? '';
+  const digest = await runCli(['digest', '--dry-run', '--from', out]);
+  expect(digest.code, digest.stderr).toBe(0);
+  expect(JSON.parse(digest.stdout)[0]?.text?.text).toContain('Weekly learning digest');
+  expect(existsSync(join(out, 'digest-dry-run', 'digest.json'))).toBe(true);
+
+  const learner = readFileSync(join(latest, 'ML_Prediction.csv'), 'utf8').split('\n')[5]?.split(',')[0] ?? '';
   const charts = await runCli(['charts', '--out', out, '--learner', learner]);
-  expect(charts.code).toBe(0);
+  expect(charts.code, charts.stderr).toBe(0);
+  const second = readlinkSync(latest);
+  expect(second).not.toBe(first);
+  expect(readManifest(join(out, second))).toMatchObject({
+    source: 'cli',
+    trained: false,
+    previousRunId: first.replace('runs/', ''),
+    modelVersion: firstManifest?.modelVersion,
+  });
   expect(pngs()).toEqual(CHART_IDS.map((id) => `${id}.png`).sort());
-  expect(readFileSync(join(out, 'charts', 'learner-profile.vl.json'), 'utf8')).toContain(learner);
-  expect(readFileSync(join(out, 'dashboard.html'), 'utf8')).toContain(learner);
+  expect(readFileSync(join(latest, 'charts', 'learner-profile.vl.json'), 'utf8')).toContain(learner);
+  expect(readFileSync(join(latest, 'dashboard.html'), 'utf8')).toContain(learner);
+  // The run scored with the first run's model and records it, with its card, beside its scores.
+  for (const file of ['model_card.json', 'model_card.md', 'models/latest.json', 'stats.json']) {
+    expect(readFileSync(join(latest, file), 'utf8')).toBe(readFileSync(join(out, first, file), 'utf8'));
+  }
+
+  const score = await runCli(['score', '--data', data, '--out', out]);
+  expect(score.code, score.stderr).toBe(0);
+  expect(readlinkSync(latest)).not.toBe(second);
+  expect(readdirSync(join(out, 'runs')).length).toBe(3);
+  // The published runs before are exactly as they were.
+  expect(snapshot(join(out, first))).toEqual(firstFiles);
 });

@@ -52,10 +52,9 @@ test('the model card reports how learners flagged with the feedback buttons turn
   await generateLmsData({ learners: 600, seed: 8, outDir: data });
   expect((await runCli(['run', '--data', data, '--out', out])).code).toBe(0);
   // Feedback is kept per enrolment (a learner in one course): each entry names its course.
-  const outcomes = parse(readFileSync(join(out, 'learner_outcomes.csv')), { columns: true }) as Record<
-    string,
-    string
-  >[];
+  const outcomes = parse(readFileSync(join(out, 'latest', 'learner_outcomes.csv')), {
+    columns: true,
+  }) as Record<string, string>[];
   const enrolmentsWith = (outcome: string) => outcomes.filter((o) => o.outcome === outcome);
   const [completed] = enrolmentsWith('completed');
   const [dropped1, dropped2] = enrolmentsWith('dropped');
@@ -83,11 +82,13 @@ test('the model card reports how learners flagged with the feedback buttons turn
     ].join('\n')}\n`,
   );
   expect((await runCli(['run', '--data', data, '--out', out])).code).toBe(0);
-  const card = JSON.parse(readFileSync(join(out, 'model_card.json'), 'utf8'));
+  const card = JSON.parse(readFileSync(join(out, 'latest', 'model_card.json'), 'utf8'));
   expect(card.feedback).toEqual([
     { verdict: 'contacted', learners: 3, completed: 1, dropped: 2, open: 0, unknown: 0 },
     { verdict: 'not-at-risk', learners: 1, completed: 0, dropped: 0, open: 1, unknown: 0 },
     { verdict: 'snoozed', learners: 1, completed: 0, dropped: 0, open: 0, unknown: 1 },
   ]);
-  expect(readFileSync(join(out, 'model_card.md'), 'utf8')).toContain('| contacted | 3 | 1 | 2 | 0 | 0 |');
+  expect(readFileSync(join(out, 'latest', 'model_card.md'), 'utf8')).toContain(
+    '| contacted | 3 | 1 | 2 | 0 | 0 |',
+  );
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { enrolmentKey } from '../../src/analytics/enrolment-key.ts';
 import { PREDICTION_COLUMNS } from '../../src/analytics/prediction-csv.ts';
-import { readPredictions } from '../../src/jobs/latest-outputs.ts';
+import { readPredictions } from '../../src/run-folder/index.ts';
 import { tempDir } from './fs.ts';
 
 export type Row = Record<string, string>;

@@ -21,10 +21,9 @@ import { lastDigestKey, onceKey } from '../../src/jobs/digest/once.ts';
 import { readRunOutputs } from '../../src/jobs/digest/run-outputs.ts';
 import { JobQueues } from '../../src/jobs/job-queues.ts';
 import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
-import { byRiskDescending, readOutcomes } from '../../src/jobs/latest-outputs.ts';
 import { processWeeklyDigest } from '../../src/jobs/processors/weekly-digest.ts';
 import { enqueue, waitForJob } from '../../src/jobs/producer.ts';
-import { switchLatest } from '../../src/jobs/runs/run-folders.ts';
+import { byRiskDescending, readOutcomes, switchLatest } from '../../src/run-folder/index.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { atRiskEnrolments } from '../helpers/run-folder.ts';
 import {
@@ -143,10 +142,13 @@ describe('digest content', () => {
       const quiz = rows.filter((r) => r.avg_quiz_score !== '').map((r) => Number(r.avg_quiz_score));
       expect(kpi.avgQuizScore).toBeCloseTo(quiz.reduce((s, n) => s + n, 0) / quiz.length, 9);
     }
-    // Per enrolment: completed enrolments of all enrolments with an outcome.
+    // Per enrolment, one definition everywhere (kpis.ts): completed / (completed + dropped); open
+    // enrolments are left out.
     const outcomes = readOutcomes(runDir(WEEK2)) ?? [];
+    const count = (outcome: string) => outcomes.filter((r) => r.outcome === outcome).length;
+    expect(count('open')).toBeGreaterThan(0);
     expect(content.kpis.completionRate).toBeCloseTo(
-      (outcomes.filter((r) => r.outcome === 'completed').length / outcomes.length) * 100,
+      (count('completed') / (count('completed') + count('dropped'))) * 100,
       9,
     );
     const before = atRiskIds(WEEK1);

@@ -9,7 +9,6 @@ import { generateLmsData } from '../../src/analytics/generate.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
 import { JobQueues } from '../../src/jobs/job-queues.ts';
 import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
-import { readPredictions } from '../../src/jobs/latest-outputs.ts';
 import {
   enqueue,
   enqueueRefresh,
@@ -21,6 +20,7 @@ import { queueStatus } from '../../src/jobs/queue-status.ts';
 import { RunHistory, readHistoryFile } from '../../src/jobs/runs/run-history.ts';
 import type { RunRecord } from '../../src/jobs/runs/run-record.ts';
 import { formatQueueStatus } from '../../src/jobs/status-text.ts';
+import { readPredictions } from '../../src/run-folder/index.ts';
 import { editFile, removeTempDirs, tempDir } from '../helpers/fs.ts';
 import {
   deleteKeys,
@@ -296,6 +296,7 @@ describe('refresh through the queue', () => {
     expect(text).toMatch(/^compute queue: .*\d+ completed/);
     expect(text).toMatch(/next weekly digest: not scheduled/);
     expect(text).toMatch(/succeeded slack/);
+    expect(text).toMatch(/\npublished: \S+ \(by refresh; data as of \d{4}-\d{2}-\d{2}; model /);
     // The file mirror matches Redis, for when Redis is down.
     expect(readHistoryFile(outDir).map((r) => r.runId)).toEqual((await history()).map((r) => r.runId));
   });

@@ -129,7 +129,9 @@ export interface Overview {
   readonly dropped: number;
   readonly open: number;
   readonly active_last_7_days: number;
-  readonly completion_rate: number | null;
+  /** Enrolments (not learners) completed and dropped: the completion rate's counts (kpis.ts). */
+  readonly enrolments_completed: number;
+  readonly enrolments_dropped: number;
 }
 
 export async function readOverview(db: Db, asOf: string): Promise<Overview> {
@@ -141,10 +143,8 @@ export async function readOverview(db: Db, asOf: string): Promise<Overview> {
     dropped: n(row?.dropped),
     open: n(row?.open),
     active_last_7_days: n(row?.active_last_7_days),
-    completion_rate:
-      row?.completion_rate === null || row?.completion_rate === undefined
-        ? null
-        : Number(row.completion_rate),
+    enrolments_completed: n(row?.enrolments_completed),
+    enrolments_dropped: n(row?.enrolments_dropped),
   };
 }
 

@@ -7,11 +7,14 @@
  * compares enrolment keys. Every text that comes from the export (names, departments, drivers,
  * reasons) is escaped for mrkdwn.
  */
+
 import { stringify } from 'csv-stringify/sync';
 import { enrolmentKey, parseEnrolmentKey } from '../../analytics/enrolment-key.ts';
 import { groupBy } from '../../analytics/group-by.ts';
+import { COMPLETION_RATE, completionRate } from '../../analytics/kpis.ts';
 import { spreadsheetSafe } from '../../analytics/prediction-csv.ts';
 import { lastCompleteWeekEnd } from '../../analytics/weeks.ts';
+import { byRiskDescending } from '../../run-folder/index.ts';
 import {
   atRiskLearnerBlocks,
   context,
@@ -30,7 +33,6 @@ import {
 } from '../../slack/index.ts';
 import { atRiskCsvAltText } from '../alt-text.ts';
 import { feedbackOn, isSnoozed, type LatestFeedback } from '../feedback-log.ts';
-import { byRiskDescending } from '../latest-outputs.ts';
 import { addDays, isoWeek, mondayOf } from './iso-week.ts';
 import type { CsvRow, RunOutputs } from './run-outputs.ts';
 
@@ -132,9 +134,11 @@ export function weekKpis(weekly: readonly CsvRow[], weekStart: string): WeekKpis
   };
 }
 
-export function completionRate(outcomes: readonly CsvRow[]): number | null {
-  if (outcomes.length === 0) return null;
-  return (outcomes.filter((row) => row.outcome === 'completed').length / outcomes.length) * 100;
+/** COMPLETION_RATE (src/analytics/kpis.ts) of learner_outcomes.csv rows, in percent. */
+export function completionRatePercent(outcomes: readonly CsvRow[]): number | null {
+  const count = (outcome: string) => outcomes.filter((row) => row.outcome === outcome).length;
+  const rate = completionRate(count('completed'), count('dropped'));
+  return rate === null ? null : rate * 100;
 }
 
 export function computeKpis(current: RunOutputs, previous: RunOutputs | null): Kpis {
@@ -144,8 +148,8 @@ export function computeKpis(current: RunOutputs, previous: RunOutputs | null): K
   return {
     current: weekKpis(current.weekly, weekStart),
     previous: weekKpis(current.weekly, addDays(weekStart, -7)),
-    completionRate: completionRate(current.outcomes),
-    previousCompletionRate: previous ? completionRate(previous.outcomes) : null,
+    completionRate: completionRatePercent(current.outcomes),
+    previousCompletionRate: previous ? completionRatePercent(previous.outcomes) : null,
   };
 }
 
@@ -317,7 +321,7 @@ export function buildDigestContent(input: DigestInput): DigestContent {
     `• Sessions: ${arrow(week.sessions, before.sessions)}`,
     `• Modules completed: ${arrow(week.modulesCompleted, before.modulesCompleted)}`,
     `• Average quiz score: ${arrow(week.avgQuizScore, before.avgQuizScore, 1)}`,
-    `• Completion rate: ${arrow(kpis.completionRate, kpis.previousCompletionRate, 1, '%', ' pp')}`,
+    `• ${COMPLETION_RATE.name} (${COMPLETION_RATE.definition}): ${arrow(kpis.completionRate, kpis.previousCompletionRate, 1, '%', ' pp')}`,
   ].join('\n');
 
   const blocks: KnownBlock[] = [

@@ -1,13 +1,13 @@
 /** What this week's digest is: the full digest, or the one line of a quiet week. File reads only. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { baselineRunFolder, latestRunFolderOrFail, RUN_FILES } from '../../run-folder/index.ts';
 import type { LearnerScope } from '../contracts.ts';
 import { latestFeedback } from '../feedback-log.ts';
-import { latestFolderOrFail } from '../latest-outputs.ts';
 import { rowsInScope } from '../learner-scope.ts';
 import { buildDigestContent, type DigestContent, quietWeekText } from './content.ts';
 import type { LastDigest } from './once.ts';
-import { baselineRunFolder, type RunOutputs, readRunOutputs } from './run-outputs.ts';
+import { type RunOutputs, readRunOutputs } from './run-outputs.ts';
 
 export type DigestPlan =
   | { readonly kind: 'digest'; readonly runDir: string; readonly content: DigestContent }
@@ -62,9 +62,9 @@ export function scopedOutputs(outputs: RunOutputs, scope: LearnerScope): RunOutp
 export function planDigest(options: PlanOptions): DigestPlan {
   const { outDir, last, now } = options;
   const runDir =
-    options.runDir && existsSync(join(options.runDir, 'run_summary.json'))
+    options.runDir && existsSync(join(options.runDir, RUN_FILES.summary))
       ? options.runDir
-      : latestFolderOrFail(outDir);
+      : latestRunFolderOrFail(outDir);
   const current = scopedOutputs(readRunOutputs(runDir), options.scope);
   const asOf = current.summary.asOf;
   if (last && asOf <= last.asOf) {

@@ -23,6 +23,18 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runAnalysis } from '../../analytics/analysis.ts';
 import { normalizeHeaderName } from '../../analytics/load.ts';
+import {
+  chartPng,
+  chartTitleLines,
+  latestRunFolderOrFail,
+  type CsvRow as PredictionRow,
+  readDataQuality,
+  readModelCard,
+  readOutcomes,
+  readPredictions,
+  readRunSummary,
+  readSavedModel,
+} from '../../run-folder/index.ts';
 import type {
   JobContext,
   LearnerEnrolmentOutcome,
@@ -31,7 +43,6 @@ import type {
   LearnerProfileResult,
 } from '../contracts.ts';
 import { JobsError } from '../jobs-error.ts';
-import { latestFolderOrFail, type PredictionRow, readOutcomes, readPredictions } from '../latest-outputs.ts';
 import { rowsInScope } from '../learner-scope.ts';
 import { emailLookupKey } from '../lookup-key.ts';
 import type { ProcessorContext } from '../processor-context.ts';
@@ -78,11 +89,12 @@ function readCsv(path: string): Record<string, string>[] {
 
 /** The export the latest run read: data_quality.json names its folder. */
 function exportDir(runDir: string): string {
-  const path = join(runDir, 'data_quality.json');
-  if (!existsSync(path)) throw new JobsError('MISSING_OUTPUT', `no data quality report in ${runDir}`);
-  const { dataDir } = JSON.parse(readFileSync(path, 'utf8')) as { dataDir?: unknown };
+  const dataDir = readDataQuality(runDir)?.dataDir as unknown;
   if (typeof dataDir !== 'string' || dataDir === '') {
-    throw new JobsError('MISSING_OUTPUT', `${path} does not name the export folder`);
+    throw new JobsError(
+      'MISSING_OUTPUT',
+      `the data quality report in ${runDir} does not name the export folder`,
+    );
   }
   return isAbsolute(dataDir) ? dataDir : resolve(dataDir);
 }
@@ -97,18 +109,12 @@ export function userIdByEmailKey(runDir: string, secret: string, key: string): s
 
 /** OUT/latest/charts/learner-profile.png when its spec is this learner's (the title names the id). */
 function profileChart(runDir: string, learnerId: string): string | null {
-  const png = join(runDir, 'charts', 'learner-profile.png');
-  const spec = join(runDir, 'charts', 'learner-profile.vl.json');
-  if (!existsSync(png) || !existsSync(spec)) return null;
-  try {
-    const { title } = JSON.parse(readFileSync(spec, 'utf8')) as { title?: unknown };
-    const text = typeof title === 'string' ? title : JSON.stringify(title ?? '');
-    return new RegExp(`(^|[^A-Za-z0-9_.-])${learnerId.replace(/[.]/g, '\\.')}($|[^A-Za-z0-9_.-])`).test(text)
-      ? png
-      : null;
-  } catch {
-    return null;
-  }
+  const png = chartPng(runDir, 'learner-profile');
+  if (!png) return null;
+  const text = chartTitleLines(png).join('\n');
+  return new RegExp(`(^|[^A-Za-z0-9_.-])${learnerId.replace(/[.]/g, '\\.')}($|[^A-Za-z0-9_.-])`).test(text)
+    ? png
+    : null;
 }
 
 /**
@@ -123,18 +129,12 @@ async function renderProfileChart(
   runDir: string,
   learnerId: string,
 ): Promise<string | null> {
-  const modelPath = join(runDir, 'models', 'latest.json');
-  if (!existsSync(modelPath)) return null;
   const folder = join(job.data.outDir, 'learner-charts');
   const target = join(folder, `${basename(runDir)}-${learnerId.replace(/[^A-Za-z0-9_-]/g, '_')}.png`);
   if (existsSync(target)) return target;
-  let asOf: string | null = null;
-  try {
-    asOf =
-      (JSON.parse(readFileSync(join(runDir, 'run_summary.json'), 'utf8')) as { asOf?: string }).asOf ?? null;
-  } catch {
-    asOf = null;
-  }
+  const model = readSavedModel(runDir);
+  if (!model) return null;
+  const asOf = readRunSummary(runDir)?.asOf ?? null;
   const work = mkdtempSync(join(tmpdir(), 'lumen-learner-chart-'));
   try {
     await runAnalysis(context.config, {
@@ -143,7 +143,7 @@ async function renderProfileChart(
       asOf,
       train: false,
       score: true,
-      modelPath,
+      savedModel: { artifact: model, card: readModelCard(runDir) },
       charts: true,
       learnerId,
     });
@@ -191,7 +191,7 @@ export async function processLearnerProfile(
 ): Promise<LearnerProfileReceipt> {
   const { outDir, emailKey } = job.data;
   await progress(job, 'looking up the learner', 10);
-  const runDir = latestFolderOrFail(outDir);
+  const runDir = latestRunFolderOrFail(outDir);
   pruneLearnerFiles(outDir, runDir);
   const byEmail = typeof emailKey === 'string' && emailKey !== '';
   let asked = job.data.learnerId;

@@ -6,10 +6,20 @@
  * failed its reliability gate (or no list was published) the channel gets the reason, never an empty
  * list. Names and drivers come from the export, so they are escaped for mrkdwn.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { RunSummary } from '../../analytics/analysis.ts';
+import {
+  byRiskDescending,
+  latestRunFolderOrFail,
+  type CsvRow as PredictionRow,
+  previousRunFolder,
+  RUN_FILES,
+  readModelCard,
+  readNeverActive,
+  readPredictions,
+  readRunSummary,
+} from '../../run-folder/index.ts';
 import {
   type CourseList,
   context as contextLine,
@@ -26,19 +36,9 @@ import {
 import { atRiskCsvAltText, neverActiveCsvAltText } from '../alt-text.ts';
 import type { JobContext, LearnerScope, PostResult } from '../contracts.ts';
 import { feedbackOn, isSnoozed, type LatestFeedback, latestFeedback } from '../feedback-log.ts';
-import {
-  byRiskDescending,
-  latestFolderOrFail,
-  type PredictionRow,
-  readModelCard,
-  readNeverActive,
-  readPredictions,
-} from '../latest-outputs.ts';
 import { rowsInScope } from '../learner-scope.ts';
 import { PostLedger } from '../post-ledger.ts';
 import type { ProcessorContext } from '../processor-context.ts';
-import { runsDir } from '../runs/run-folders.ts';
-import { readHistoryFile } from '../runs/run-history.ts';
 import { requirePublisher } from './require-publisher.ts';
 
 /** At-risk enrolments listed with buttons in one message (each takes two of Slack's 50 blocks). */
@@ -48,14 +48,6 @@ function bandCounts(rows: PredictionRow[]): string {
   const bands = new Map<string, number>();
   for (const row of rows) bands.set(row.risk_band ?? '?', (bands.get(row.risk_band ?? '?') ?? 0) + 1);
   return [...bands].map(([band, n]) => `${escapeMrkdwn(band)}: ${n}`).join(' · ');
-}
-
-function readSummary(runDir: string): RunSummary | null {
-  try {
-    return JSON.parse(readFileSync(join(runDir, 'run_summary.json'), 'utf8')) as RunSummary;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -101,38 +93,15 @@ export function courseLists(
   });
 }
 
-/**
- * The run published before `latestDir`: the next succeeded run in OUT/runs/history.json, or, when
- * the history does not know the latest run, the newest earlier run folder that finished (run.json).
- */
-export function previousRunFolder(outDir: string, latestDir: string): string | null {
-  const latestId = basename(latestDir);
-  const history = readHistoryFile(outDir);
-  const at = history.findIndex((run) => run.runId === latestId);
-  if (at >= 0) {
-    for (const run of history.slice(at + 1)) {
-      const dir = join(runsDir(outDir), run.runId);
-      if (run.status === 'succeeded' && existsSync(join(dir, 'run_summary.json'))) return dir;
-    }
-    return null;
-  }
-  const dir = runsDir(outDir);
-  if (!existsSync(dir)) return null;
-  const earlier = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name < latestId)
-    .map((e) => e.name)
-    .sort()
-    .reverse();
-  const found = earlier.find(
-    (name) => existsSync(join(dir, name, 'run.json')) && existsSync(join(dir, name, 'run_summary.json')),
-  );
-  return found ? join(dir, found) : null;
-}
-
 /** "at risk: 427 (+12 since 2026-06-21)", or "(first run)" when there is no earlier run to compare. */
 export function atRiskChange(outDir: string, latestDir: string, atRiskNow: number): string {
   const previousDir = previousRunFolder(outDir, latestDir);
-  const previous = previousDir ? readSummary(previousDir) : null;
+  let previous = null;
+  try {
+    previous = previousDir ? readRunSummary(previousDir) : null;
+  } catch {
+    // A damaged earlier run only costs the comparison.
+  }
   if (previous === null || previous.atRisk === null) return `at risk: ${atRiskNow} (first run)`;
   const delta = atRiskNow - previous.atRisk;
   const sign = delta > 0 ? '+' : delta < 0 ? '-' : '±';
@@ -163,7 +132,7 @@ export async function processPostAtRisk(
     return { channel, posted: 'reason', count: 0 };
   }
   await ledger.stage('reading the latest scores and the previous run', 20);
-  const runDir = latestFolderOrFail(outDir);
+  const runDir = latestRunFolderOrFail(outDir);
   const card = readModelCard(runDir);
   const rows = readPredictions(runDir);
 
@@ -174,7 +143,7 @@ export async function processPostAtRisk(
     return { channel, posted: 'reason', count: 0 };
   }
 
-  const summary = readSummary(runDir);
+  const summary = readRunSummary(runDir);
   const allAtRisk = summary?.atRisk ?? rows.filter((r) => r.at_risk === 'true').length;
   const change = atRiskChange(outDir, runDir, allAtRisk);
   const allBands = summary?.bands ? summaryBandCounts(summary.bands) : bandCounts(rows);
@@ -255,7 +224,7 @@ export async function processPostAtRisk(
     if (neverActive.length > 0)
       await ledger.upload(
         `never-active-${asOf}.csv`,
-        () => readFileSync(join(runDir, 'never_active.csv')),
+        () => readFileSync(join(runDir, RUN_FILES.neverActive)),
         `Registered, never active ${asOf}`,
         { altText: neverActiveCsvAltText(neverActive.length, asOf) },
       );

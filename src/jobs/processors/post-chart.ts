@@ -1,8 +1,8 @@
 /** post-chart: uploads OUT/latest/charts/<chart>.png to a Slack channel. */
 import { readFileSync } from 'node:fs';
+import { latestChartOrFail as chartPath } from '../../run-folder/index.ts';
 import { chartAltText } from '../alt-text.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
-import { chartPath } from '../latest-outputs.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 import { requirePublisher } from './require-publisher.ts';
 

@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { latestRunFolderOrFail, readModelCard } from '../../run-folder/index.ts';
 import { escapeMrkdwn, section, withoutPaths } from '../../slack/index.ts';
 import { chartAltText } from '../alt-text.ts';
 import type { JobContext, PostResult } from '../contracts.ts';
-import { latestFolderOrFail, readModelCard } from '../latest-outputs.ts';
 import { modelCardMessage } from '../model-card-text.ts';
 import { PostLedger } from '../post-ledger.ts';
 import type { ProcessorContext } from '../processor-context.ts';
@@ -28,7 +28,7 @@ export async function processPostModelCard(
     await ledger.message([section(text)], text);
     return { channel, posted: 'reason', count: 0 };
   }
-  const runDir = latestFolderOrFail(outDir);
+  const runDir = latestRunFolderOrFail(outDir);
   const message = modelCardMessage(readModelCard(runDir));
   await ledger.message(message.blocks, message.text);
   // A model that could not be fitted (too few learners) has no coefficients chart.

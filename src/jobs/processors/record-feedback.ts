@@ -5,9 +5,10 @@
  * names, whatever else the learner is enrolled in. A refused verdict writes nothing: it can hide no
  * learner from anyone's list.
  */
+
+import { latestRunFolderOrFail, readPredictions } from '../../run-folder/index.ts';
 import type { JobContext, RecordFeedbackResult } from '../contracts.ts';
 import { appendFeedback } from '../feedback-log.ts';
-import { latestFolderOrFail, readPredictions } from '../latest-outputs.ts';
 import { inScope } from '../learner-scope.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 
@@ -20,7 +21,7 @@ export async function processRecordFeedback(
     // A learner-wide verdict ('' course, an old button) would reach courses they are not staff for.
     const enrolled =
       inScope(courseId, scope) &&
-      (readPredictions(latestFolderOrFail(outDir)) ?? []).some(
+      (readPredictions(latestRunFolderOrFail(outDir)) ?? []).some(
         (row) => row.user_id === learnerId && row.course_id === courseId,
       );
     if (!enrolled) {

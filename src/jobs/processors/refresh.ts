@@ -1,25 +1,18 @@
 /**
- * refresh: validate -> features -> (train when the data or settings changed) -> score -> stats into
- * OUT/runs/<runId>/, then switch OUT/latest to it. Bad input fails at once (UnrecoverableError) with
+ * refresh: validate -> features -> (train when the data or settings changed) -> score -> stats into a
+ * new run folder OUT/runs/<runId>/ (a new id for every attempt: a retried or recovered job never
+ * touches an earlier attempt's folder, which may be the published run), then switch OUT/latest to it
+ * (src/run-folder/analysis-run.ts, as the CLI does). Bad input fails at once (UnrecoverableError) with
  * the validation message; anything else is thrown as is so BullMQ retries it with backoff.
  */
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { runAnalysis } from '../../analytics/analysis.ts';
 import { lastCompleteWeekEnd } from '../../analytics/weeks.ts';
 import { LumenError } from '../../errors.ts';
+import { analyseAndPublish } from '../../run-folder/analysis-run.ts';
+import { readLatestRun, runAsOf } from '../../run-folder/index.ts';
 import type { JobContext, RefreshResult, StageTimings } from '../contracts.ts';
 import { dataFingerprint } from '../data-fingerprint.ts';
-import { runAsOf } from '../digest/run-outputs.ts';
 import { latestFeedback } from '../feedback-log.ts';
 import type { ProcessorContext } from '../processor-context.ts';
-import {
-  freshRunFolder,
-  latestRunFolder,
-  pruneRunFolders,
-  runIdFor,
-  switchLatest,
-} from '../runs/run-folders.ts';
 import { writeHistoryFile } from '../runs/run-history.ts';
 import type { RunRecord } from '../runs/run-record.ts';
 import { unrecoverable } from '../unrecoverable.ts';
@@ -37,44 +30,6 @@ export const REFRESH_STAGES = [
   'write',
   'publish',
 ] as const;
-
-/** Outputs of a training run that a scoring-only run carries over from the last good run. */
-const MODEL_OUTPUTS = [
-  'models',
-  'model_card.json',
-  'model_card.md',
-  'stats.json',
-  'training_snapshots.csv',
-  'oof_predictions.csv',
-];
-
-/** OUT/runs/<runId>/run.json: what a later refresh compares its fingerprint with. */
-interface RunManifest {
-  readonly runId: string;
-  readonly dataFingerprint: string;
-  readonly modelVersion: string | null;
-  readonly trained: boolean;
-  readonly finishedAt: string;
-}
-
-/** The last day of the data the saved model was fitted on (after every date when unreadable: then it is not reused). */
-function savedModelAsOf(path: string): string {
-  try {
-    const { dataAsOf } = JSON.parse(readFileSync(path, 'utf8')) as { dataAsOf?: unknown };
-    return typeof dataAsOf === 'string' ? dataAsOf : '\uffff';
-  } catch {
-    return '\uffff';
-  }
-}
-
-function readManifest(runDir: string | null): RunManifest | null {
-  if (!runDir) return null;
-  try {
-    return JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunManifest;
-  } catch {
-    return null;
-  }
-}
 
 class StageClock {
   readonly timings: StageTimings = {};
@@ -104,7 +59,8 @@ export async function processRefresh(
 ): Promise<RefreshResult> {
   const { data } = job;
   const { outDir } = data;
-  const runId = runIdFor(job.id, job.timestamp);
+  // Known once this attempt's run folder exists (its id is new for every attempt).
+  let runId: string | null = null;
   const startedAt = new Date();
   const clock = new StageClock();
   const stage = (name: string) => {
@@ -122,7 +78,7 @@ export async function processRefresh(
     recorded = true;
     clock.stop();
     const record: RunRecord = {
-      runId,
+      runId: runId ?? `${job.id}-attempt-${job.attemptsMade + 1}`,
       jobId: job.id,
       trigger: data.trigger,
       status,
@@ -151,67 +107,48 @@ export async function processRefresh(
   context.signal.addEventListener('abort', onAbort, { once: true });
 
   try {
-    const runDir = freshRunFolder(outDir, runId);
     stage('fingerprint');
     fingerprint = await dataFingerprint(data.dataDir, context.config);
-    const previousDir = latestRunFolder(outDir);
-    const previous = readManifest(previousDir);
-    const savedModel = previousDir ? join(previousDir, 'models', 'latest.json') : null;
+    const latest = readLatestRun(outDir);
     // This run's as-of: the one asked for, else (same data, see the fingerprint) the previous run's.
-    const asOf = data.asOf ?? (previousDir ? runAsOf(previousDir) : null);
+    const asOf = data.asOf ?? (latest ? runAsOf(latest.dir) : null);
     trained =
       data.forceTrain === true ||
-      previous === null ||
-      previous.dataFingerprint !== fingerprint ||
-      savedModel === null ||
-      !existsSync(savedModel) ||
+      latest?.manifest == null ||
+      latest.manifest.dataFingerprint !== fingerprint ||
+      latest.model === null ||
       asOf === null ||
       // The saved model has seen this run's future (an earlier day replayed, or a model saved before
       // models saw complete weeks only): fit one as of this run's last complete week instead.
-      savedModelAsOf(savedModel) > lastCompleteWeekEnd(asOf);
-    if (!trained && previousDir) {
-      for (const name of MODEL_OUTPUTS) {
-        const source = join(previousDir, name);
-        if (existsSync(source)) cpSync(source, join(runDir, name), { recursive: true });
-      }
-    }
+      latest.model.dataAsOf > lastCompleteWeekEnd(asOf);
 
-    // The dashboard shows the change in the at-risk count since the previous run's summary.
-    const previousSummary = previousDir ? join(previousDir, 'run_summary.json') : null;
-    if (previousSummary && existsSync(previousSummary))
-      cpSync(previousSummary, join(runDir, 'run_summary.json'));
-
-    const analysis = await runAnalysis(context.config, {
+    const { runDir, analysis, manifest } = await analyseAndPublish(context.config, {
+      outDir,
       dataDir: data.dataDir,
-      outDir: runDir,
       asOf: data.asOf ?? null,
       onStage: (name) => stage(name),
+      onRunFolder: (id) => {
+        runId = id;
+      },
       train: trained,
       score: true,
-      modelPath: trained ? null : join(runDir, 'models', 'latest.json'),
+      latest,
+      dataFingerprint: fingerprint,
+      source: 'refresh',
+      label: job.id,
       // Reviewers' verdicts live beside the runs; the model card reports how those learners turned out.
       feedback: latestFeedback(outDir),
+      beforePublish: () => {
+        stage('publish');
+        if (context.signal.aborted) {
+          throw unrecoverable('JOB_TIMEOUT', String(context.signal.reason ?? 'the run was cancelled'));
+        }
+      },
     });
     modelVersion = analysis.artifact?.version ?? null;
-
-    // runAnalysis has rendered charts/ and dashboard.html into runDir as well.
-    stage('publish');
-    if (context.signal.aborted) {
-      throw unrecoverable('JOB_TIMEOUT', String(context.signal.reason ?? 'the run was cancelled'));
-    }
-    const manifest: RunManifest = {
-      runId,
-      dataFingerprint: fingerprint,
-      modelVersion,
-      trained,
-      finishedAt: new Date().toISOString(),
-    };
-    writeFileSync(join(runDir, 'run.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    switchLatest(outDir, runId);
-    pruneRunFolders(outDir);
     clock.stop();
     const result: RefreshResult = {
-      runId,
+      runId: manifest.runId,
       runDir,
       trained,
       modelVersion,

@@ -3,8 +3,8 @@
  * confirms one is there and returns where, so the bot can post it.
  */
 import { statSync } from 'node:fs';
+import { latestChartOrFail as chartPath } from '../../run-folder/index.ts';
 import type { JobContext, RenderChartResult } from '../contracts.ts';
-import { chartPath } from '../latest-outputs.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 
 export async function processRenderChart(

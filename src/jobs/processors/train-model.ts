@@ -3,8 +3,8 @@
  * produces are published together as one run (OUT/latest never pairs a new model with old scores).
  */
 import { join } from 'node:path';
+import { readModelCard } from '../../run-folder/index.ts';
 import type { JobContext, TrainModelResult } from '../contracts.ts';
-import { readModelCard } from '../latest-outputs.ts';
 import type { ProcessorContext } from '../processor-context.ts';
 import { processRefresh } from './refresh.ts';
 
