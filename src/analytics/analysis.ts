@@ -19,7 +19,7 @@ import type { Db } from './db.ts';
 import { enrolmentKey } from './enrolment-key.ts';
 import { WEEKLY_FEATURES } from './features.ts';
 import { FORECAST_FEATURES, type ForecastResult, predictForecast, trainQuizForecast } from './forecast.ts';
-import { buildArtifact, type ModelArtifact, readArtifact } from './model/artifact.ts';
+import { buildArtifact, describeSavedModel, type ModelArtifact, readArtifact } from './model/artifact.ts';
 import {
   buildModelCard,
   type DropoutRule,
@@ -128,6 +128,8 @@ export interface AnalysisResult {
   readonly learnerInfo: Map<string, LearnerInfo>;
   /** Learners registered with no activity up to the last complete week (never_active.csv). */
   readonly neverActive: NeverActiveLearner[];
+  /** Scored with a saved model: what it was trained on (run_summary.json's scoredWith). */
+  readonly scoredWith: string | null;
   readonly files: string[];
 }
 
@@ -593,7 +595,21 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
             return bands;
           }, {})
         : null,
+      scoredWith:
+        !options.train && artifact && scores
+          ? describeSavedModel(
+              artifact,
+              scores.map((s) => s.courseId),
+            )
+          : null,
     };
+    // Scored with a model whose card is not here (a file from elsewhere): the card says what it is.
+    if (summary.scoredWith && !card) {
+      stage.writeText(
+        'model_card.md',
+        `# Model card\n\n${summary.scoredWith}\n\nThis run only scored with the model; the card of the run that trained it is not here.\n`,
+      );
+    }
     if (options.charts ?? true) {
       stageName('charts');
       const previous = options.previousSummary ?? null;
@@ -645,6 +661,7 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       noListReason,
       learnerInfo: info,
       neverActive,
+      scoredWith: summary.scoredWith ?? null,
       files,
     };
   } finally {

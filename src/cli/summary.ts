@@ -33,6 +33,7 @@ export function formatRunSummary(result: AnalysisResult, top = 10): string {
     out.push(`  quality gate: ${card.reliable ? 'passed' : 'FAILED'}`);
     for (const reason of card.gateReasons) out.push(`    ${reason}`);
   }
+  if (result.scoredWith) out.push(result.scoredWith);
   if (result.scores) {
     const atRisk = result.scores.filter((s) => s.atRisk).length;
     const bands = { high: 0, medium: 0, low: 0 };

@@ -56,6 +56,8 @@ export interface RunSummary {
   readonly scored: number | null;
   readonly atRisk: number | null;
   readonly bands: Record<string, number> | null;
+  /** A scoring run with a saved model: what that model was trained on (describeSavedModel). */
+  readonly scoredWith?: string | null;
 }
 
 /** Who wrote a run. */

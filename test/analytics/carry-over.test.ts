@@ -35,7 +35,11 @@ test('a model trained on cohort courses scores self-paced courses: lists at capa
   const trained = tempDir('lumen-carry-model-');
   await runAnalysis(config, { dataDir: cohort, outDir: trained, train: true, score: false, charts: false });
   const model = join(trained, 'models', 'latest.json');
-  const artifact = JSON.parse(readFileSync(model, 'utf8')) as { target: string; dataAsOf: string };
+  const artifact = JSON.parse(readFileSync(model, 'utf8')) as {
+    target: string;
+    dataAsOf: string;
+    version: string;
+  };
 
   // Another export: the default style's six self-paced courses, scored after the model's data ended,
   // judged against what its own end (three months on) shows.
@@ -73,4 +77,21 @@ test('a model trained on cohort courses scores self-paced courses: lists at capa
     decided.map((p) => Number(p.risk_score)),
   );
   expect(auc).toBeGreaterThan(0.7);
+
+  // The run says what the model was trained on, and that it never saw these courses.
+  const cohortCourses = [
+    ...new Set(readCsv(join(cohort, 'lms_courses.csv')).map((c) => c.course_id?.trim())),
+  ];
+  const scoredCourses = [...new Set(predictions.map((p) => p.course_id))].sort();
+  const summary = JSON.parse(readFileSync(join(scored, 'run_summary.json'), 'utf8')) as {
+    scoredWith: string;
+  };
+  expect(summary.scoredWith).toBe(result.scoredWith);
+  const said = new RegExp(
+    `^Scored with model ${artifact.version} \\(target: ${artifact.target}\\), trained on data up to ${artifact.dataAsOf}: (\\d+) enrolments of (\\d+) learners in (\\d+) courses \\(.*\\); ${scoredCourses.length} of the ${scoredCourses.length} courses scored here were not in its training data: (.*)\\.$`,
+  ).exec(summary.scoredWith);
+  expect(said, summary.scoredWith).not.toBeNull();
+  expect(Number(said?.[3])).toBeLessThanOrEqual(cohortCourses.length);
+  expect(said?.[4]).toBe(scoredCourses.length <= 6 ? scoredCourses.join(', ') : said?.[4]);
+  expect(readFileSync(join(scored, 'model_card.md'), 'utf8')).toContain(summary.scoredWith);
 }, 300_000);

@@ -6,7 +6,15 @@ import { readFileSync } from 'node:fs';
 import { LumenError } from '../../errors.ts';
 import type { ForecastModel, ForecastResult } from '../forecast.ts';
 import { MODEL_FEATURES } from './features.ts';
-import type { Calibration, DroppedFeature, FittedModel, Gate, ModelTarget, TrainResult } from './train.ts';
+import type {
+  Calibration,
+  DroppedFeature,
+  FittedModel,
+  Gate,
+  ModelTarget,
+  TrainedOn,
+  TrainResult,
+} from './train.ts';
 
 /** /2: per-enrolment snapshots, peer-relative features, a target, Platt calibration. */
 export const ARTIFACT_FORMAT = 'lumen-completion-model/2';
@@ -30,6 +38,8 @@ export interface ModelArtifact extends FittedModel {
    * share of such training rows with the concern); absent or null: the model scores them itself.
    */
   readonly neverActiveRisk?: number | null;
+  /** What it learnt from (absent in models saved before it was recorded). */
+  readonly trainedOn?: TrainedOn;
   readonly threshold: number;
   readonly thresholdSource: string;
   readonly gate: Gate;
@@ -64,6 +74,7 @@ export function buildArtifact(
     droppedFeatures: train.droppedFeatures,
     concernRate: 1 - train.baseRate,
     neverActiveRisk: train.neverActive?.risk ?? null,
+    trainedOn: train.trainedOn,
     ...model,
     threshold: evaluation.threshold,
     thresholdSource: 'maximises F1 of the at-risk (dropped) class on out-of-fold predictions',
@@ -117,4 +128,25 @@ export function readArtifact(path: string): ModelArtifact {
     );
   }
   return artifact as ModelArtifact;
+}
+
+const listed = (ids: readonly string[], most = 6) =>
+  ids.length <= most ? ids.join(', ') : `${ids.slice(0, most).join(', ')} and ${ids.length - most} more`;
+
+/**
+ * What a scoring run with a saved model says about it: what it was trained on, and which of the
+ * courses scored it never saw (a model carried over from earlier cohorts or other courses).
+ */
+export function describeSavedModel(artifact: ModelArtifact, scoredCourses: readonly string[]): string {
+  const head = `Scored with model ${artifact.version} (target: ${artifact.target}), trained on data up to ${artifact.dataAsOf}`;
+  const on = artifact.trainedOn;
+  if (!on) return `${head}; what it was trained on was not recorded (a model saved by an earlier version).`;
+  const courses = [...new Set(scoredCourses)].sort();
+  const unseen = courses.filter((c) => !on.courses.includes(c));
+  const learnt = `${on.enrolments} enrolments of ${on.learners} learners in ${on.courses.length} ${on.courses.length === 1 ? 'course' : 'courses'} (${listed(on.courses)})`;
+  const scored =
+    unseen.length === 0
+      ? `every course scored here was in its training data.`
+      : `${unseen.length} of the ${courses.length} courses scored here ${unseen.length === 1 ? 'was' : 'were'} not in its training data: ${listed(unseen)}.`;
+  return `${head}: ${learnt}; ${scored}`;
 }

@@ -167,11 +167,29 @@ export interface TrainResult {
   readonly evaluation: Evaluation | null;
   readonly model: FittedModel | null;
   readonly coefficients: Coefficient[];
+  /** What the model learnt from: its courses, enrolments and learners. */
+  readonly trainedOn: TrainedOn;
   /**
    * The risk of an enrolment not started yet, when the model learnt from started ones only: the share
    * of not-started training rows whose outcome was the concern (an observed frequency).
    */
   readonly neverActive?: NeverActiveRisk | null;
+}
+
+export interface TrainedOn {
+  /** Course ids of the training rows, sorted (empty for learner-grain data). */
+  readonly courses: string[];
+  readonly enrolments: number;
+  readonly learners: number;
+}
+
+export function trainedOn(data: TrainingData): TrainedOn {
+  const enrolments = new Set(data.userIds.map((u, i) => `${u}\t${data.courseIds?.[i] ?? ''}`));
+  return {
+    courses: [...new Set(data.courseIds ?? [])].sort(),
+    enrolments: enrolments.size,
+    learners: new Set(data.userIds).size,
+  };
 }
 
 export interface NeverActiveRisk {
@@ -466,6 +484,7 @@ export function trainCompletionModel(
     rowLabels,
     baseRate: data.labels.length > 0 ? completedRows / data.labels.length : 0,
     fingerprint: fingerprint(data),
+    trainedOn: trainedOn(data),
   };
   const smallest = Math.min(learners.completed, learners.dropped);
   if (smallest < options.minClass) {
