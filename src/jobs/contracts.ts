@@ -57,6 +57,8 @@ export type StageTimings = Record<string, number>;
 
 export interface RefreshResult {
   readonly runId: string;
+  /** The run's as-of day (YYYY-MM-DD). */
+  readonly asOf: string;
   readonly runDir: string;
   readonly trained: boolean;
   readonly modelVersion: string | null;

@@ -26,7 +26,6 @@ export {
   type EnqueueOptions,
   enqueue,
   enqueueRefresh,
-  enqueueRefreshThenPost,
   enqueueTrainThenPost,
   type RefreshRequest,
   type TrainRequest,
@@ -41,9 +40,16 @@ export {
   type Publisher,
   type UploadOptions,
 } from './publisher.ts';
-export { type QueueStatus, queueStatus, readQueueStatus } from './queue-status.ts';
+export {
+  type ConnectedWorker,
+  connectedWorkers,
+  type QueueStatus,
+  queueStatus,
+  readQueueStatus,
+} from './queue-status.ts';
 export { latestRunFolder } from './runs/run-folders.ts';
 export { RunHistory, readHistoryFile, writeHistoryFile } from './runs/run-history.ts';
 export type { RunRecord } from './runs/run-record.ts';
 export { upsertSchedules } from './schedules.ts';
 export { formatQueueStatus } from './status-text.ts';
+export { requireWorker } from './worker-presence.ts';

@@ -2,6 +2,7 @@
  * `lumen worker`: one process running the compute queue in sandboxed child processes and the
  * publish queue in-process (where the Slack publisher lives). Schedules are upserted at start.
  */
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Job, Worker } from 'bullmq';
 import type { Config } from '../config.ts';
@@ -17,7 +18,7 @@ import {
 import { dueAt } from './due-at.ts';
 import { JobQueues } from './job-queues.ts';
 import type { Publisher } from './publisher.ts';
-import { type Log, openWorkerConnection, warnIfEvicting } from './redis-connection.ts';
+import { isConnectionError, type Log, openWorkerConnection, warnIfEvicting } from './redis-connection.ts';
 import { isJobName, runJob } from './run-job.ts';
 import { RunHistory } from './runs/run-history.ts';
 import { upsertSchedules } from './schedules.ts';
@@ -44,6 +45,11 @@ export interface RunningWorker {
   readonly publish: Worker;
 }
 
+/** How this process shows in `lumen status`: host and process id. */
+export function workerName(): string {
+  return `${hostname()}-${process.pid}`;
+}
+
 function describe(job: Job | undefined): string {
   return job ? `${job.name} job ${job.id}` : 'a job';
 }
@@ -55,7 +61,7 @@ export async function startWorker(
   tuning: WorkerTuning = {},
 ): Promise<RunningWorker> {
   const log = tuning.log ?? ((line: string) => console.error(line));
-  const redis = openWorkerConnection(jobsConfig);
+  const redis = openWorkerConnection(jobsConfig, log);
   const queues = JobQueues.on(jobsConfig, redis);
   try {
     await redis.ping();
@@ -69,6 +75,8 @@ export async function startWorker(
 
   const common = {
     connection: redis,
+    // Named connections: `lumen status` lists the workers and `lumen refresh` sees when none runs.
+    name: workerName(),
     prefix: jobsConfig.queuePrefix,
     concurrency: jobsConfig.concurrency,
     ...(tuning.lockDurationMs !== undefined ? { lockDuration: tuning.lockDurationMs } : {}),
@@ -107,7 +115,10 @@ export async function startWorker(
   );
 
   for (const worker of [compute, publish]) {
-    worker.on('error', (error) => log(`worker error (${worker.name}): ${error.message}`));
+    // Connection failures are reported once by the connection itself (openWorkerConnection).
+    worker.on('error', (error) => {
+      if (!isConnectionError(error)) log(`worker error (${worker.name}): ${error.message}`);
+    });
     worker.on('failed', (job, error) => log(`${describe(job)} failed: ${error.message}`));
     worker.on('stalled', (jobId) =>
       log(`job ${jobId} stalled: its worker stopped renewing the lock; it will be retried`),

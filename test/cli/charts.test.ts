@@ -26,4 +26,13 @@ test('lumen run renders every chart; lumen charts --out re-renders them for anot
   expect(pngs()).toEqual(CHART_IDS.map((id) => `${id}.png`).sort());
   expect(readFileSync(join(out, 'charts', 'learner-profile.vl.json'), 'utf8')).toContain(learner);
   expect(readFileSync(join(out, 'dashboard.html'), 'utf8')).toContain(learner);
+
+  // A learner the export does not have is an error in one line, and the outputs stay as they were.
+  const before = readFileSync(join(out, 'dashboard.html'), 'utf8');
+  const nope = await runCli(['charts', '--out', out, '--learner', 'NOPE']);
+  expect(nope.code).toBe(2);
+  expect(nope.stderr.trim().split('\n').filter((line) => line.startsWith('lumen:'))).toEqual([
+    'lumen: learner NOPE is not in the export: no learner row with that user_id in lms_users.csv',
+  ]);
+  expect(readFileSync(join(out, 'dashboard.html'), 'utf8')).toBe(before);
 });

@@ -293,7 +293,10 @@ describe('refresh through the queue', () => {
     expect(status.counts.compute.completed).toBeGreaterThan(0);
     expect(status.lastRuns).toHaveLength(3);
     const text = formatQueueStatus(status);
-    expect(text).toMatch(/^compute queue: .*\d+ completed/);
+    expect(text).toMatch(/^compute queue: .*\d+ completed/m);
+    // The in-process worker of this file is connected under its process' name.
+    expect(status.workers.map((w) => w.queues)).toContainEqual(['compute', 'publish']);
+    expect(text).toMatch(/^workers: 1 connected$/m);
     expect(text).toMatch(/next weekly digest: not scheduled/);
     expect(text).toMatch(/succeeded slack/);
     // The file mirror matches Redis, for when Redis is down.

@@ -212,6 +212,7 @@ export async function processRefresh(
     clock.stop();
     const result: RefreshResult = {
       runId,
+      asOf: analysis.report.asOf,
       runDir,
       trained,
       modelVersion,
