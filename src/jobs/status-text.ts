@@ -23,9 +23,7 @@ export function formatQueueStatus(status: QueueStatus): string {
     status.workers.length
       ? `workers: ${status.workers.length} connected`
       : `workers: none connected (start one with \`lumen worker\`; queued jobs wait until then)`,
-    ...status.workers.map(
-      (w) => `  ${w.name} (${w.queues.join(' + ')}, connected ${w.connectedSeconds} s)`,
-    ),
+    ...status.workers.map((w) => `  ${w.name} (${w.queues.join(' + ')}, connected ${w.connectedSeconds} s)`),
     `compute queue: ${count(status.counts.compute)}`,
     `publish queue: ${count(status.counts.publish)}`,
   ];

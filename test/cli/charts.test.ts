@@ -31,8 +31,11 @@ test('lumen run renders every chart; lumen charts --out re-renders them for anot
   const before = readFileSync(join(out, 'dashboard.html'), 'utf8');
   const nope = await runCli(['charts', '--out', out, '--learner', 'NOPE']);
   expect(nope.code).toBe(2);
-  expect(nope.stderr.trim().split('\n').filter((line) => line.startsWith('lumen:'))).toEqual([
-    'lumen: learner NOPE is not in the export: no learner row with that user_id in lms_users.csv',
-  ]);
+  expect(
+    nope.stderr
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('lumen:')),
+  ).toEqual(['lumen: learner NOPE is not in the export: no learner row with that user_id in lms_users.csv']);
   expect(readFileSync(join(out, 'dashboard.html'), 'utf8')).toBe(before);
 });

@@ -172,9 +172,7 @@ describe('Redis unreachable', () => {
       expect(status.code).toBe(0);
       expect(status.stdout).toContain('workers: 1 connected');
       expect(status.stdout).toMatch(
-        new RegExp(
-          `  ${hostname()}-${worker.child.pid} \\(compute \\+ publish, connected \\d+ s\\)`,
-        ),
+        new RegExp(`  ${hostname()}-${worker.child.pid} \\(compute \\+ publish, connected \\d+ s\\)`),
       );
       const json = JSON.parse((await runCli(['status', '--json'], env)).stdout) as { workers: unknown[] };
       expect(json.workers).toEqual([
