@@ -350,6 +350,7 @@ function buildProgram(): Command {
             outDir,
             out: opts.out ? resolve(opts.out) : undefined,
             scope: opts.course ? [opts.course] : null,
+            modelMaxAgeDays: jobsConfig.modelMaxAgeDays,
           });
           process.stdout.write(`${JSON.stringify(preview.blocks, null, 2)}\n`);
           process.stderr.write(`digest preview files:\n${preview.files.map((f) => `  ${f}`).join('\n')}\n`);

@@ -1,11 +1,8 @@
-// Charts and dashboard (issue 4, in progress): the chart catalogue (chart ids such as
-// progress-distribution, module-completion, quiz-scores, weekly-engagement, status-funnel,
-// cohort-retention, department-completion, inactivity-vs-outcome, risk-distribution,
-// model-coefficients, roc-pr, calibration, auc-by-week, learner-profile) and every requirement are
-// in docs/issues/4-charts-dashboard.md.
 /**
- * validate -> features -> outcomes -> snapshots -> train -> forecast -> score -> stats, as one run
- * over one DuckDB database, with every output staged and moved into OUT only when the run succeeds.
+ * validate -> features -> outcomes -> snapshots -> train -> forecast -> score -> stats -> charts, as
+ * one run over one DuckDB database, with every output staged and moved into OUT only when the run
+ * succeeds. The charts and the dashboard are drawn by src/analytics/charts/ (catalogue: catalog.ts)
+ * and dashboard.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

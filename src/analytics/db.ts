@@ -2,7 +2,7 @@
  * The only module in src/analytics that touches DuckDB. Everything else asks it to run named
  * queries from queries/ with bound parameters, and gets plain rows back.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, listValue } from '@duckdb/node-api';
@@ -17,7 +17,10 @@ export interface DbOptions {
   readonly tz: string;
   readonly threads?: number | null;
   readonly memoryLimit?: string | null;
-  /** Where DuckDB spills when a query needs more than memoryLimit. */
+  /**
+   * Where DuckDB spills when a query needs more than memoryLimit: each database spills into its own
+   * new folder inside it (removed on close), so processes never share spill files.
+   */
   readonly tempDirectory?: string | null;
 }
 
@@ -64,20 +67,44 @@ function assertTableName(name: string): void {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe table name ${name}`);
 }
 
+/**
+ * A new folder for one database's spill files inside `base`: the DuckDB release in use names its
+ * spill files the same in every process, so processes spilling into one shared folder (the worker's
+ * sandboxed jobs, a CLI run beside them) would use each other's files. Null when `base` cannot be
+ * written: DuckDB is then given `base` itself and reports the problem only if it has to spill.
+ */
+function ownSpillDir(base: string): string | null {
+  try {
+    mkdirSync(base, { recursive: true });
+    return mkdtempSync(join(base, `${process.pid}-`));
+  } catch {
+    return null;
+  }
+}
+
 export class Db {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    /** This database's own spill folder, removed on close. */
+    private readonly spillDir: string | null,
   ) {}
 
   static async open(options: DbOptions): Promise<Db> {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
-    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
-    const instance = await DuckDBInstance.create(':memory:', config);
+    const spillDir = options.tempDirectory ? ownSpillDir(options.tempDirectory) : null;
+    if (options.tempDirectory) config.temp_directory = spillDir ?? options.tempDirectory;
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(':memory:', config);
+    } catch (error) {
+      if (spillDir) rmSync(spillDir, { recursive: true, force: true });
+      throw error;
+    }
     const connection = await instance.connect();
-    const db = new Db(instance, connection);
+    const db = new Db(instance, connection, spillDir);
     // ICU is loaded by the first statement, so the zone cannot go in the instance config. The
     // zone was checked against Intl's IANA list by config.ts; the pattern keeps quotes out.
     if (!/^[A-Za-z0-9_+\-/]+$/.test(options.tz)) throw new Error(`unsafe time zone name ${options.tz}`);
@@ -156,6 +183,7 @@ export class Db {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    if (this.spillDir) rmSync(this.spillDir, { recursive: true, force: true });
   }
 }
 
