@@ -9,7 +9,6 @@ import {
   type JobName,
   type JobProgressReport,
   type JobResultMap,
-  type LearnerScope,
   queueOf,
   type RunTrigger,
 } from './contracts.ts';
