@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, listValue } from '@duckdb/node-api';
+import type { QueryName } from './query-names.ts';
 
 export type Params = Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
@@ -40,7 +41,7 @@ function indexQueries(dir: string): void {
 }
 
 /** The text of queries/<any layer>/<name>.sql, read once. */
-export function loadQuery(name: string): string {
+export function loadQuery(name: QueryName): string {
   if (queryPaths.size === 0) indexQueries(QUERIES_DIR);
   let sql = queryText.get(name);
   if (sql === undefined) {
@@ -132,14 +133,14 @@ export class Db {
   }
 
   /** Runs queries/<name>.sql (a SELECT) and keeps its result as the table <table> (default: <name>). */
-  async materialize(name: string, params?: Params, table: string = name): Promise<void> {
+  async materialize(name: QueryName, params?: Params, table: string = name): Promise<void> {
     assertTableName(table);
     const sql = loadQuery(name);
     await this.run(`CREATE OR REPLACE TABLE ${table} AS\n${sql}`, params);
   }
 
   /** Defines queries/<name>.sql (a SELECT without parameters) as the view <name>. */
-  async defineView(name: string): Promise<void> {
+  async defineView(name: QueryName): Promise<void> {
     await this.run(`CREATE OR REPLACE VIEW ${name} AS\n${loadQuery(name)}`);
   }
 
@@ -150,7 +151,7 @@ export class Db {
    */
   async defineViewOver(
     view: string,
-    template: string,
+    template: QueryName,
     tables: Record<string, string>,
     constants: Record<string, number> = {},
   ): Promise<void> {
@@ -168,7 +169,7 @@ export class Db {
   }
 
   /** Rows of queries/<name>.sql. */
-  async query<T extends Row = Row>(name: string, params?: Params): Promise<T[]> {
+  async query<T extends Row = Row>(name: QueryName, params?: Params): Promise<T[]> {
     return this.all<T>(loadQuery(name), params);
   }
 
