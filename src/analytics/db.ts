@@ -114,6 +114,7 @@ export class Db {
     // recompress tables, which measured 2-4 s of stalls per statement on the 100k-learner benchmark.
     await connection.run(`SET checkpoint_threshold = '1TB'`);
     await connection.run(loadQuery('lumen_macros'));
+    await connection.run(loadQuery('lumen_checked_events'));
     return db;
   }
 

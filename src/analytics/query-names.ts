@@ -5,6 +5,7 @@
  */
 export const QUERY_NAMES = [
   // queries/macros/
+  'lumen_checked_events',
   'lumen_macros',
   // queries/staging/
   'raw_blank_lines',
