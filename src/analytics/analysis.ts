@@ -12,6 +12,7 @@ import { readBacktestReport } from './backtest.ts';
 import { backtestCardSection } from './backtest-sections.ts';
 import { writeBacktestChart } from './charts/backtest-chart.ts';
 import { buildChartSet, modelInputsFromAnalysis, readOverview, writeCharts } from './charts/index.ts';
+import { toCsv } from './csv-safe.ts';
 import { buildDashboard, dashboardInputFromAnalysis } from './dashboard.ts';
 import type { Db } from './db.ts';
 import { enrolmentKey } from './enrolment-key.ts';
@@ -497,11 +498,20 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       );
       if (train.evaluation) {
         // Row-aligned with training_snapshots.csv: what the charts of the model's quality are drawn from.
-        const lines = ['user_id,course_id,week_index,label,oof_probability'];
-        train.evaluation.oofProbabilities.forEach((p, i) => {
-          lines.push(`${data.userIds[i]},${data.courseIds?.[i]},${data.weekIndex[i]},${data.labels[i]},${p}`);
-        });
-        stage.writeText('oof_predictions.csv', `${lines.join('\n')}\n`);
+        const rows = train.evaluation.oofProbabilities.map((p, i) => [
+          data.userIds[i],
+          data.courseIds?.[i],
+          data.weekIndex[i],
+          data.labels[i],
+          p,
+        ]);
+        stage.writeText(
+          'oof_predictions.csv',
+          toCsv(rows, {
+            header: true,
+            columns: ['user_id', 'course_id', 'week_index', 'label', 'oof_probability'],
+          }),
+        );
       }
     }
 

@@ -174,12 +174,27 @@ export class Db {
     return this.all<T>(loadQuery(name), params);
   }
 
-  /** Writes the result of a SELECT to a CSV file with a header row. */
+  /**
+   * Writes the result of a SELECT to a CSV file with a header row; every text column goes through
+   * lumen_csv_safe (the formula protection of every CSV Lumen writes, src/analytics/csv-safe.ts).
+   */
   async copyToCsv(selectSql: string, path: string, params?: Params): Promise<void> {
-    await this.run(`COPY (${selectSql}) TO $lumen_copy_path (HEADER, DELIMITER ',')`, {
-      ...params,
-      lumen_copy_path: path,
-    });
+    const columns = await this.all<{ column_name: string; column_type: string }>(
+      `DESCRIBE (${selectSql})`,
+      params,
+    );
+    const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+    const select = columns
+      .map(({ column_name, column_type }) =>
+        column_type === 'VARCHAR'
+          ? `lumen_csv_safe(${quoted(column_name)}) AS ${quoted(column_name)}`
+          : quoted(column_name),
+      )
+      .join(', ');
+    await this.run(
+      `COPY (SELECT ${select} FROM (${selectSql}) AS lumen_copy) TO $lumen_copy_path (HEADER, DELIMITER ',')`,
+      { ...params, lumen_copy_path: path },
+    );
   }
 
   close(): void {
