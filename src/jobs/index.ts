@@ -12,7 +12,14 @@ export {
   quietWeekText,
 } from './digest/content.ts';
 export { type DigestDryRun, type DigestDryRunOptions, runDigestDryRun } from './digest/dry-run.ts';
-export { feedbackCsv, feedbackOn, isSnoozed, latestFeedback, SNOOZE_DAYS } from './feedback-log.ts';
+export {
+  FeedbackStore,
+  feedbackCsv,
+  feedbackOn,
+  isSnoozed,
+  latestFeedback,
+  SNOOZE_DAYS,
+} from './feedback-log.ts';
 export { JobQueues, withJobQueues } from './job-queues.ts';
 export { closeOnSignals, type RunningWorker, startWorker, type WorkerTuning } from './job-worker.ts';
 export { JobsError, type JobsErrorCode } from './jobs-error.ts';

@@ -16,6 +16,7 @@ import {
   PUBLISH_QUEUE,
 } from './contracts.ts';
 import { dueAt } from './due-at.ts';
+import { FeedbackStore } from './feedback-log.ts';
 import { JobQueues } from './job-queues.ts';
 import type { Publisher } from './publisher.ts';
 import { isConnectionError, type Log, openWorkerConnection, warnIfEvicting } from './redis-connection.ts';
@@ -93,6 +94,7 @@ export async function startWorker(
     },
   });
   const history = new RunHistory(redis, jobsConfig.queuePrefix);
+  const feedback = new FeedbackStore(redis, jobsConfig.queuePrefix);
   const publish = new Worker(
     PUBLISH_QUEUE,
     async (job: Job, _token?: string, signal?: AbortSignal) => {
@@ -109,7 +111,7 @@ export async function startWorker(
         log: (line: string) => job.log(line),
         childFailures: async () => Object.values(await job.getIgnoredChildrenFailures()),
       };
-      return runJob(context, { config, jobsConfig, history, publisher, signal });
+      return runJob(context, { config, jobsConfig, history, feedback, publisher, signal });
     },
     { ...common, concurrency: jobsConfig.publishConcurrency },
   );
