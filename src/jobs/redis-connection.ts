@@ -32,7 +32,11 @@ export async function openProducerConnection(
     retryStrategy: (times) => Math.min(times * 250, 2000),
   });
   // ioredis emits 'error' on every failed reconnect; without a listener Node would crash the process.
-  redis.on('error', () => {});
+  // The first one says why the connect failed (connect() itself only says "Connection is closed").
+  const seen: { firstError?: Error & { code?: string } } = {};
+  redis.on('error', (error: Error & { code?: string }) => {
+    seen.firstError ??= error;
+  });
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -44,7 +48,7 @@ export async function openProducerConnection(
     return redis;
   } catch (cause) {
     redis.disconnect();
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = seen.firstError?.code ?? (cause instanceof Error ? cause.message : String(cause));
     throw new JobsError(
       'QUEUE_DOWN',
       `the job queue is down: cannot reach Redis at ${where(jobsConfig.redisUrl)} (${reason})`,

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { generateLmsData } from '../../src/analytics/generate.ts';
 import { runCli } from '../helpers/cli.ts';
 import { editFile, removeTempDirs, tempDir } from '../helpers/fs.ts';
-import { startRedisProxy } from '../helpers/redis-proxy.ts';
+import { closedPort, startRedisProxy } from '../helpers/redis-proxy.ts';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../jobs/redis-kit.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/lumen.mjs', import.meta.url));
@@ -33,17 +33,6 @@ afterAll(async () => {
   for (const made of prefixes) await deleteKeys(made);
   removeTempDirs();
 });
-
-/** A port nothing listens on: bound, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A server that accepts connections and never answers (a Redis that hangs). */
 function silentServer(): Promise<{ port: number; server: Server }> {

@@ -49,3 +49,14 @@ export async function startRedisProxy(redisUrl: string): Promise<RedisProxy> {
   await listen();
   return { port: listenPort, down, up: listen, close: down };
 }
+
+/** A port nothing listens on: bound, then released. */
+export function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
