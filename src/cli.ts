@@ -1,9 +1,9 @@
 /**
  * The `lumen` command line: the whole pipeline without Redis or Slack.
  */
-import { renameSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, type Option } from 'commander';
 import type { AnalysisResult } from './analytics/analysis.ts';
 import { parseEvery } from './analytics/backtest.ts';
 import { GENERATE_STYLES, type GenerateStyle, generateLmsData } from './analytics/generate.ts';
@@ -27,12 +27,15 @@ import {
   JobsError,
   latestFeedback,
   queueStatus,
+  type RefreshResult,
   readJobsConfig,
+  requireWorker,
   runDigestDryRun,
   startWorker,
   waitForJob,
   withJobQueues,
 } from './jobs/index.ts';
+import { outputFolderError } from './output-errors.ts';
 import type { PublishedAnalysisOptions } from './run-folder/analysis-run.ts';
 import { latestPath, latestRunFolderOrFail, readDataQuality, readLatestRun } from './run-folder/index.ts';
 
@@ -75,10 +78,60 @@ function choiceOption<T extends string>(choices: readonly T[]): (value: string) 
   };
 }
 
-function buildProgram(config: Config): Command {
+/** package.json's version, for `lumen --version`. */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Commander checks required options before unknown ones, so a typo (`--dta x`) was reported as a
+ * missing `--data`. Required options are checked here instead, in a preAction hook, which runs after
+ * commander has refused unknown options.
+ */
+function reportUnknownOptionsFirst(program: Command): void {
+  for (const command of program.commands) {
+    const required: Option[] = command.options.filter((option) => option.mandatory);
+    for (const option of required) option.mandatory = false;
+    if (required.length === 0) continue;
+    command.hook('preAction', (self) => {
+      for (const option of required) {
+        if (self.getOptionValue(option.attributeName()) === undefined) {
+          self.error(`error: required option '${option.flags}' not specified`, {
+            code: 'commander.missingMandatoryOptionValue',
+          });
+        }
+      }
+    });
+  }
+}
+
+/** The one-line answer of a refresh that succeeded: its as-of, its list and where the dashboard is. */
+function refreshDoneLine(jobId: string, result: RefreshResult): string {
+  const list =
+    result.atRisk !== null
+      ? `${result.atRisk} enrolments at risk`
+      : `no at-risk list (${result.noListReason ?? 'no model'})`;
+  const asOf = result.asOf ? `as of ${result.asOf}, ` : '';
+  return `refresh ${jobId} done: ${asOf}${list}, dashboard ${join(result.runDir, 'dashboard.html')}\n`;
+}
+
+function buildProgram(): Command {
+  // Read when a command runs, not before: a bad LUMEN_TZ must not stop `lumen --help`.
+  let config!: Config;
   const program = new Command('lumen')
     .description('Learning-analytics ops: LMS CSV exports -> data quality, weekly features, completion risk')
-    .exitOverride();
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .exitOverride()
+    .hook('preAction', () => {
+      config = readConfig(process.env);
+    });
 
   program
     .command('validate')
@@ -235,13 +288,18 @@ function buildProgram(config: Config): Command {
       // Slack posts need the bot token; without it the worker still runs every compute job.
       const jobsConfig = readJobsConfig(process.env);
       const publisher = slackPublisherFromEnv();
+      if (!publisher)
+        process.stderr.write(
+          'lumen worker: warning: SLACK_BOT_TOKEN is not set: Slack jobs (posts, the digest, feedback) will fail; refreshes and other compute jobs run\n',
+        );
       // With Slack, the worker schedules the digest: it must go to a staff channel.
       if (publisher && jobsConfig.digestChannel) digestScopeOf(jobsConfig.digestChannel, jobsConfig.access);
       if (!jobsConfig.digestChannel)
         process.stderr.write('lumen worker: no weekly digest scheduled (LUMEN_DIGEST_CHANNEL is not set)\n');
-      const worker = await startWorker(config, jobsConfig, publisher ?? undefined);
-      closeOnSignals(worker);
-      process.stderr.write('lumen worker: waiting for jobs (Ctrl-C to stop)\n');
+      const log = (line: string) => process.stderr.write(`lumen worker: ${line}\n`);
+      const worker = await startWorker(config, jobsConfig, publisher ?? undefined, { log });
+      closeOnSignals(worker, log);
+      log(`waiting for jobs on queue ${jobsConfig.queuePrefix} (Ctrl-C to stop)`);
       await new Promise(() => {});
     });
 
@@ -291,6 +349,7 @@ function buildProgram(config: Config): Command {
             outDir,
             out: opts.out ? resolve(opts.out) : undefined,
             scope: opts.course ? [opts.course] : null,
+            modelMaxAgeDays: jobsConfig.modelMaxAgeDays,
           });
           process.stdout.write(`${JSON.stringify(preview.blocks, null, 2)}\n`);
           process.stderr.write(`digest preview files:\n${preview.files.map((f) => `  ${f}`).join('\n')}\n`);
@@ -308,6 +367,7 @@ function buildProgram(config: Config): Command {
             scope,
           });
           process.stderr.write(`weekly digest queued as job ${job.id}\n`);
+          await requireWorker(queues, 'weekly-digest', `the digest (job ${job.id})`);
           await waitForJob(queues, 'weekly-digest', job.id, {});
           process.stdout.write(`weekly digest job ${job.id} done\n`);
         });
@@ -359,22 +419,23 @@ function buildProgram(config: Config): Command {
         });
         process.stderr.write(`refresh queued as job ${job.id}\n`);
         if (!opts.wait) return;
+        await requireWorker(queues, 'refresh', `the refresh (job ${job.id})`);
         const log = stageLogger();
+        let result: RefreshResult;
         try {
-          await waitForJob(queues, 'refresh', job.id, { onProgress: ({ stage }) => log.stage(stage) });
+          result = await waitForJob(queues, 'refresh', job.id, {
+            onProgress: ({ stage }) => log.stage(stage),
+          });
         } catch (error) {
           throw new LumenError(
             'JOB_FAILED',
             `refresh job ${job.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-            {
-              cause: error,
-              exitCode: 1,
-            },
+            { cause: error },
           );
         } finally {
           log.done();
         }
-        process.stdout.write(`refresh ${job.id} done\n`);
+        process.stdout.write(refreshDoneLine(job.id, result));
       });
     });
 
@@ -461,6 +522,7 @@ function buildProgram(config: Config): Command {
       process.stdout.write(`${JSON.stringify(await benchStep(config, opts.data, opts.out))}\n`);
     });
 
+  reportUnknownOptionsFirst(program);
   return program;
 }
 
@@ -489,10 +551,18 @@ async function publishAnalysis(
   return run.analysis;
 }
 
+/** The --out folder of the command line, for errors that do not name their path. */
+function outOption(argv: string[]): string | null {
+  for (const [i, arg] of argv.entries()) {
+    if (arg === '--out' && argv[i + 1]) return resolve(argv[i + 1] as string);
+    if (arg.startsWith('--out=')) return resolve(arg.slice('--out='.length));
+  }
+  return null;
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
-    const config = readConfig(process.env);
-    await buildProgram(config).parseAsync(argv);
+    await buildProgram().parseAsync(argv);
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -500,9 +570,10 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     // JobsError and the bot's config errors are LumenErrors too.
-    if (error instanceof LumenError) {
-      process.stderr.write(`lumen: ${error.message}\n`);
-      return error.exitCode;
+    const known = error instanceof LumenError ? error : outputFolderError(error, outOption(argv));
+    if (known) {
+      process.stderr.write(`lumen: ${known.message}\n`);
+      return known.exitCode;
     }
     process.stderr.write(
       `lumen: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

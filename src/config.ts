@@ -1,5 +1,8 @@
 /**
- * The environment, read once into a frozen, typed object. Nothing else reads process.env.
+ * The analytics settings, read from the environment once into a frozen, typed object. The job
+ * system's settings are read by src/jobs/config.ts and the bot's by src/bot/config.ts (and its Slack
+ * token by src/bot/publish.ts); only entry points (src/cli.ts, the worker's sandbox, test helpers)
+ * call these readers, and no other module reads process.env.
  */
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';

@@ -17,8 +17,10 @@ export type LumenErrorCode =
   | 'MODEL_UNRELIABLE'
   | 'NOT_FOUND'
   | 'JOB_FAILED'
+  | 'OUTPUT_FOLDER'
   // the job system (src/jobs/jobs-error.ts)
   | 'QUEUE_DOWN'
+  | 'NO_WORKER'
   | 'JOB_TIMEOUT'
   | 'MISSING_OUTPUT'
   | 'UNKNOWN_JOB'

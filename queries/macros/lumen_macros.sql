@@ -13,6 +13,9 @@
 --   field 13-31: a day), 'mdy' (second field 13-31), 'either' (day and month differ, both 1-12: the
 --   order changes the date), NULL (not a slash date, or the same either way).
 -- lumen_line_breaks(text) -> INTEGER: the LF characters in a field (0 for NULL); a CRLF counts once.
+-- lumen_csv_safe(text) -> text with a leading single quote when it starts with = + - @, tab, CR or the
+--   full-width ＝ ＋ － ＠: the formula protection of every CSV (src/analytics/csv-safe.ts, the same
+--   rule as csv-stringify's escape_formulas); Db.copyToCsv applies it to every text column.
 CREATE OR REPLACE MACRO lumen_parse_number(s) AS (
   CASE WHEN isfinite(try_cast(trim(s) AS DOUBLE)) THEN try_cast(trim(s) AS DOUBLE) END
 );
@@ -107,4 +110,8 @@ CREATE OR REPLACE MACRO lumen_line_breaks(s) AS (
 -- for a group of one.
 CREATE OR REPLACE MACRO lumen_mid_rank(rank_in_group, ties, group_size) AS (
   CASE WHEN group_size > 1 THEN (rank_in_group - 1 + (ties - 1) / 2.0) / (group_size - 1) ELSE 0.5 END
+);
+
+CREATE OR REPLACE MACRO lumen_csv_safe(s) AS (
+  CASE WHEN regexp_matches(s, '^[=+\-@\t\r\x{FF1D}\x{FF0B}\x{FF0D}\x{FF20}]') THEN '''' || s ELSE s END
 );

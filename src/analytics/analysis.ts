@@ -1,11 +1,8 @@
-// Charts and dashboard (issue 4, in progress): the chart catalogue (chart ids such as
-// progress-distribution, module-completion, quiz-scores, weekly-engagement, status-funnel,
-// cohort-retention, department-completion, inactivity-vs-outcome, risk-distribution,
-// model-coefficients, roc-pr, calibration, auc-by-week, learner-profile) and every requirement are
-// in docs/issues/4-charts-dashboard.md.
 /**
- * validate -> features -> outcomes -> snapshots -> train -> forecast -> score -> stats, as one run
- * over one DuckDB database, with every output staged and moved into OUT only when the run succeeds.
+ * validate -> features -> outcomes -> snapshots -> train -> forecast -> score -> stats -> charts, as
+ * one run over one DuckDB database, with every output staged and moved into OUT only when the run
+ * succeeds. The charts and the dashboard are drawn by src/analytics/charts/ (catalogue: catalog.ts)
+ * and dashboard.ts.
  */
 import type { Config } from '../config.ts';
 import { LumenError } from '../errors.ts';
@@ -14,6 +11,7 @@ import { type BacktestReport, readBacktestReport } from './backtest.ts';
 import { backtestCardSection } from './backtest-sections.ts';
 import { writeBacktestChart } from './charts/backtest-chart.ts';
 import { buildChartSet, modelInputsFromAnalysis, readOverview, writeCharts } from './charts/index.ts';
+import { toCsv } from './csv-safe.ts';
 import { buildDashboard, dashboardInputFromAnalysis } from './dashboard.ts';
 import type { Db } from './db.ts';
 import { enrolmentKey } from './enrolment-key.ts';
@@ -532,11 +530,20 @@ export async function runAnalysis(config: Config, options: AnalysisOptions): Pro
       );
       if (train.evaluation) {
         // Row-aligned with training_snapshots.csv: what the charts of the model's quality are drawn from.
-        const lines = ['user_id,course_id,week_index,label,oof_probability'];
-        train.evaluation.oofProbabilities.forEach((p, i) => {
-          lines.push(`${data.userIds[i]},${data.courseIds?.[i]},${data.weekIndex[i]},${data.labels[i]},${p}`);
-        });
-        stage.writeText('oof_predictions.csv', `${lines.join('\n')}\n`);
+        const rows = train.evaluation.oofProbabilities.map((p, i) => [
+          data.userIds[i],
+          data.courseIds?.[i],
+          data.weekIndex[i],
+          data.labels[i],
+          p,
+        ]);
+        stage.writeText(
+          'oof_predictions.csv',
+          toCsv(rows, {
+            header: true,
+            columns: ['user_id', 'course_id', 'week_index', 'label', 'oof_probability'],
+          }),
+        );
       }
     }
 

@@ -2,10 +2,11 @@
  * The only module in src/analytics that touches DuckDB. Everything else asks it to run named
  * queries from queries/ with bound parameters, and gets plain rows back.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, listValue } from '@duckdb/node-api';
+import type { QueryName } from './query-names.ts';
 
 export type Params = Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
@@ -17,7 +18,10 @@ export interface DbOptions {
   readonly tz: string;
   readonly threads?: number | null;
   readonly memoryLimit?: string | null;
-  /** Where DuckDB spills when a query needs more than memoryLimit. */
+  /**
+   * Where DuckDB spills when a query needs more than memoryLimit: each database spills into its own
+   * new folder inside it (removed on close), so processes never share spill files.
+   */
   readonly tempDirectory?: string | null;
 }
 
@@ -37,7 +41,7 @@ function indexQueries(dir: string): void {
 }
 
 /** The text of queries/<any layer>/<name>.sql, read once. */
-export function loadQuery(name: string): string {
+export function loadQuery(name: QueryName): string {
   if (queryPaths.size === 0) indexQueries(QUERIES_DIR);
   let sql = queryText.get(name);
   if (sql === undefined) {
@@ -64,20 +68,44 @@ function assertTableName(name: string): void {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe table name ${name}`);
 }
 
+/**
+ * A new folder for one database's spill files inside `base`: the DuckDB release in use names its
+ * spill files the same in every process, so processes spilling into one shared folder (the worker's
+ * sandboxed jobs, a CLI run beside them) would use each other's files. Null when `base` cannot be
+ * written: DuckDB is then given `base` itself and reports the problem only if it has to spill.
+ */
+function ownSpillDir(base: string): string | null {
+  try {
+    mkdirSync(base, { recursive: true });
+    return mkdtempSync(join(base, `${process.pid}-`));
+  } catch {
+    return null;
+  }
+}
+
 export class Db {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    /** This database's own spill folder, removed on close. */
+    private readonly spillDir: string | null,
   ) {}
 
   static async open(options: DbOptions): Promise<Db> {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
-    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
-    const instance = await DuckDBInstance.create(':memory:', config);
+    const spillDir = options.tempDirectory ? ownSpillDir(options.tempDirectory) : null;
+    if (options.tempDirectory) config.temp_directory = spillDir ?? options.tempDirectory;
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(':memory:', config);
+    } catch (error) {
+      if (spillDir) rmSync(spillDir, { recursive: true, force: true });
+      throw error;
+    }
     const connection = await instance.connect();
-    const db = new Db(instance, connection);
+    const db = new Db(instance, connection, spillDir);
     // ICU is loaded by the first statement, so the zone cannot go in the instance config. The
     // zone was checked against Intl's IANA list by config.ts; the pattern keeps quotes out.
     if (!/^[A-Za-z0-9_+\-/]+$/.test(options.tz)) throw new Error(`unsafe time zone name ${options.tz}`);
@@ -86,6 +114,7 @@ export class Db {
     // recompress tables, which measured 2-4 s of stalls per statement on the 100k-learner benchmark.
     await connection.run(`SET checkpoint_threshold = '1TB'`);
     await connection.run(loadQuery('lumen_macros'));
+    await connection.run(loadQuery('lumen_checked_events'));
     return db;
   }
 
@@ -105,14 +134,14 @@ export class Db {
   }
 
   /** Runs queries/<name>.sql (a SELECT) and keeps its result as the table <table> (default: <name>). */
-  async materialize(name: string, params?: Params, table: string = name): Promise<void> {
+  async materialize(name: QueryName, params?: Params, table: string = name): Promise<void> {
     assertTableName(table);
     const sql = loadQuery(name);
     await this.run(`CREATE OR REPLACE TABLE ${table} AS\n${sql}`, params);
   }
 
   /** Defines queries/<name>.sql (a SELECT without parameters) as the view <name>. */
-  async defineView(name: string): Promise<void> {
+  async defineView(name: QueryName): Promise<void> {
     await this.run(`CREATE OR REPLACE VIEW ${name} AS\n${loadQuery(name)}`);
   }
 
@@ -123,7 +152,7 @@ export class Db {
    */
   async defineViewOver(
     view: string,
-    template: string,
+    template: QueryName,
     tables: Record<string, string>,
     constants: Record<string, number> = {},
   ): Promise<void> {
@@ -141,21 +170,37 @@ export class Db {
   }
 
   /** Rows of queries/<name>.sql. */
-  async query<T extends Row = Row>(name: string, params?: Params): Promise<T[]> {
+  async query<T extends Row = Row>(name: QueryName, params?: Params): Promise<T[]> {
     return this.all<T>(loadQuery(name), params);
   }
 
-  /** Writes the result of a SELECT to a CSV file with a header row. */
+  /**
+   * Writes the result of a SELECT to a CSV file with a header row; every text column goes through
+   * lumen_csv_safe (the formula protection of every CSV Lumen writes, src/analytics/csv-safe.ts).
+   */
   async copyToCsv(selectSql: string, path: string, params?: Params): Promise<void> {
-    await this.run(`COPY (${selectSql}) TO $lumen_copy_path (HEADER, DELIMITER ',')`, {
-      ...params,
-      lumen_copy_path: path,
-    });
+    const columns = await this.all<{ column_name: string; column_type: string }>(
+      `DESCRIBE (${selectSql})`,
+      params,
+    );
+    const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+    const select = columns
+      .map(({ column_name, column_type }) =>
+        column_type === 'VARCHAR'
+          ? `lumen_csv_safe(${quoted(column_name)}) AS ${quoted(column_name)}`
+          : quoted(column_name),
+      )
+      .join(', ');
+    await this.run(
+      `COPY (SELECT ${select} FROM (${selectSql}) AS lumen_copy) TO $lumen_copy_path (HEADER, DELIMITER ',')`,
+      { ...params, lumen_copy_path: path },
+    );
   }
 
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    if (this.spillDir) rmSync(this.spillDir, { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * The analytics pipeline as plain functions: data folder in, output files out. Used by the CLI
- * and, later, by the job processors.
+ * The first stages of the analytics pipeline as plain functions (validate, features), and the one
+ * place a DuckDB database is opened with the settings. Used by the CLI's validate and features
+ * commands, by runAnalysis (which the CLI and the refresh and train jobs run) and by the backtest.
  */
 import type { Config } from '../config.ts';
 import { Db } from './db.ts';

@@ -1,10 +1,9 @@
 /**
  * OUT/ML_Prediction.csv: one row per open enrolment (a learner in a course), by course: never-active
- * enrolments first, then highest risk first. Text cells are made safe for
- * spreadsheets: a cell starting with = + - @ (or tab / carriage return) is prefixed with a single quote
- * so Excel and LibreOffice show it as text instead of running it as a formula.
+ * enrolments first, then highest risk first. Text cells are formula-safe for spreadsheets
+ * (src/analytics/csv-safe.ts).
  */
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from './csv-safe.ts';
 import type { LearnerScore } from './model/score.ts';
 
 export const PREDICTION_COLUMNS = [
@@ -35,10 +34,6 @@ export interface LearnerInfo {
   readonly department: string;
 }
 
-export function spreadsheetSafe(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
 export function predictionCsv(
   scores: LearnerScore[],
   info: Map<string, LearnerInfo>,
@@ -56,11 +51,11 @@ export function predictionCsv(
     const learner = info.get(s.userId);
     const forecast = forecasts.get(s.userId);
     return [
-      spreadsheetSafe(s.userId),
-      spreadsheetSafe(s.courseId),
-      spreadsheetSafe(learner?.firstName ?? ''),
-      spreadsheetSafe(learner?.lastName ?? ''),
-      spreadsheetSafe(learner?.department ?? ''),
+      s.userId,
+      s.courseId,
+      learner?.firstName ?? '',
+      learner?.lastName ?? '',
+      learner?.department ?? '',
       s.enrolledOn ?? '',
       s.weekIndex,
       s.completionProbability.toFixed(6),
@@ -69,15 +64,15 @@ export function predictionCsv(
       s.atRisk ? 'true' : 'false',
       s.neverActive ? 'true' : 'false',
       s.rankInCourse,
-      spreadsheetSafe(s.listReason),
-      spreadsheetSafe(s.drivers.map((d) => d.text).join('; ')),
+      s.listReason,
+      s.drivers.map((d) => d.text).join('; '),
       forecast === undefined ? '' : forecast.toFixed(2),
       context.target,
       context.asOf,
       context.modelVersion,
     ];
   });
-  return stringify([[...PREDICTION_COLUMNS], ...rows]);
+  return toCsv([[...PREDICTION_COLUMNS], ...rows]);
 }
 
 export const NEVER_ACTIVE_COLUMNS = [
@@ -105,7 +100,7 @@ export interface NeverActiveLearner {
  * text (including full-width = + - @) is escaped by csv-stringify's escape_formulas.
  */
 export function neverActiveCsv(learners: readonly NeverActiveLearner[], asOf: string): string {
-  return stringify(
+  return toCsv(
     learners.map((l) => [
       l.userId,
       l.firstName,
@@ -115,6 +110,6 @@ export function neverActiveCsv(learners: readonly NeverActiveLearner[], asOf: st
       l.daysSinceRegistration ?? '',
       asOf,
     ]),
-    { header: true, columns: [...NEVER_ACTIVE_COLUMNS], escape_formulas: true },
+    { header: true, columns: [...NEVER_ACTIVE_COLUMNS] },
   );
 }

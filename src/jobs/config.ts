@@ -21,7 +21,7 @@ export interface JobsConfig {
   readonly refreshCron: string | null;
   /** IANA time zone the cron patterns are read in. */
   readonly tz: string;
-  /** Compute jobs (refresh, train, render, profile) one worker process runs at once. */
+  /** Compute jobs (refresh, train, learner profile) one worker process runs at once. */
   readonly concurrency: number;
   /**
    * Publish jobs (Slack posts) one worker process runs at once: they wait on Slack, not the CPU, so a

@@ -5,7 +5,7 @@
  */
 
 /** Jobs that do CPU-heavy work (DuckDB, model fitting, rendering) run in a sandboxed child process. */
-export const COMPUTE_JOBS = ['refresh', 'train-model', 'render-chart', 'learner-profile'] as const;
+export const COMPUTE_JOBS = ['refresh', 'train-model', 'learner-profile'] as const;
 /** Jobs that talk to Slack run in the worker process, where the Publisher lives. */
 export const PUBLISH_JOBS = [
   'post-at-risk',
@@ -57,6 +57,8 @@ export type StageTimings = Record<string, number>;
 
 export interface RefreshResult {
   readonly runId: string;
+  /** The run's as-of day (YYYY-MM-DD). */
+  readonly asOf: string;
   readonly runDir: string;
   readonly trained: boolean;
   readonly modelVersion: string | null;
@@ -77,18 +79,6 @@ export interface TrainModelResult {
   readonly reliable: boolean;
   readonly gateReasons: string[];
   readonly modelPath: string | null;
-}
-
-export interface RenderChartData {
-  readonly outDir: string;
-  /** Chart id, e.g. risk-distribution: the PNG is OUT/latest/charts/<chart>.png. */
-  readonly chart: string;
-  readonly timeoutMs: number;
-}
-
-export interface RenderChartResult {
-  readonly path: string;
-  readonly bytes: number;
 }
 
 export interface LearnerProfileData {
@@ -234,7 +224,6 @@ export interface RecordFeedbackResult {
 export interface JobDataMap {
   refresh: RefreshData;
   'train-model': TrainModelData;
-  'render-chart': RenderChartData;
   'learner-profile': LearnerProfileData;
   'post-at-risk': PostAtRiskData;
   'post-chart': PostChartData;
@@ -246,7 +235,6 @@ export interface JobDataMap {
 export interface JobResultMap {
   refresh: RefreshResult;
   'train-model': TrainModelResult;
-  'render-chart': RenderChartResult;
   'learner-profile': LearnerProfileReceipt;
   'post-at-risk': PostResult;
   'post-chart': PostResult;

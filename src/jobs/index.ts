@@ -14,7 +14,14 @@ export {
   quietWeekText,
 } from './digest/content.ts';
 export { type DigestDryRun, type DigestDryRunOptions, runDigestDryRun } from './digest/dry-run.ts';
-export { feedbackCsv, feedbackOn, isSnoozed, latestFeedback, SNOOZE_DAYS } from './feedback-log.ts';
+export {
+  FeedbackStore,
+  feedbackCsv,
+  feedbackOn,
+  isSnoozed,
+  latestFeedback,
+  SNOOZE_DAYS,
+} from './feedback-log.ts';
 export { JobQueues, withJobQueues } from './job-queues.ts';
 export { closeOnSignals, type RunningWorker, startWorker, type WorkerTuning } from './job-worker.ts';
 export { JobsError, type JobsErrorCode } from './jobs-error.ts';
@@ -27,7 +34,6 @@ export {
   type EnqueueOptions,
   enqueue,
   enqueueRefresh,
-  enqueueRefreshThenPost,
   enqueueTrainThenPost,
   type RefreshRequest,
   type TrainRequest,
@@ -42,8 +48,15 @@ export {
   type Publisher,
   type UploadOptions,
 } from './publisher.ts';
-export { type QueueStatus, queueStatus, readQueueStatus } from './queue-status.ts';
+export {
+  type ConnectedWorker,
+  connectedWorkers,
+  type QueueStatus,
+  queueStatus,
+  readQueueStatus,
+} from './queue-status.ts';
 export { RunHistory, readHistoryFile, writeHistoryFile } from './runs/run-history.ts';
 export type { RunRecord } from './runs/run-record.ts';
 export { upsertSchedules } from './schedules.ts';
 export { formatQueueStatus } from './status-text.ts';
+export { requireWorker } from './worker-presence.ts';

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { JobsConfig } from './config.ts';
 import { COMPUTE_QUEUE, type JobName, PUBLISH_QUEUE, queueOf } from './contracts.ts';
 import { emailLookupKey, readLookupSecret } from './lookup-key.ts';
-import { openProducerConnection } from './redis-connection.ts';
+import { isConnectionError, openProducerConnection } from './redis-connection.ts';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -41,13 +41,15 @@ export class JobQueues {
       prefix: jobsConfig.queuePrefix,
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     };
-    return new JobQueues(
-      jobsConfig,
-      redis,
-      new Queue(COMPUTE_QUEUE, options),
-      new Queue(PUBLISH_QUEUE, options),
-      ownsRedis,
-    );
+    const [compute, publish] = [new Queue(COMPUTE_QUEUE, options), new Queue(PUBLISH_QUEUE, options)];
+    for (const queue of [compute, publish]) {
+      // Without a listener BullMQ prints every reconnect failure with its stack; the connection's
+      // owner reports those (QUEUE_DOWN for producers, one line for the worker).
+      queue.on('error', (error) => {
+        if (!isConnectionError(error)) console.error(`queue error (${queue.name}): ${error.message}`);
+      });
+    }
+    return new JobQueues(jobsConfig, redis, compute, publish, ownsRedis);
   }
 
   queueFor(name: JobName): Queue {

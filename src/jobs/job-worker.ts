@@ -2,6 +2,7 @@
  * `lumen worker`: one process running the compute queue in sandboxed child processes and the
  * publish queue in-process (where the Slack publisher lives). Schedules are upserted at start.
  */
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Job, Worker } from 'bullmq';
 import type { Config } from '../config.ts';
@@ -15,9 +16,10 @@ import {
   PUBLISH_QUEUE,
 } from './contracts.ts';
 import { dueAt } from './due-at.ts';
+import { FeedbackStore } from './feedback-log.ts';
 import { JobQueues } from './job-queues.ts';
 import type { Publisher } from './publisher.ts';
-import { type Log, openWorkerConnection, warnIfEvicting } from './redis-connection.ts';
+import { isConnectionError, type Log, openWorkerConnection, warnIfEvicting } from './redis-connection.ts';
 import { isJobName, runJob } from './run-job.ts';
 import { RunHistory } from './runs/run-history.ts';
 import { upsertSchedules } from './schedules.ts';
@@ -44,6 +46,11 @@ export interface RunningWorker {
   readonly publish: Worker;
 }
 
+/** How this process shows in `lumen status`: host and process id. */
+export function workerName(): string {
+  return `${hostname()}-${process.pid}`;
+}
+
 function describe(job: Job | undefined): string {
   return job ? `${job.name} job ${job.id}` : 'a job';
 }
@@ -55,7 +62,7 @@ export async function startWorker(
   tuning: WorkerTuning = {},
 ): Promise<RunningWorker> {
   const log = tuning.log ?? ((line: string) => console.error(line));
-  const redis = openWorkerConnection(jobsConfig);
+  const redis = openWorkerConnection(jobsConfig, log);
   const queues = JobQueues.on(jobsConfig, redis);
   try {
     await redis.ping();
@@ -69,6 +76,8 @@ export async function startWorker(
 
   const common = {
     connection: redis,
+    // Named connections: `lumen status` lists the workers and `lumen refresh` sees when none runs.
+    name: workerName(),
     prefix: jobsConfig.queuePrefix,
     concurrency: jobsConfig.concurrency,
     ...(tuning.lockDurationMs !== undefined ? { lockDuration: tuning.lockDurationMs } : {}),
@@ -85,6 +94,7 @@ export async function startWorker(
     },
   });
   const history = new RunHistory(redis, jobsConfig.queuePrefix);
+  const feedback = new FeedbackStore(redis, jobsConfig.queuePrefix);
   const publish = new Worker(
     PUBLISH_QUEUE,
     async (job: Job, _token?: string, signal?: AbortSignal) => {
@@ -101,13 +111,16 @@ export async function startWorker(
         log: (line: string) => job.log(line),
         childFailures: async () => Object.values(await job.getIgnoredChildrenFailures()),
       };
-      return runJob(context, { config, jobsConfig, history, publisher, signal });
+      return runJob(context, { config, jobsConfig, history, feedback, publisher, signal });
     },
     { ...common, concurrency: jobsConfig.publishConcurrency },
   );
 
   for (const worker of [compute, publish]) {
-    worker.on('error', (error) => log(`worker error (${worker.name}): ${error.message}`));
+    // Connection failures are reported once by the connection itself (openWorkerConnection).
+    worker.on('error', (error) => {
+      if (!isConnectionError(error)) log(`worker error (${worker.name}): ${error.message}`);
+    });
     worker.on('failed', (job, error) => log(`${describe(job)} failed: ${error.message}`));
     worker.on('stalled', (jobId) =>
       log(`job ${jobId} stalled: its worker stopped renewing the lock; it will be retried`),

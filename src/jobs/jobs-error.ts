@@ -6,7 +6,13 @@ import { LumenError, type LumenErrorCode } from '../errors.ts';
 
 export type JobsErrorCode = Extract<
   LumenErrorCode,
-  'BAD_CONFIG' | 'QUEUE_DOWN' | 'JOB_TIMEOUT' | 'MISSING_OUTPUT' | 'UNKNOWN_JOB' | 'PUBLISH_FAILED'
+  | 'BAD_CONFIG'
+  | 'QUEUE_DOWN'
+  | 'NO_WORKER'
+  | 'JOB_TIMEOUT'
+  | 'MISSING_OUTPUT'
+  | 'UNKNOWN_JOB'
+  | 'PUBLISH_FAILED'
 >;
 
 export class JobsError extends LumenError {

@@ -9,7 +9,6 @@ import {
   type JobName,
   type JobProgressReport,
   type JobResultMap,
-  type LearnerScope,
   queueOf,
   type RunTrigger,
 } from './contracts.ts';
@@ -153,27 +152,6 @@ async function enqueueFlow<C extends JobName, P extends JobName>(
     child: { id: ids.child, name: child.name, deduplicated: false },
     parent: { id: ids.parent, name: parent.name, deduplicated: false },
   };
-}
-
-/**
- * A flow: refresh, then post the at-risk list to `channel` (what the bot's "refresh" button does).
- * The post runs even when the refresh fails and then tells the channel why.
- */
-export async function enqueueRefreshThenPost(
-  queues: JobQueues,
-  request: RefreshRequest,
-  post: { channel: string; limit?: number; scope: LearnerScope },
-): Promise<{ refresh: EnqueuedJob; post: EnqueuedJob }> {
-  const data = refreshData(queues, request);
-  const flow = await enqueueFlow(
-    queues,
-    { name: 'refresh', data },
-    {
-      name: 'post-at-risk',
-      data: { outDir: data.outDir, channel: post.channel, limit: post.limit, scope: post.scope },
-    },
-  );
-  return { refresh: flow.child, post: flow.parent };
 }
 
 export interface TrainRequest {

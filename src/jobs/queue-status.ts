@@ -14,7 +14,20 @@ export interface ActiveJob {
   readonly startedAt: string | null;
 }
 
+/** A `lumen worker` process connected to Redis now (BullMQ names its connections). */
+export interface ConnectedWorker {
+  /** host-pid of the process (job-worker.ts workerName). */
+  readonly name: string;
+  /** Address Redis sees it connecting from. */
+  readonly addr: string;
+  /** Seconds since it connected. */
+  readonly connectedSeconds: number;
+  /** Queues it takes jobs from. */
+  readonly queues: Array<'compute' | 'publish'>;
+}
+
 export interface QueueStatus {
+  readonly workers: ConnectedWorker[];
   readonly counts: Record<'compute' | 'publish', Record<string, number>>;
   readonly active: ActiveJob[];
   readonly lastRuns: RunRecord[];
@@ -58,7 +71,8 @@ export async function readQueueStatus(
   queues: JobQueues,
   { runs = 10 }: { runs?: number } = {},
 ): Promise<QueueStatus> {
-  const [compute, publish, activeCompute, activePublish, lastRuns, schedules] = await Promise.all([
+  const [workers, compute, publish, activeCompute, activePublish, lastRuns, schedules] = await Promise.all([
+    connectedWorkers(queues),
     queues.compute.getJobCounts(...COUNTED),
     queues.publish.getJobCounts(...COUNTED),
     queues.compute.getActive(),
@@ -74,12 +88,46 @@ export async function readQueueStatus(
     startedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
   }));
   return {
+    workers,
     counts: { compute, publish },
     active,
     lastRuns,
     schedules,
     published: publishedRun(queues.jobsConfig.outDir),
   };
+}
+
+/**
+ * Workers connected to this prefix's queues, one entry per process (from CLIENT LIST: BullMQ names
+ * each worker's blocking connection `<prefix>:<queue>:w:<name>`). A worker that lost Redis shows up
+ * again once it has reconnected.
+ */
+export async function connectedWorkers(queues: JobQueues): Promise<ConnectedWorker[]> {
+  const byName = new Map<string, ConnectedWorker>();
+  for (const [queueName, queue] of [
+    ['compute', queues.compute],
+    ['publish', queues.publish],
+  ] as const) {
+    const clients = (await queue.getWorkers()) as Array<Record<string, string>>;
+    const unnamed = `${queues.jobsConfig.queuePrefix}:${Buffer.from(queue.name).toString('base64')}`;
+    for (const client of clients) {
+      // Redis services without CLIENT LIST answer with one placeholder entry: nothing to list.
+      if (client.addr === undefined) continue;
+      // BullMQ puts the queue's name in `name` and the connection's in `rawname`.
+      const raw = client.rawname ?? '';
+      const name = raw.startsWith(`${unnamed}:w:`)
+        ? raw.slice(unnamed.length + 3)
+        : `unnamed ${client.addr ?? ''}`.trim();
+      const known = byName.get(name);
+      byName.set(name, {
+        name,
+        addr: known?.addr ?? client.addr ?? '',
+        connectedSeconds: Math.max(known?.connectedSeconds ?? 0, Number(client.age ?? 0)),
+        queues: [...new Set([...(known?.queues ?? []), queueName])],
+      });
+    }
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** One-shot form for the CLI: opens the queues (failing fast when Redis is down), reads, closes. */

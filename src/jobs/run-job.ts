@@ -13,7 +13,6 @@ import { processPostChart } from './processors/post-chart.ts';
 import { processPostModelCard } from './processors/post-model-card.ts';
 import { processRecordFeedback } from './processors/record-feedback.ts';
 import { processRefresh } from './processors/refresh.ts';
-import { processRenderChart } from './processors/render-chart.ts';
 import { processTrainModel } from './processors/train-model.ts';
 import { processWeeklyDigest } from './processors/weekly-digest.ts';
 import { unrecoverable } from './unrecoverable.ts';
@@ -25,7 +24,6 @@ type Processors = {
 const PROCESSORS: Processors = {
   refresh: processRefresh,
   'train-model': processTrainModel,
-  'render-chart': processRenderChart,
   'learner-profile': processLearnerProfile,
   'post-at-risk': processPostAtRisk,
   'post-chart': processPostChart,

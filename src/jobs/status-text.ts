@@ -20,6 +20,10 @@ export function formatQueueStatus(status: QueueStatus): string {
       .map(([state, n]) => `${n} ${state}`)
       .join(', ') || 'empty';
   const lines = [
+    status.workers.length
+      ? `workers: ${status.workers.length} connected`
+      : `workers: none connected (start one with \`lumen worker\`; queued jobs wait until then)`,
+    ...status.workers.map((w) => `  ${w.name} (${w.queues.join(' + ')}, connected ${w.connectedSeconds} s)`),
     `compute queue: ${count(status.counts.compute)}`,
     `publish queue: ${count(status.counts.publish)}`,
   ];

@@ -5,10 +5,11 @@
  * (the shared Redis itself is never touched beyond this test's key prefix).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import { type RedisProxy, startRedisProxy } from '../helpers/redis-proxy.ts';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../jobs/redis-kit.ts';
 import { type FakeSlack, startFakeSlack, textOf } from './fake-slack.ts';
 import { postToSlackEvents, slashCommandBody } from './signed-request.ts';
@@ -26,52 +27,6 @@ let proxy: RedisProxy;
 let bot: { proc: ChildProcess; output: string; exited: boolean };
 let port = 0;
 let responseCounter = 0;
-
-/** A TCP proxy to the real Redis that can be cut (listener closed, open connections destroyed). */
-interface RedisProxy {
-  readonly port: number;
-  down(): Promise<void>;
-  up(): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function startRedisProxy(): Promise<RedisProxy> {
-  const target = new URL(REDIS_URL);
-  const sockets = new Set<Socket>();
-  let server: Server | null = null;
-  let listenPort = 0;
-  const listen = () =>
-    new Promise<void>((resolve, reject) => {
-      const next = createServer((client) => {
-        const upstream = connect(Number(target.port || 6379), target.hostname || '127.0.0.1');
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on('close', () => sockets.delete(socket));
-          socket.on('error', () => {
-            client.destroy();
-            upstream.destroy();
-          });
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      next.once('error', reject);
-      next.listen(listenPort, '127.0.0.1', () => {
-        const address = next.address();
-        listenPort = address && typeof address === 'object' ? address.port : 0;
-        server = next;
-        resolve();
-      });
-    });
-  const down = () =>
-    new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      if (!server) return resolve();
-      server.close(() => resolve());
-      server = null;
-    });
-  await listen();
-  return { port: listenPort, down, up: listen, close: down };
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -124,7 +79,7 @@ async function expectAnswering(): Promise<void> {
 
 beforeAll(async () => {
   fake = await startFakeSlack();
-  proxy = await startRedisProxy();
+  proxy = await startRedisProxy(REDIS_URL);
   port = await freePort();
   const inherited = Object.entries(process.env).filter(
     (entry): entry is [string, string] =>

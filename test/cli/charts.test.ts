@@ -83,4 +83,17 @@ test('lumen run publishes OUT/latest; charts, digest --dry-run and score work on
   expect(readdirSync(join(out, 'runs')).length).toBe(3);
   // The published runs before are exactly as they were.
   expect(snapshot(join(out, first))).toEqual(firstFiles);
+
+  // A learner the export does not have is an error in one line, and the published run stays as it was.
+  const before = readlinkSync(latest);
+  const nope = await runCli(['charts', '--out', out, '--learner', 'NOPE']);
+  expect(nope.code).toBe(2);
+  expect(
+    nope.stderr
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('lumen:')),
+  ).toEqual(['lumen: learner NOPE is not in the export: no learner row with that user_id in lms_users.csv']);
+  expect(readlinkSync(latest)).toBe(before);
+  expect(readdirSync(join(out, 'runs')).length).toBe(3);
 });

@@ -684,7 +684,12 @@ describe('dry run', () => {
     switchLatest(outDir, WEEK2.runId);
     const fetchSpy = vi.spyOn(globalThis, 'fetch');
     const out = join(tempDir('lumen-digest-dry-'), 'preview');
-    const result = await runDigestDryRun({ outDir, out, now: new Date('2026-06-29T08:00:00Z') });
+    const result = await runDigestDryRun({
+      outDir,
+      out,
+      now: new Date('2026-06-29T08:00:00Z'),
+      modelMaxAgeDays: 30,
+    });
     expect(fetchSpy).not.toHaveBeenCalled();
     fetchSpy.mockRestore();
     expect(result.files.map((f) => f.slice(out.length + 1))).toEqual([

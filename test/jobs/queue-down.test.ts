@@ -1,5 +1,4 @@
 /** Producers fail fast with a readable error when Redis is down; settings errors name the variable. */
-import { createServer } from 'node:net';
 import type { Redis } from 'ioredis';
 import { describe, expect, test } from 'vitest';
 import { readJobsConfig } from '../../src/jobs/config.ts';
@@ -7,17 +6,7 @@ import { JobQueues } from '../../src/jobs/job-queues.ts';
 import { JobsError } from '../../src/jobs/jobs-error.ts';
 import { queueStatus } from '../../src/jobs/queue-status.ts';
 import { warnIfEvicting } from '../../src/jobs/redis-connection.ts';
-
-/** A port nothing listens on: bound, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { closedPort } from '../helpers/redis-proxy.ts';
 
 describe('queue down', () => {
   test('opening a producer against a closed port throws QUEUE_DOWN within two seconds', async () => {

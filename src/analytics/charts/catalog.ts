@@ -3,6 +3,7 @@
  * OUT/charts/), what it shows, and what it needs. 'db' charts run queries/eda/<query>.sql on tables
  * the pipeline has built; the others are drawn from the model's outputs.
  */
+import type { QueryName } from '../query-names.ts';
 
 export type ChartInputKind = 'db' | 'evaluation' | 'coefficients' | 'scores' | 'learnerId';
 
@@ -12,7 +13,7 @@ export interface ChartEntry {
   readonly description: string;
   readonly needs: readonly ChartInputKind[];
   /** Named query (queries/eda/<query>.sql) for 'db' charts. */
-  readonly query: string | null;
+  readonly query: QueryName | null;
 }
 
 /** In the order of the catalogue: data first, then the model, then one learner. */

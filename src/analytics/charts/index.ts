@@ -7,6 +7,7 @@ export { CHART_CATALOG, CHART_IDS, type ChartEntry, type ChartId, chartEntry, is
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
+import { LumenError } from '../../errors.ts';
 import type { Db } from '../db.ts';
 import type { CalibrationBin } from '../model/metrics.ts';
 import type { LearnerScore } from '../model/score.ts';
@@ -178,6 +179,15 @@ export async function buildChartSpecs(
   const model: ChartContext = { asOf, learners: inputs.trainingLearners };
   const scored: ChartContext = { asOf, learners: inputs.scores?.length ?? 0 };
   const wanted = (id: ChartId) => !options.only || options.only.includes(id);
+  // An unknown learner is an error, not an empty profile (checked before any chart is drawn).
+  if (options.learnerId && wanted('learner-profile')) {
+    const [row] = await db.query<{ known: boolean }>('eda_learner_known', { user_id: options.learnerId });
+    if (!row?.known)
+      throw new LumenError(
+        'NOT_FOUND',
+        `learner ${options.learnerId} is not in the export: no learner row with that user_id in lms_users.csv`,
+      );
+  }
   const specs: { name: ChartId; spec: TopLevelSpec }[] = [];
   const add = async (name: ChartId, build: () => Promise<TopLevelSpec> | TopLevelSpec) => {
     if (wanted(name)) specs.push({ name, spec: await build() });

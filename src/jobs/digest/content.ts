@@ -8,11 +8,10 @@
  * reasons) is escaped for mrkdwn.
  */
 
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../../analytics/csv-safe.ts';
 import { enrolmentKey, parseEnrolmentKey } from '../../analytics/enrolment-key.ts';
 import { groupBy } from '../../analytics/group-by.ts';
 import { COMPLETION_RATE, completionRate } from '../../analytics/kpis.ts';
-import { spreadsheetSafe } from '../../analytics/prediction-csv.ts';
 import { lastCompleteWeekEnd } from '../../analytics/weeks.ts';
 import { byRiskDescending } from '../../run-folder/index.ts';
 import {
@@ -287,8 +286,8 @@ export function dataQualityLine(outputs: RunOutputs): string {
 /** The at-risk list as CSV, formula-safe for spreadsheets. */
 function atRiskCsv(rows: readonly CsvRow[]): string {
   const columns = Object.keys(rows[0] ?? {});
-  return stringify(
-    rows.map((row) => columns.map((column) => spreadsheetSafe(row[column] ?? ''))),
+  return toCsv(
+    rows.map((row) => columns.map((column) => row[column] ?? '')),
     { header: true, columns },
   );
 }

@@ -6,7 +6,6 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type KnownBlock, section } from '../../slack/index.ts';
-import { readJobsConfig } from '../config.ts';
 import type { LearnerScope } from '../contracts.ts';
 import { planDigest } from './plan.ts';
 
@@ -17,8 +16,8 @@ export interface DigestDryRunOptions {
   readonly out?: string;
   /** Learners listed with buttons (default 10, at most 20). */
   readonly top?: number;
-  /** Default: LUMEN_MODEL_MAX_AGE_DAYS from the environment (30). */
-  readonly modelMaxAgeDays?: number;
+  /** LUMEN_MODEL_MAX_AGE_DAYS: the digest warns about an older model. */
+  readonly modelMaxAgeDays: number;
   readonly now?: Date;
   /** A course's digest (its learners only); default null: the programme digest. */
   readonly scope?: LearnerScope;
@@ -39,7 +38,7 @@ export async function runDigestDryRun(options: DigestDryRunOptions): Promise<Dig
     scope: options.scope ?? null,
     last: null,
     now: options.now ?? new Date(),
-    modelMaxAgeDays: options.modelMaxAgeDays ?? readJobsConfig(process.env).modelMaxAgeDays,
+    modelMaxAgeDays: options.modelMaxAgeDays,
     ...(options.top !== undefined ? { top: options.top } : {}),
   });
   mkdirSync(out, { recursive: true });

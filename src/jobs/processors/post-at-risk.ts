@@ -31,7 +31,6 @@ import {
   neverActiveBlocks,
   section,
   withinLimits,
-  withoutPaths,
 } from '../../slack/index.ts';
 import { atRiskCsvAltText, neverActiveCsvAltText } from '../alt-text.ts';
 import type { JobContext, LearnerScope, PostResult } from '../contracts.ts';
@@ -124,13 +123,6 @@ export async function processPostAtRisk(
   const limit = Math.min(Math.max(job.data.limit ?? 10, 1), MAX_LISTED);
   // What earlier attempts already sent: a retry finishes the rest and never posts the list twice.
   const ledger = new PostLedger(job, publisher, channel);
-  // Posted after a refresh in a flow: when the refresh failed, say why instead of posting old news.
-  const failures = (await job.childFailures?.()) ?? [];
-  if (failures.length > 0) {
-    const text = `The refresh failed, so there is no new at-risk list: ${escapeMrkdwn(failures.map(withoutPaths).join('; '))}`;
-    await ledger.message([section(text)], text);
-    return { channel, posted: 'reason', count: 0 };
-  }
   await ledger.stage('reading the latest scores and the previous run', 20);
   const runDir = latestRunFolderOrFail(outDir);
   const card = readModelCard(runDir);

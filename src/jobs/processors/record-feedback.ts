@@ -1,6 +1,6 @@
 /**
- * record-feedback: appends a reviewer's verdict on a flagged enrolment (a learner in a course) to
- * OUT/feedback/feedback.jsonl, when the reviewer may see that enrolment: programme staff any; course
+ * record-feedback: records a reviewer's verdict on a flagged enrolment (a learner in a course) in the
+ * feedback record (Redis, exported to OUT/feedback/feedback.jsonl: feedback-log.ts), when the reviewer may see that enrolment: programme staff any; course
  * staff one of their own courses' enrolments in the latest run, checked for the course the button
  * names, whatever else the learner is enrolled in. A refused verdict writes nothing: it can hide no
  * learner from anyone's list.
@@ -14,7 +14,7 @@ import type { ProcessorContext } from '../processor-context.ts';
 
 export async function processRecordFeedback(
   job: JobContext<'record-feedback'>,
-  _context: ProcessorContext,
+  context: ProcessorContext,
 ): Promise<RecordFeedbackResult> {
   const { outDir, learnerId, courseId, slackUserId, verdict, modelVersion, scope } = job.data;
   if (scope !== null) {
@@ -31,7 +31,7 @@ export async function processRecordFeedback(
       return { path: null, recorded: false };
     }
   }
-  const path = appendFeedback(outDir, {
+  const entry = {
     at: new Date().toISOString(),
     jobId: job.id,
     learnerId,
@@ -39,6 +39,9 @@ export async function processRecordFeedback(
     slackUserId,
     verdict,
     modelVersion: modelVersion ?? null,
-  });
+  };
+  const path = context.feedback
+    ? await context.feedback.record(outDir, entry)
+    : appendFeedback(outDir, entry);
   return { path, recorded: true };
 }

@@ -149,6 +149,7 @@ export async function processRefresh(
     clock.stop();
     const result: RefreshResult = {
       runId: manifest.runId,
+      asOf: analysis.report.asOf,
       runDir,
       trained,
       modelVersion,

@@ -1,0 +1,69 @@
+-- Purpose: the row checks of the two event files, shared (one definition, not two copies).
+-- lumen_checked_events(events, id_column, time_column, time_label, value_column): table macro; every
+--   row of the event file's staging model `events` (stg_lesson_activity or stg_quiz_attempts) with
+--   the reason it is excluded (NULL = kept) and the source column that reason names.
+--   id_column / time_column / value_column: the model's id, parsed time and 0-100 value columns;
+--   time_label: the time's column in the source file (reported instead of the parsed column).
+-- Grain: one row per data row of the file. Columns: <events>.*, exclusion_reason, exclusion_column.
+-- Reasons are tried in order; a row with several problems counts once, under the first.
+-- Reads int_learner_roles and int_modules_checked (bound when called, so they may be built later).
+CREATE OR REPLACE MACRO lumen_checked_events(events, id_column, time_column, time_label, value_column) AS TABLE
+with
+
+event_rows as (
+    select
+        *,
+        columns('^' || id_column || '$') as lumen_event_id,
+        columns('^' || time_column || '$') as lumen_event_time,
+        columns('^' || value_column || '$') as lumen_event_value
+    from query_table(events)
+),
+
+kept_modules as (
+    select module_id from int_modules_checked where exclusion_reason is null
+),
+
+-- Grouping 10M 64-bit hashes is several times faster than grouping 10M strings; the few rows
+-- whose hash repeats are then grouped by the id itself, so hash collisions cannot cause errors.
+repeated_hashes as (
+    select hash(lumen_event_id) as id_hash from event_rows group by id_hash having count(*) > 1
+),
+
+repeated_ids as (
+    select lumen_event_id, min(line_no) as first_line
+    from event_rows
+    semi join repeated_hashes on hash(event_rows.lumen_event_id) = repeated_hashes.id_hash
+    group by lumen_event_id
+    having count(*) > 1
+),
+
+checked as (
+    select
+        event_rows.* exclude (lumen_event_id, lumen_event_time, lumen_event_value),
+        case
+            when roles.is_learner = false then 'staff_account'
+            when roles.is_kept is not true then 'unknown_user'
+            when kept_modules.module_id is null then 'unknown_module'
+            when event_rows.lumen_event_id = '' or event_rows.lumen_event_time is null
+                or event_rows.lumen_event_value is null
+                then 'unparseable_value'
+            when event_rows.lumen_event_value < 0 or event_rows.lumen_event_value > 100 then 'out_of_range'
+            when event_rows.line_no > repeated_ids.first_line then 'duplicate_id'
+        end as exclusion_reason,
+        case
+            when roles.is_learner = false or roles.is_kept is not true then 'user_id'
+            when kept_modules.module_id is null then 'module_id'
+            when event_rows.lumen_event_id = '' then id_column
+            when event_rows.lumen_event_time is null then time_label
+            when event_rows.lumen_event_value is null or event_rows.lumen_event_value < 0
+                or event_rows.lumen_event_value > 100
+                then value_column
+            when event_rows.line_no > repeated_ids.first_line then id_column
+        end as exclusion_column
+    from event_rows
+    left join int_learner_roles as roles on event_rows.user_id = roles.user_id
+    left join kept_modules on event_rows.module_id = kept_modules.module_id
+    left join repeated_ids on event_rows.lumen_event_id = repeated_ids.lumen_event_id
+)
+
+select * from checked

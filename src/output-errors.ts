@@ -1,0 +1,84 @@
+/**
+ * Failures of the output folder (a file where a folder should be, read-only, no permission, disk
+ * full) as one line naming the path and what to do. Writes are staged (src/analytics/output.ts), so
+ * outputs already in the folder are left as they were; the line says so.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LumenError } from './errors.ts';
+
+type FsProblem = 'not-a-folder' | 'read-only' | 'permission' | 'full';
+
+const BY_CODE: Record<string, FsProblem> = {
+  EEXIST: 'not-a-folder',
+  ENOTDIR: 'not-a-folder',
+  EROFS: 'read-only',
+  EACCES: 'permission',
+  EPERM: 'permission',
+  ENOSPC: 'full',
+  EDQUOT: 'full',
+};
+
+/** DuckDB reports its own writes (COPY, spill files) as text, without an errno code. */
+const BY_MESSAGE: Array<[RegExp, FsProblem]> = [
+  [/No space left on device|Disk quota exceeded/i, 'full'],
+  [/Read-only file system/i, 'read-only'],
+  [/Permission denied|Operation not permitted/i, 'permission'],
+  [/Not a directory|File exists/i, 'not-a-folder'],
+];
+
+/** A path inside the hidden staging folder names the output folder the user gave instead. */
+function userPath(path: string): string {
+  const staging = /[\\/]\.staging-[^\\/]*/.exec(path);
+  return staging ? path.slice(0, staging.index) : path;
+}
+
+/** The nearest existing ancestor of `path`: where a file stands in for a folder. */
+function existingAncestor(path: string): string {
+  let current = path;
+  while (!existsSync(current) && dirname(current) !== current) current = dirname(current);
+  return current;
+}
+
+function describe(problem: FsProblem, path: string): string {
+  switch (problem) {
+    case 'not-a-folder': {
+      const blocker = existingAncestor(path);
+      const isFile = existsSync(blocker) && !statSync(blocker).isDirectory();
+      return isFile
+        ? `${blocker} is a file, not a folder: pass a folder as --out, or move the file away`
+        : `${path}: cannot create the output folder here: pass another --out folder`;
+    }
+    case 'read-only':
+      return `${path}: read-only file system: pass an --out folder on a writable disk`;
+    case 'permission':
+      return `${path}: permission denied: make the folder writable for this user, or pass another --out folder`;
+    case 'full':
+      return `${path}: no space left on the disk: free some space or pass an --out folder on another disk`;
+  }
+}
+
+/**
+ * The one-line LumenError (exit code 2) for an output-folder failure, or null when `error` is
+ * something else. `outDir` names the folder when the error does not (a full disk fails a write to
+ * an open file, which has no path).
+ */
+export function outputFolderError(error: unknown, outDir: string | null = null): LumenError | null {
+  if (!(error instanceof Error) || error instanceof LumenError) return null;
+  const { code, path } = error as NodeJS.ErrnoException;
+  let problem: FsProblem | undefined = code ? BY_CODE[code] : undefined;
+  let where = path;
+  if (!problem) {
+    problem = BY_MESSAGE.find(([pattern]) => pattern.test(error.message))?.[1];
+    where = /"([^"]+)"/.exec(error.message)?.[1] ?? /'([^']+)'/.exec(error.message)?.[1];
+  }
+  where ??= outDir ?? undefined;
+  if (!problem || !where) return null;
+  return new LumenError(
+    'OUTPUT_FOLDER',
+    `${describe(problem, userPath(where))} (outputs already there are unchanged)`,
+    {
+      cause: error,
+    },
+  );
+}
