@@ -11,7 +11,7 @@ import type {
   WeekFigures,
 } from './backtest.ts';
 import { BACKTEST_AUC_TITLE } from './charts/specs/backtest-auc.ts';
-import { escapeHtml, pngSize } from './dashboard.ts';
+import { escapeHtml, pngSize } from './html.ts';
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(3));
 const days = (v: number | null) => (v === null ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(1));

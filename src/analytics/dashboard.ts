@@ -5,10 +5,11 @@
  * the input; every text that comes from data is HTML-escaped.
  */
 
-import type { AnalysisResult } from './analysis.ts';
+import type { AnalysisResult } from './analysis-types.ts';
 import type { BacktestReport } from './backtest.ts';
 import { backtestDashboardSection } from './backtest-sections.ts';
 import type { Overview } from './charts/index.ts';
+import { escapeHtml, pngSize } from './html.ts';
 import { COMPLETION_RATE, completionRate } from './kpis.ts';
 import type { ModelCard } from './model/card.ts';
 import type { RiskBand } from './model/score.ts';
@@ -67,28 +68,10 @@ export interface DashboardInput {
   readonly backtestChart?: Buffer | null;
 }
 
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(text: unknown): string {
-  return String(text ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
-
 const count = (n: number | null) => (n === null ? '–' : n.toLocaleString('en-US'));
 const fixed = (n: number | null | undefined, digits: number) =>
   n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits);
 const percent = (n: number | null) => (n === null ? '–' : `${(n * 100).toFixed(1)}%`);
-
-/** Width and height of a PNG from its IHDR chunk. */
-export function pngSize(png: Buffer): { width: number; height: number } {
-  if (png.length < 24 || png.toString('latin1', 12, 16) !== 'IHDR') throw new Error('not a PNG');
-  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
-}
 
 function atRiskChange(kpis: DashboardKpis): string {
   if (kpis.atRiskCount === null) return 'no at-risk list this run';

@@ -21,8 +21,8 @@ import {
   buildDashboard,
   type DashboardInput,
   dashboardInputFromAnalysis,
-  escapeHtml,
 } from '../../src/analytics/dashboard.ts';
+import { escapeHtml } from '../../src/analytics/html.ts';
 import type { DataQualityReport } from '../../src/analytics/validate.ts';
 import { type AnalysedRun, analysedRun } from '../helpers/analysis-run.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
