@@ -160,7 +160,18 @@ describe('one running cohort on its own', () => {
     expect(card.target).toBe('disengagement');
     expect(card.targetNote).toMatch(/^The completion model could not be used \(not enough data: 0 completed/);
     expect(card.training.features).not.toContain('week_of_course');
-    expect(readFileSync(join(out, 'model_card.md'), 'utf8')).toContain('goes quiet');
+    const md = readFileSync(join(out, 'model_card.md'), 'utf8');
+    expect(md).toContain('goes quiet');
+    // The first weeks where the model is no better than days since the last activity are said plainly.
+    const weak = (card.evaluation?.aucByWeek ?? []).filter(
+      (w) =>
+        w.weeks !== '4+' && w.auc !== null && w.baselineAuc !== null && w.auc - (w.baselineAuc ?? 0) < 0.01,
+    );
+    const said =
+      /\*\*In week ([\d, ]+) since enrolment the model ranks no better than days since the last activity alone\*\*/.exec(
+        md,
+      );
+    expect(said?.[1]?.split(', ') ?? []).toEqual(weak.map((w) => w.weeks));
     const predictions = readCsv(join(out, 'ML_Prediction.csv'));
     expect(new Set(predictions.map((p) => p.target))).toEqual(new Set(['disengagement']));
     const listed = predictions.filter((p) => p.at_risk === 'true');

@@ -209,6 +209,21 @@ export function renderModelCard(card: ModelCard): string {
         '',
       );
     }
+    // The first weeks matter most for early warning and are the weakest: said plainly, week by week.
+    const weak = e.aucByWeek.filter(
+      (w) =>
+        w.weeks !== '4+' &&
+        w.auc !== null &&
+        w.baselineAuc !== null &&
+        w.baselineAuc !== undefined &&
+        w.auc - w.baselineAuc < 0.01,
+    );
+    if (weak.length > 0) {
+      out.push(
+        `**In week ${weak.map((w) => w.weeks).join(', ')} since enrolment the model ranks no better than days since the last activity alone** (${weak.map((w) => `week ${w.weeks}: ${f3(w.auc)} against ${f3(w.baselineAuc ?? null)}`).join('; ')}): for learners that new, their last activity says as much as the list.`,
+        '',
+      );
+    }
   }
 
   if (card.coefficients.length > 0) {
