@@ -67,9 +67,10 @@ export async function chooseTarget(
   // (up to 42 days), short enough for the weeks of a young cohort to be labelled (a third of how
   // long the typical enrolment has run): the longest horizon, in whole weeks down to 14 days,
   // whose model passes the gate. How long the typical enrolment has run is as-of minus the median
-  // enrolment day: activity that starts weeks before a presentation does not stretch it.
+  // first active day of the started enrolments: neither activity nor enrolments that start weeks or
+  // months before a presentation stretch it (registration often opens long before the start).
   const [typical] = await db.all<{ days: number | null }>(
-    "SELECT date_diff('day', median(enrolled_on)::DATE, $as_of::DATE)::INTEGER AS days FROM learner_outcomes",
+    "SELECT date_diff('day', median(first_event)::DATE, $as_of::DATE)::INTEGER AS days FROM learner_outcomes WHERE first_event IS NOT NULL",
     { as_of: modelAsOf },
   );
   const longest =
