@@ -27,10 +27,13 @@ const BY_MESSAGE: Array<[RegExp, FsProblem]> = [
   [/Not a directory|File exists/i, 'not-a-folder'],
 ];
 
-/** A path inside the hidden staging folder names the output folder the user gave instead. */
+/**
+ * A path inside the hidden staging folder or inside the new run folder (OUT/runs/<id>/, which the
+ * user never named) names the output folder the user gave instead.
+ */
 function userPath(path: string): string {
-  const staging = /[\\/]\.staging-[^\\/]*/.exec(path);
-  return staging ? path.slice(0, staging.index) : path;
+  const inner = /[\\/](\.staging-[^\\/]*|runs[\\/]\d{8}T\d{6}\.\d{3}Z-[^\\/]+)/.exec(path);
+  return inner ? path.slice(0, inner.index) : path;
 }
 
 /** The nearest existing ancestor of `path`: where a file stands in for a folder. */
