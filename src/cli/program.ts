@@ -144,7 +144,7 @@ export function buildProgram(): Command {
   program
     .command('charts')
     .description(
-      "re-render the charts and dashboard.html of OUT/latest's run (its export, as-of and model) as a new published run",
+      "draw the charts and dashboard.html of OUT/latest's run again, from its files (scores, model) and its export (data charts), as a new published run holding its other files unchanged; nothing is re-scored",
     )
     .requiredOption('--out <dir>', 'output folder of an earlier run (holding runs/ and latest)')
     .option('--data <dir>', "export folder (default: the one OUT/latest's data_quality.json names)")

@@ -1,9 +1,13 @@
-/** `lumen charts`: re-renders the charts and dashboard of OUT/latest's run as a new published run. */
-import { resolve } from 'node:path';
+/**
+ * `lumen charts`: draws the charts and dashboard.html of OUT/latest's run again (its export, as-of,
+ * scores and model, read from its files; nothing is re-scored) as a new published run
+ * (src/run-folder/draw-run.ts).
+ */
+import { basename, resolve } from 'node:path';
 import type { Config } from '../../config.ts';
-import { LumenError } from '../../errors.ts';
-import { latestPath, latestRunFolderOrFail, readDataQuality, readLatestRun } from '../../run-folder/index.ts';
-import { publishAnalysis } from '../publish-analysis.ts';
+import { drawAndPublish } from '../../run-folder/draw-run.ts';
+import { latestPath } from '../../run-folder/index.ts';
+import { stageLogger } from '../progress.ts';
 
 export interface ChartsOptions {
   readonly data?: string;
@@ -14,23 +18,18 @@ export interface ChartsOptions {
 
 export async function chartsCommand(config: Config, opts: ChartsOptions): Promise<void> {
   const outDir = resolve(opts.out);
-  const latest = readLatestRun(outDir);
-  const report = readDataQuality(latestRunFolderOrFail(outDir));
-  const dataDir = opts.data ? resolve(opts.data) : report?.dataDir;
-  if (!dataDir) {
-    throw new LumenError(
-      'BAD_ARGUMENT',
-      `${latestPath(outDir)}: its run names no export folder (no data_quality.json); pass --data DIR`,
-    );
-  }
-  await publishAnalysis(config, {
-    dataDir,
+  const log = stageLogger();
+  const run = await drawAndPublish(config, {
     outDir,
-    asOf: opts.asOf ?? (opts.data ? undefined : report?.asOf),
-    latest,
-    train: false,
-    score: latest?.model != null,
-    charts: true,
+    dataDir: opts.data ? resolve(opts.data) : null,
+    asOf: opts.asOf ?? null,
     learnerId: opts.learner ?? null,
+    onStage: log.stage,
   });
+  log.done();
+  const profile = run.learnerId ? ` (learner profile: ${run.learnerId})` : '';
+  process.stdout.write(
+    `Drew ${run.charts} charts and dashboard.html of run ${basename(run.fromDir)}, as of ${run.asOf}${profile}\n`,
+  );
+  process.stdout.write(`Published: ${latestPath(outDir)} -> ${run.runDir}\n`);
 }
