@@ -10,10 +10,13 @@
 // Type errors do not stop the build (--noCheck: emit only, ~4x faster); `npm run typecheck` and CI
 // check types.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const ROOT = join(import.meta.dirname, '..');
+// fileURLToPath, not import.meta.dirname/filename: those need Node 20.11, and engines says 20.
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = join(dirname(SELF), '..');
 const DIST = join(ROOT, 'dist');
 // What the last build compiled: the newest source modification time it saw. File times come from
 // the file system, never from this process's clock, so a build under faketime stays comparable.
@@ -51,7 +54,8 @@ export function build({ ifStale = false } = {}) {
   return true;
 }
 
-if (process.argv[1] && import.meta.filename === process.argv[1]) {
+// Run as a script (not imported by test/global-setup.ts); the loader gives SELF with links resolved.
+if (process.argv[1] && realpathSync(process.argv[1]) === SELF) {
   try {
     build({ ifStale: process.argv.includes('--if-stale') });
   } catch {
