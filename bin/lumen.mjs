@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `lumen` works right after `npm install` with no build step.
-import { register } from 'tsx/esm/api';
+// Runs the built CLI (dist/, compiled by `npm run build`, which `npm install` runs as its prepare
+// step): no TypeScript at run time.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli.ts');
+const entry = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('lumen: dist/cli.js is missing: run `npm run build` (npm install runs it)\n');
+  process.exit(2);
+}
+const { main } = await import(entry.href);
 process.exitCode = await main(process.argv);

@@ -31,6 +31,7 @@ import {
 } from './generate/format.ts';
 import { Rng, seedHash, streamSeed } from './generate/random.ts';
 import { simulateActivity } from './generate/simulation.ts';
+import { GENERATE_STYLES, type GenerateStyle } from './generate/styles.ts';
 import { drawLearner, START_WINDOW_DAYS, userLine } from './generate/users.ts';
 
 export interface GenerateOptions {
@@ -61,8 +62,7 @@ export interface GenerateResult {
   files: Record<string, GeneratedFile>;
 }
 
-export type GenerateStyle = 'default' | 'cohort';
-export const GENERATE_STYLES: readonly GenerateStyle[] = ['default', 'cohort'];
+export { GENERATE_STYLES, type GenerateStyle };
 
 export const DEFAULT_END_DATE = '2026-06-28';
 /**

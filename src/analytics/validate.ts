@@ -4,6 +4,7 @@
  * Nothing is dropped without being counted here.
  */
 import { InputError } from '../errors.ts';
+import { parseAsOfArgument } from './as-of.ts';
 import { DATE_ORDER_LABELS, type DateOrder, type DateOrderDecision } from './date-order.ts';
 import type { Db } from './db.ts';
 import { dropLoaded, type LoadedSource, loadSources } from './load.ts';
@@ -104,14 +105,8 @@ function writtenAt(loaded: readonly LoadedSource[], now: Date): Date {
   return new Date(Math.min(now.getTime(), Math.max(...times)));
 }
 
-export function parseAsOfArgument(value: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-  const date = match ? new Date(`${value.trim()}T00:00:00Z`) : null;
-  if (!match || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value.trim()) {
-    throw new InputError('BAD_ARGUMENT', `--as-of ${value}: expected a date as YYYY-MM-DD`);
-  }
-  return value.trim();
-}
+// In as-of.ts so that the CLI's option parsing does not load the loader and DuckDB.
+export { parseAsOfArgument };
 
 function isoDate(value: unknown): string {
   // DuckDB DATE values arrive as JS Dates at UTC midnight.

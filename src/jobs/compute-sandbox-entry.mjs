@@ -1,9 +1,9 @@
-// Entry BullMQ forks for sandboxed jobs: registers tsx so the TypeScript processor loads without a
-// build step (like bin/lumen.mjs), then re-exports it.
+// Entry BullMQ forks for sandboxed jobs when the worker runs from the TypeScript sources (the tests:
+// vitest, tsx): registers tsx so the processor loads, then re-exports it. The built worker
+// (dist/jobs/job-worker.js, what `lumen worker` runs) forks dist/jobs/compute-sandbox.js instead,
+// with no TypeScript at run time.
 import { register } from 'tsx/esm/api';
 
-// An orphaned child (its worker was killed) must not go on writing a run another worker now owns.
-process.on('disconnect', () => process.exit(1));
 register();
 const processor = await import('./compute-sandbox.ts');
 

@@ -13,6 +13,9 @@ import { RunHistory } from './runs/run-history.ts';
 import { errorCode } from './unrecoverable.ts';
 import { decodeWorkerSettings } from './worker-settings.ts';
 
+// An orphaned child (its worker was killed) must not go on writing a run another worker now owns.
+process.on('disconnect', () => process.exit(1));
+
 const settings = decodeWorkerSettings(process.env);
 let redis: Redis | null = null;
 

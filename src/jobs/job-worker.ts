@@ -25,7 +25,15 @@ import { RunHistory } from './runs/run-history.ts';
 import { upsertSchedules } from './schedules.ts';
 import { encodeWorkerSettings, WORKER_SETTINGS_VAR } from './worker-settings.ts';
 
-const SANDBOX_ENTRY = fileURLToPath(new URL('./compute-sandbox-entry.mjs', import.meta.url));
+// The module BullMQ forks for compute jobs. Built (dist/jobs/job-worker.js, what `lumen worker` runs):
+// the built processor itself. From the sources (tests under vitest or tsx): an entry that registers
+// tsx first, since the parent's loader is not passed on to the child.
+const SANDBOX_ENTRY = fileURLToPath(
+  new URL(
+    import.meta.url.endsWith('.ts') ? './compute-sandbox-entry.mjs' : './compute-sandbox.js',
+    import.meta.url,
+  ),
+);
 
 export interface WorkerTuning {
   /** How long a job's lock lasts without renewal (BullMQ default 30 s); renewed at half of it. */
@@ -89,7 +97,7 @@ export async function startWorker(
     useWorkerThreads: false,
     workerForkOptions: {
       env: { ...process.env, [WORKER_SETTINGS_VAR]: encodeWorkerSettings({ config, jobsConfig }) },
-      // The entry registers tsx itself; the parent's loader flags (vitest's, tsx's) are not passed on.
+      // The parent's loader flags (vitest's, tsx's) are not passed on: the entry brings its own.
       execArgv: process.execArgv.filter((arg) => arg.startsWith('--max-old-space-size')),
     },
   });

@@ -13,6 +13,15 @@ import { FEEDBACK_NOTE_RESERVE, feedbackButtons } from './feedback.ts';
 import { SECTION_TEXT_LIMIT } from './limits.ts';
 import { cutText, escapeMrkdwn, slackDate, truncateLines, truncateList } from './text.ts';
 
+/**
+ * Why a run with a reliable model holds no list: it only trained (`lumen train` publishes the model,
+ * its card and stats, and scores nobody). Said as such, not as an unreliable model.
+ */
+export function trainedOnlyText(modelVersion: string | null): string {
+  const model = modelVersion ? `model ${escapeMrkdwn(modelVersion)}` : 'the model';
+  return `the latest run only trained ${model} (\`lumen train\`) and scored no learners; the next scoring run (\`lumen score\`, \`lumen run\` or a refresh) lists them`;
+}
+
 /** A learner's line at most this long, so a feedback note still fits in the section. */
 export const LEARNER_LINE_LIMIT = SECTION_TEXT_LIMIT - FEEDBACK_NOTE_RESERVE;
 /** Enrolled-but-not-started enrolments named per course; the rest are in the CSV. */

@@ -15,6 +15,7 @@ export {
   NOT_STARTED_SHOWN,
   notStartedLines,
   type PredictionRowText,
+  trainedOnlyText,
 } from './at-risk.ts';
 export {
   type ButtonSpec,

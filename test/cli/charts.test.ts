@@ -72,8 +72,18 @@ test('lumen run publishes OUT/latest; charts, digest --dry-run and score work on
   expect(pngs()).toEqual(CHART_IDS.map((id) => `${id}.png`).sort());
   expect(readFileSync(join(latest, 'charts', 'learner-profile.vl.json'), 'utf8')).toContain(learner);
   expect(readFileSync(join(latest, 'dashboard.html'), 'utf8')).toContain(learner);
-  // The run scored with the first run's model and records it, with its card, beside its scores.
-  for (const file of ['model_card.json', 'model_card.md', 'models/latest.json', 'stats.json']) {
+  // Charts only draws: the list, the summary, the model and its card are the first run's files, unchanged.
+  expect(charts.stdout).toContain(`Published: ${latest} -> ${join(out, second)}`);
+  for (const file of [
+    'ML_Prediction.csv',
+    'run_summary.json',
+    'data_quality.json',
+    'learner_outcomes.csv',
+    'model_card.json',
+    'model_card.md',
+    'models/latest.json',
+    'stats.json',
+  ]) {
     expect(readFileSync(join(latest, file), 'utf8')).toBe(readFileSync(join(out, first, file), 'utf8'));
   }
 

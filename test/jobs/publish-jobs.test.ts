@@ -142,6 +142,17 @@ describe('publishing jobs', () => {
     expect(publisher.messages.at(-1)?.text).toMatch(/not reliable enough.*Only 4 dropped learners/);
   });
 
+  test('post-at-risk says a run that only trained scored no one, not that the model is unreliable', async () => {
+    // `lumen train` publishes the model and its card without ML_Prediction.csv.
+    const outDir = outWithLatest({ reliable: true, gateReasons: [] }, null);
+    const job = await enqueue(queues, 'post-at-risk', { outDir, channel: 'C-risk', scope: null });
+    const result = await waitForJob(queues, 'post-at-risk', job.id, { timeoutMs: 20_000 });
+    expect(result).toMatchObject({ posted: 'reason', count: 0 });
+    const text = publisher.messages.at(-1)?.text ?? '';
+    expect(text).toMatch(/only trained .*scored no learners/);
+    expect(text).not.toMatch(/not reliable/);
+  });
+
   test('post-chart uploads a rendered chart and fails once, readably, for a missing one', async () => {
     const outDir = outWithLatest({ reliable: true, gateReasons: [] }, PREDICTIONS);
     const ok = await enqueue(queues, 'post-chart', {

@@ -26,6 +26,7 @@ import {
   type PredictionRowText,
   section,
   slackDate,
+  trainedOnlyText,
   truncateLines,
   withinLimits,
   withoutPaths,
@@ -331,7 +332,14 @@ export function buildDigestContent(input: DigestInput): DigestContent {
 
   if (current.predictions === null) {
     const reasons = current.card?.gateReasons.join(' ') || 'no at-risk list was produced';
-    blocks.push(section(`*No at-risk list this week:* ${escapeMrkdwn(reasons)}`));
+    // A reliable model and no list: the latest run only trained.
+    blocks.push(
+      section(
+        current.card?.reliable
+          ? `*No at-risk list this week:* ${trainedOnlyText(current.card.modelVersion)}.`
+          : `*No at-risk list this week:* ${escapeMrkdwn(reasons)}`,
+      ),
+    );
   } else {
     const splitText = [
       `*At risk: ${flagged.length}* of ${predictions.length} ${ofWhom}`,

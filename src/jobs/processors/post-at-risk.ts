@@ -30,6 +30,7 @@ import {
   MAX_BLOCKS,
   neverActiveBlocks,
   section,
+  trainedOnlyText,
   withinLimits,
 } from '../../slack/index.ts';
 import { atRiskCsvAltText, neverActiveCsvAltText } from '../alt-text.ts';
@@ -130,7 +131,10 @@ export async function processPostAtRisk(
 
   if (!card?.reliable || rows === null) {
     const reasons = card?.gateReasons.length ? card.gateReasons.join(' ') : 'no at-risk list was produced';
-    const text = `No at-risk list this time: the completion model is not reliable enough. ${escapeMrkdwn(reasons)}`;
+    // A reliable model and no list: the run only trained (a scoring run always writes the list).
+    const text = card?.reliable
+      ? `No at-risk list this time: ${trainedOnlyText(card.modelVersion)}.`
+      : `No at-risk list this time: the completion model is not reliable enough. ${escapeMrkdwn(reasons)}`;
     await ledger.message([section(text)], text);
     return { channel, posted: 'reason', count: 0 };
   }

@@ -1,0 +1,2 @@
+/** scripts/build.mjs: compiles src/ to dist/; returns whether it compiled. */
+export function build(options?: { ifStale?: boolean }): boolean;

@@ -1,0 +1,39 @@
+/**
+ * An analysis into a new run folder OUT/runs/<id>/, published as OUT/latest exactly as a refresh
+ * publishes (src/run-folder/analysis-run.ts); prints the summary and where the run is. Shared by
+ * `lumen run`, `train` and `score`.
+ */
+import type { AnalysisResult } from '../analytics/analysis.ts';
+import type { Config } from '../config.ts';
+import { dataFingerprint } from '../jobs/data-fingerprint.ts';
+import { analyseAndPublish, type PublishedAnalysisOptions } from '../run-folder/analysis-run.ts';
+import { latestPath } from '../run-folder/index.ts';
+import { stageLogger } from './progress.ts';
+import { formatRunSummary } from './summary.ts';
+
+export async function publishAnalysis(
+  config: Config,
+  options: Omit<PublishedAnalysisOptions, 'dataFingerprint' | 'source' | 'label' | 'onStage'>,
+): Promise<AnalysisResult> {
+  const log = stageLogger();
+  const run = await analyseAndPublish(config, {
+    ...options,
+    onStage: log.stage,
+    // A later refresh with the same export and settings scores with this run's model.
+    dataFingerprint: await dataFingerprint(options.dataDir, config),
+    source: 'cli',
+    label: 'cli',
+  });
+  log.done();
+  process.stdout.write(formatRunSummary(run.analysis));
+  process.stdout.write(`Published: ${latestPath(options.outDir)} -> ${run.runDir}\n`);
+  return run.analysis;
+}
+
+/** `lumen run`, `train` and `score`: the same options, different stages. */
+export interface AnalysisCommandOptions {
+  readonly data: string;
+  readonly out: string;
+  readonly asOf?: string;
+  readonly model?: string;
+}
