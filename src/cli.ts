@@ -510,9 +510,26 @@ function buildProgram(): Command {
     .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 7)
     .option('--dir <dir>', 'where generated data is kept between runs', '.lumen/bench')
     .option('--no-reuse', 'generate again even when data for these settings exists')
-    .action(async (opts: { learners: number; seed: number; dir: string; reuse: boolean }) => {
-      await runBench({ learners: opts.learners, seed: opts.seed, dir: resolve(opts.dir), reuse: opts.reuse });
-    });
+    .option('--pandas [rounds]', 'lumen features against the pandas baseline, interleaved (default 3 rounds)')
+    .action(
+      async (opts: {
+        learners: number;
+        seed: number;
+        dir: string;
+        reuse: boolean;
+        pandas?: true | string;
+      }) => {
+        const pandasRounds =
+          opts.pandas === undefined ? 0 : opts.pandas === true ? 3 : positiveInt(opts.pandas);
+        await runBench({
+          learners: opts.learners,
+          seed: opts.seed,
+          dir: resolve(opts.dir),
+          reuse: opts.reuse,
+          pandasRounds,
+        });
+      },
+    );
 
   program
     .command('bench-step', { hidden: true })
