@@ -13,25 +13,40 @@ source as (
     select * from raw_lesson_activity_numbered
 ),
 
+-- Times and numbers are parsed once per distinct text: a date-only export holds a few hundred
+-- distinct event_time texts and a few thousand progress texts in millions of rows (100k learners,
+-- 9.5M rows: the parsing projection measured 17.5 s of the 23.5 s checked model at load 9).
+parsed_times as (
+    select event_time, lumen_parse_ts(lumen_trim(event_time), $day_first) as event_ts
+    from (select distinct event_time from source)
+),
+
+parsed_progress as (
+    select progress, lumen_parse_number(progress) as progress_value
+    from (select distinct progress from source)
+),
+
 renamed as (
     select
         -- ids
-        line_no,
-        lumen_trim(activity_id) as activity_id,
-        lumen_trim(user_id) as user_id,
-        lumen_trim(module_id) as module_id,
+        source.line_no,
+        lumen_trim(source.activity_id) as activity_id,
+        lumen_trim(source.user_id) as user_id,
+        lumen_trim(source.module_id) as module_id,
 
         -- enums and numerics
         -- Clean values skip the string functions: 10M rows, a few distinct statuses.
         case
-            when status in ('started', 'in_progress', 'completed') then status
-            else replace(replace(lower(lumen_trim(status)), ' ', '_'), '-', '_')
+            when source.status in ('started', 'in_progress', 'completed') then source.status
+            else replace(replace(lower(lumen_trim(source.status)), ' ', '_'), '-', '_')
         end as status,
-        lumen_parse_number(progress) as progress,
+        parsed_progress.progress_value as progress,
 
         -- timestamps
-        lumen_parse_ts(event_time, $day_first) as event_ts
-    from (select * replace (lumen_trim(event_time) as event_time) from source)
+        parsed_times.event_ts
+    from source
+    left join parsed_times on source.event_time = parsed_times.event_time
+    left join parsed_progress on source.progress = parsed_progress.progress
 ),
 
 final as (

@@ -244,6 +244,7 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 7)
     .option('--dir <dir>', 'where generated data is kept between runs', '.lumen/bench')
     .option('--no-reuse', 'generate again even when data for these settings exists')
+    .option('--pandas [rounds]', 'lumen features against the pandas baseline, interleaved (default 3 rounds)')
     .action(async (opts: BenchOptions) => (await import('./commands/bench.ts')).benchCommand(opts));
 
   program
