@@ -12,8 +12,9 @@ import { formatQualityReport, parseAsOfArgument } from './analytics/validate.ts'
 import { digestScopeOf, keepServingOnErrors, slackPublisherFromEnv, startBot } from './bot/index.ts';
 import { formatBacktestSummary } from './cli/backtest-summary.ts';
 import { benchStep, runBench } from './cli/bench.ts';
+import { backtestFitWeight, commandProgress } from './cli/command-progress.ts';
 import { runDemo } from './cli/demo.ts';
-import { progressBar, stageLogger, stepProgress } from './cli/progress.ts';
+import { type ProgressSettings, progressBar, readProgressSettings, stageLogger } from './cli/progress.ts';
 import { formatRunSummary } from './cli/summary.ts';
 import { type Config, readConfig } from './config.ts';
 import { LumenError } from './errors.ts';
@@ -125,12 +126,14 @@ function refreshDoneLine(jobId: string, result: RefreshResult): string {
 function buildProgram(): Command {
   // Read when a command runs, not before: a bad LUMEN_TZ must not stop `lumen --help`.
   let config!: Config;
+  let progress!: ProgressSettings;
   const program = new Command('lumen')
     .description('Learning-analytics ops: LMS CSV exports -> data quality, weekly features, completion risk')
     .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .hook('preAction', () => {
       config = readConfig(process.env);
+      progress = readProgressSettings(process.env);
     });
 
   program
@@ -140,7 +143,14 @@ function buildProgram(): Command {
     .option('--as-of <date>', 'ignore events after this date (YYYY-MM-DD)', asOfOption)
     .option('--json', 'print the report as JSON')
     .action(async (opts: { data: string; asOf?: string; json?: boolean }) => {
-      const report = await runValidate(config, { dataDir: resolve(opts.data), asOf: opts.asOf });
+      const log = commandProgress('validate', resolve(opts.data), progress);
+      const report = await log.around(
+        runValidate(config, {
+          dataDir: resolve(opts.data),
+          asOf: opts.asOf,
+          onStage: log.stage,
+        }),
+      );
       process.stdout.write(
         opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatQualityReport(report)}\n`,
       );
@@ -153,14 +163,15 @@ function buildProgram(): Command {
     .requiredOption('--out <dir>', 'output folder')
     .option('--as-of <date>', 'ignore events after this date (YYYY-MM-DD)', asOfOption)
     .action(async (opts: { data: string; out: string; asOf?: string }) => {
-      const log = stageLogger();
-      const result = await runFeatures(config, {
-        dataDir: resolve(opts.data),
-        outDir: resolve(opts.out),
-        asOf: opts.asOf,
-        onStage: log.stage,
-      });
-      log.done();
+      const log = commandProgress('features', resolve(opts.data), progress);
+      const result = await log.around(
+        runFeatures(config, {
+          dataDir: resolve(opts.data),
+          outDir: resolve(opts.out),
+          asOf: opts.asOf,
+          onStage: log.stage,
+        }),
+      );
       process.stdout.write(
         `${result.featureRows} learner-weeks for ${result.learners} learners, as of ${result.report.asOf}\n${result.files.join('\n')}\n`,
       );
@@ -177,7 +188,7 @@ function buildProgram(): Command {
     command.action(async (opts: { data: string; out: string; asOf?: string; model?: string }) => {
       const outDir = resolve(opts.out);
       const dataDir = resolve(opts.data);
-      await publishAnalysis(config, {
+      await publishAnalysis(config, progress, name === 'train' || name === 'score' ? name : 'run', {
         dataDir,
         outDir,
         asOf: opts.asOf,
@@ -223,29 +234,33 @@ function buildProgram(): Command {
       everyOption,
     )
     .action(async (opts: { data: string; out: string; from?: string; to?: string; every?: number }) => {
-      const log = stageLogger();
-      const progress = stepProgress('backtest');
+      const log = commandProgress('backtest', resolve(opts.data), progress);
       // Imported here: the backtest's chart rendering is not needed by any other command.
       const { runBacktest } = await import('./analytics/backtest-run.ts');
-      const result = await runBacktest(config, {
-        dataDir: resolve(opts.data),
-        outDir: resolve(opts.out),
-        from: opts.from,
-        to: opts.to,
-        everyDays: opts.every,
-        onStage: (stage) => {
-          progress.stop();
-          log.stage(stage);
-        },
-        onProgress: ({ done, total, asOf, phase, listPublished }) => {
-          // The first start sets the clock; then one update per finished date.
-          if (phase === 'start' && done === 0) progress.update(0, total, `fitting as of ${asOf}`);
-          if (phase === 'done')
-            progress.update(done, total, `as of ${asOf}${listPublished ? '' : ' (no list published)'}`);
-        },
-      });
-      progress.stop();
-      log.done();
+      let current = '';
+      let published = 0;
+      const result = await log.around(
+        runBacktest(config, {
+          dataDir: resolve(opts.data),
+          outDir: resolve(opts.out),
+          from: opts.from,
+          to: opts.to,
+          everyDays: opts.every,
+          onStage: log.stage,
+          onProgress: ({ done, total, asOf, phase, listPublished }) => {
+            // The per-date stage has just started: its weight is known once the dates are.
+            if (phase === 'start' && done === 0) log.weigh(backtestFitWeight(total));
+            if (phase === 'start') current = asOf;
+            else if (listPublished) published += 1;
+            log.step(
+              done,
+              total,
+              `${done}/${total} dates done (${published} lists published) · as of ${current}`,
+            );
+          },
+          onFitStage: (stage) => log.detail(`as of ${current}: ${stage}`),
+        }),
+      );
       process.stdout.write(formatBacktestSummary(result.report, result.files));
     });
 
@@ -269,7 +284,8 @@ function buildProgram(): Command {
           `${latestPath(outDir)}: its run names no export folder (no data_quality.json); pass --data DIR`,
         );
       }
-      await publishAnalysis(config, {
+      // Charts re-runs everything but the fit: the stages of a scoring run.
+      await publishAnalysis(config, progress, 'score', {
         dataDir,
         outDir,
         asOf: opts.asOf ?? (opts.data ? undefined : report?.asOf),
@@ -532,20 +548,23 @@ function buildProgram(): Command {
  */
 async function publishAnalysis(
   config: Config,
+  progress: ProgressSettings,
+  command: 'run' | 'train' | 'score',
   options: Omit<PublishedAnalysisOptions, 'dataFingerprint' | 'source' | 'label' | 'onStage'>,
 ): Promise<AnalysisResult> {
-  const log = stageLogger();
+  const log = commandProgress(command, options.dataDir, progress);
   // Imported here: DuckDB and the model are needed by the analysis commands only.
   const { analyseAndPublish } = await import('./run-folder/analysis-run.ts');
-  const run = await analyseAndPublish(config, {
-    ...options,
-    onStage: log.stage,
-    // A later refresh with the same export and settings scores with this run's model.
-    dataFingerprint: await dataFingerprint(options.dataDir, config),
-    source: 'cli',
-    label: 'cli',
-  });
-  log.done();
+  const run = await log.around(
+    analyseAndPublish(config, {
+      ...options,
+      onStage: log.stage,
+      // A later refresh with the same export and settings scores with this run's model.
+      dataFingerprint: await dataFingerprint(options.dataDir, config),
+      source: 'cli',
+      label: 'cli',
+    }),
+  );
   process.stdout.write(formatRunSummary(run.analysis));
   process.stdout.write(`Published: ${latestPath(options.outDir)} -> ${run.runDir}\n`);
   return run.analysis;
