@@ -53,6 +53,8 @@ export interface BacktestOptions {
   /** Stages outside the per-date loop (the end's outcomes, the report). */
   readonly onStage?: StageReporter;
   readonly onProgress?: (progress: BacktestProgress) => void;
+  /** The stages of each date's fit (load+validate, features, train, ...), for live progress. */
+  readonly onFitStage?: StageReporter;
   /** createdAt of the report (default: now). */
   readonly now?: Date;
 }
@@ -163,6 +165,7 @@ export async function runBacktest(config: Config, options: BacktestOptions): Pro
         train: true,
         score: true,
         charts: false,
+        onStage: options.onFitStage,
       });
       const kept = `${BACKTEST_DIR}/${asOf}`;
       const outcomesPath = join(dir, 'learner_outcomes.csv');

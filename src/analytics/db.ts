@@ -25,6 +25,35 @@ export interface DbOptions {
   readonly tempDirectory?: string | null;
 }
 
+/**
+ * What DuckDB is doing in this process, for progress displays (src/cli/progress.ts polls it; nothing
+ * is pushed, so a run without a display pays nothing but a counter): statements finished so far,
+ * and the running query's own progress when DuckDB can tell (a scan it knows the size of).
+ */
+export interface DuckDbActivity {
+  readonly statements: number;
+  readonly query: { readonly percent: number; readonly rows: number; readonly totalRows: number } | null;
+}
+
+let statementsDone = 0;
+const busyConnections = new Set<DuckDBConnection>();
+
+export function duckDbActivity(): DuckDbActivity {
+  let query: DuckDbActivity['query'] = null;
+  for (const connection of busyConnections) {
+    const { percentage, rows_processed, total_rows_to_process } = connection.progress;
+    // -1 until DuckDB has an estimate (and for statements without a scan).
+    if (percentage >= 0 && total_rows_to_process > 0n) {
+      query = {
+        percent: Math.min(100, percentage),
+        rows: Number(rows_processed),
+        totalRows: Number(total_rows_to_process),
+      };
+    }
+  }
+  return { statements: statementsDone, query };
+}
+
 const queryPaths = new Map<string, string>();
 const queryText = new Map<string, string>();
 
@@ -113,23 +142,39 @@ export class Db {
     // The database lives in memory and is thrown away: DuckDB's automatic checkpoints would only
     // recompress tables, which measured 2-4 s of stalls per statement on the 100k-learner benchmark.
     await connection.run(`SET checkpoint_threshold = '1TB'`);
+    // Query progress for duckDbActivity() from the first moment (DuckDB's default waits 2 s), and
+    // never printed by DuckDB itself: the CLI draws its own line on stderr.
+    await connection.run('SET enable_progress_bar = true');
+    await connection.run('SET enable_progress_bar_print = false');
+    await connection.run('SET progress_bar_time = 0');
     await connection.run(loadQuery('lumen_macros'));
     await connection.run(loadQuery('lumen_checked_events'));
     return db;
   }
 
+  /** Every statement goes through here, so duckDbActivity() sees it run and counts it. */
+  private async tracked<T>(work: Promise<T>): Promise<T> {
+    busyConnections.add(this.connection);
+    try {
+      return await work;
+    } finally {
+      busyConnections.delete(this.connection);
+      statementsDone += 1;
+    }
+  }
+
   async run(sql: string, params?: Params): Promise<void> {
-    await this.connection.run(sql, paramsUsedBy(sql, params));
+    await this.tracked(this.connection.run(sql, paramsUsedBy(sql, params)));
   }
 
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, paramsUsedBy(sql, params));
+    const reader = await this.tracked(this.connection.runAndReadAll(sql, paramsUsedBy(sql, params)));
     return reader.getRowObjectsJS() as T[];
   }
 
   /** Column-wise result (one array per column): cheaper than row objects for large numeric reads. */
   async columns(sql: string, params?: Params): Promise<Record<string, unknown[]>> {
-    const reader = await this.connection.runAndReadAll(sql, paramsUsedBy(sql, params));
+    const reader = await this.tracked(this.connection.runAndReadAll(sql, paramsUsedBy(sql, params)));
     return reader.getColumnsObjectJS() as Record<string, unknown[]>;
   }
 

@@ -1,6 +1,7 @@
 /**
  * Terminal progress on stderr (stdout stays clean for --json and piping): one line per pipeline
- * stage with the time the previous stage took, and a bar for long loops.
+ * stage with the time the previous stage took, a bar for long loops (generate), and LiveProgress:
+ * the long commands' stages while they run, on a terminal and in logs.
  */
 import { Presets, SingleBar } from 'cli-progress';
 
@@ -40,43 +41,242 @@ export function progressBar(label: string, total: number): { update: (n: number)
 }
 
 /**
- * Progress of a loop of slow steps (the backtest's fits): on a TTY a bar with the elapsed time and
- * an estimate of the time left; elsewhere (CI logs, pipes) one line per finished step, e.g.
- * "backtest 3/12 as of 2026-03-15 · elapsed 21 s, about 60 s left".
+ * How long stages show their progress: `tty` redraws one status line in place, `lines` writes one
+ * line every few seconds (logs, CI), `off` only the line per finished stage. Default: `tty` when
+ * stderr is a terminal, else `lines`. Read by the CLI from LUMEN_PROGRESS (tty, lines, off) and
+ * LUMEN_PROGRESS_SECONDS (seconds between lines in `lines` mode, default 5).
  */
-export function stepProgress(
-  label: string,
+export type ProgressMode = 'tty' | 'lines' | 'off';
+
+export interface ProgressSettings {
+  readonly mode: ProgressMode;
+  readonly everyMs: number;
+}
+
+export function readProgressSettings(
+  env: Record<string, string | undefined>,
   stream: NodeJS.WriteStream = process.stderr,
-): { update: (done: number, total: number, detail: string) => void; stop: () => void } {
-  let started: number | null = null;
-  let bar: SingleBar | null = null;
-  const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
-  return {
-    update(done, total, detail) {
-      started ??= performance.now();
-      if (stream.isTTY) {
-        if (!bar) {
-          bar = new SingleBar(
-            {
-              format: `${label} [{bar}] {value}/{total} | {detail} | elapsed {duration_formatted} | about {eta_formatted} left`,
-              stream,
-            },
-            Presets.shades_classic,
-          );
-          bar.start(total, done, { detail });
-        } else bar.update(done, { detail });
-        return;
-      }
-      if (done === 0) return;
-      const elapsed = performance.now() - started;
-      const left = (elapsed / done) * (total - done);
-      stream.write(
-        `${label} ${done}/${total} ${detail} · elapsed ${seconds(elapsed)}${done < total ? `, about ${seconds(left)} left` : ''}\n`,
-      );
-    },
-    stop() {
-      bar?.stop();
-      bar = null;
-    },
+): ProgressSettings {
+  const raw = env.LUMEN_PROGRESS?.trim().toLowerCase();
+  const mode: ProgressMode =
+    raw === 'tty' || raw === 'lines' || raw === 'off' ? raw : stream.isTTY ? 'tty' : 'lines';
+  const seconds = Number(env.LUMEN_PROGRESS_SECONDS);
+  const everyMs =
+    env.LUMEN_PROGRESS_SECONDS && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5000;
+  return { mode, everyMs };
+}
+
+/** What a polled source of low-level activity tells (DuckDB's duckDbActivity() in practice). */
+export interface Activity {
+  readonly statements: number;
+  readonly query: { readonly percent: number; readonly rows: number; readonly totalRows: number } | null;
+}
+
+/**
+ * Seconds each stage took on 100k learners (docs/BENCHMARKS.md, 2026-11-25 00:53, quiet machine):
+ * the weights of the overall percentage, and with the export's size the first estimate of the time
+ * left, corrected by how fast the finished stages went on this machine.
+ */
+export const RUN_STAGE_SECONDS: Readonly<Record<string, number>> = {
+  'load+validate': 10.1,
+  features: 5.3,
+  outcomes: 2.6,
+  train: 12.0,
+  forecast: 1.4,
+  stats: 2.0,
+  score: 0.7,
+  charts: 3.2,
+  write: 1.3,
+};
+/** Seconds per MB of CSV for the whole run at 100k learners (396 MB, 38.7 s): the first guess. */
+const RUN_SECONDS_PER_MB = 38.7 / 396;
+
+export interface LiveProgressOptions {
+  /** The stages this command runs, in order, with their weights (RUN_STAGE_SECONDS's unit). */
+  readonly stages: ReadonlyArray<readonly [name: string, weight: number]>;
+  /** MB of input: the first estimate of the time left (before any stage has finished). */
+  readonly inputMb?: number;
+  readonly settings: ProgressSettings;
+  readonly activity?: () => Activity;
+  readonly stream?: NodeJS.WriteStream;
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+const count = (n: number) =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${Math.round(n / 1e3)}k` : String(Math.round(n));
+
+/**
+ * Progress of a command's stages while they run: the line per finished stage of stageLogger, and
+ * between them (on a terminal, redrawn in place; elsewhere one line every few seconds):
+ * "run · features (stage 2/9) 40% · overall 31% · rows 1.2M/3.0M · 38 queries · elapsed 14 s, about 30 s left".
+ * The stage percentage is known when the stage reports steps (step()), else estimated from the
+ * time the stage is expected to take; it stays below 100 until the stage has ended.
+ */
+export class LiveProgress {
+  private readonly stream: NodeJS.WriteStream;
+  private readonly weights = new Map<string, number>();
+  private readonly order: string[];
+  private readonly started = performance.now();
+  private current: {
+    name: string;
+    weight: number;
+    started: number;
+    statements: number;
+    fraction: number | null;
+    detail: string;
+  } | null = null;
+  /** Weight and milliseconds of the finished stages. */
+  private doneWeight = 0;
+  private doneMs = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private drawn = false;
+  /** Where the last stage started stands in the order (-1 before the first). */
+  private lastIndex = -1;
+
+  constructor(
+    private readonly label: string,
+    private readonly options: LiveProgressOptions,
+  ) {
+    this.stream = options.stream ?? process.stderr;
+    for (const [name, weight] of options.stages) this.weights.set(name, weight);
+    this.order = options.stages.map(([name]) => name);
+    const { mode, everyMs } = options.settings;
+    if (mode !== 'off') {
+      this.timer = setInterval(() => this.tick(), mode === 'tty' ? Math.min(250, everyMs) : everyMs);
+      this.timer.unref();
+    }
+  }
+
+  private get totalWeight(): number {
+    let total = 0;
+    for (const weight of this.weights.values()) total += weight;
+    return total;
+  }
+
+  /** Starts a stage (ending the one before); a stage the plan does not name weighs 1 (see weigh). */
+  stage = (name: string, detail?: string): void => {
+    const previous = this.lastIndex;
+    this.finishStage();
+    if (!this.weights.has(name)) this.weights.set(name, 1);
+    // A stage the plan could not name goes right after the one before it.
+    if (!this.order.includes(name)) this.order.splice(previous + 1, 0, name);
+    this.lastIndex = this.order.indexOf(name);
+    this.current = {
+      name,
+      weight: this.weights.get(name) ?? 1,
+      started: performance.now(),
+      statements: this.options.activity?.().statements ?? 0,
+      fraction: null,
+      detail: detail ?? '',
+    };
   };
+
+  /** Known progress inside the current stage (e.g. the backtest's dates): done of total, and what. */
+  step = (done: number, total: number, detail?: string): void => {
+    if (!this.current) return;
+    this.current.fraction = total > 0 ? done / total : null;
+    if (detail !== undefined) this.current.detail = detail;
+  };
+
+  /** Sets the current stage's weight (a stage whose size is known only once it has started). */
+  weigh = (weight: number): void => {
+    if (!this.current) return;
+    this.current.weight = weight;
+    this.weights.set(this.current.name, weight);
+  };
+
+  /** Says what the current stage is doing, keeping its known fraction. */
+  detail = (text: string): void => {
+    if (this.current) this.current.detail = text;
+  };
+
+  /** The command finished: the last stage's line, and no more status. */
+  done = (): void => {
+    this.finishStage();
+    this.stop();
+  };
+
+  /** The command failed: no more status, the status line cleared, no stage line (the error is the line). */
+  stop = (): void => {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.current = null;
+    this.clear();
+  };
+
+  /** `work` with this progress: done() when it succeeds, stop() when it fails. */
+  async around<T>(work: Promise<T>): Promise<T> {
+    try {
+      const result = await work;
+      this.done();
+      return result;
+    } finally {
+      this.stop();
+    }
+  }
+
+  private finishStage(): void {
+    const current = this.current;
+    if (!current) return;
+    const ms = performance.now() - current.started;
+    this.doneWeight += current.weight;
+    this.doneMs += ms;
+    this.current = null;
+    this.clear();
+    this.stream.write(`  ${current.name} ${(ms / 1000).toFixed(2)} s\n`);
+  }
+
+  private clear(): void {
+    if (this.drawn) this.stream.write('\r\x1b[2K');
+    this.drawn = false;
+  }
+
+  /** The status text now (exposed for tests of the format). */
+  status(): string | null {
+    const current = this.current;
+    if (!current) return null;
+    const now = performance.now();
+    const total = this.totalWeight || 1;
+    const stageMs = now - current.started;
+    // Milliseconds per unit of weight: measured once a stage has finished, else from the input size;
+    // a stage running longer than that says the machine is slower than assumed.
+    let msPerWeight =
+      this.doneWeight > 0
+        ? this.doneMs / this.doneWeight
+        : ((this.options.inputMb ?? 0) * RUN_SECONDS_PER_MB * 1000 + 2000) / total;
+    msPerWeight = Math.max(msPerWeight, (this.doneMs + stageMs) / (this.doneWeight + current.weight));
+    const known = current.fraction !== null && current.fraction > 0 ? current.fraction : null;
+    // Without steps, the stage is taken to need at least a tenth more than it has run so far.
+    const stageTotalMs = known ? stageMs / known : Math.max(current.weight * msPerWeight, stageMs * 1.1);
+    const fraction = Math.min(0.99, known ?? stageMs / stageTotalMs);
+    const overall = Math.min(0.99, (this.doneWeight + current.weight * fraction) / total);
+    const stageLeftMs = stageTotalMs - stageMs;
+    const laterWeight = this.order
+      .slice(this.order.indexOf(current.name) + 1)
+      .reduce((sum, name) => sum + (this.weights.get(name) ?? 0), 0);
+    const leftMs = stageLeftMs + laterWeight * msPerWeight;
+    const index = this.order.indexOf(current.name) + 1;
+    const parts = [
+      `${this.label} · ${current.name} (stage ${index}/${this.order.length}) ${Math.floor(fraction * 100)}%`,
+      `overall ${Math.floor(overall * 100)}%`,
+    ];
+    if (current.detail) parts.push(current.detail);
+    const activity = this.options.activity?.();
+    if (activity) {
+      if (activity.query) parts.push(`rows ${count(activity.query.rows)}/${count(activity.query.totalRows)}`);
+      parts.push(`${activity.statements - current.statements} queries`);
+    }
+    parts.push(`elapsed ${seconds(now - this.started)}, about ${seconds(leftMs)} left`);
+    return parts.join(' · ');
+  }
+
+  private tick(): void {
+    const text = this.status();
+    if (text === null) return;
+    if (this.options.settings.mode === 'tty') {
+      const width = this.stream.columns && this.stream.columns > 20 ? this.stream.columns - 1 : 200;
+      this.stream.write(`\r\x1b[2K${text.slice(0, width)}`);
+      this.drawn = true;
+    } else this.stream.write(`${text}\n`);
+  }
 }

@@ -8,23 +8,26 @@ import type { Config } from '../config.ts';
 import { dataFingerprint } from '../jobs/data-fingerprint.ts';
 import { analyseAndPublish, type PublishedAnalysisOptions } from '../run-folder/analysis-run.ts';
 import { latestPath } from '../run-folder/index.ts';
-import { stageLogger } from './progress.ts';
+import { commandProgress } from './command-progress.ts';
+import { readProgressSettings } from './progress.ts';
 import { formatRunSummary } from './summary.ts';
 
 export async function publishAnalysis(
   config: Config,
+  command: 'run' | 'train' | 'score',
   options: Omit<PublishedAnalysisOptions, 'dataFingerprint' | 'source' | 'label' | 'onStage'>,
 ): Promise<AnalysisResult> {
-  const log = stageLogger();
-  const run = await analyseAndPublish(config, {
-    ...options,
-    onStage: log.stage,
-    // A later refresh with the same export and settings scores with this run's model.
-    dataFingerprint: await dataFingerprint(options.dataDir, config),
-    source: 'cli',
-    label: 'cli',
-  });
-  log.done();
+  const log = commandProgress(command, options.dataDir, readProgressSettings(process.env));
+  const run = await log.around(
+    analyseAndPublish(config, {
+      ...options,
+      onStage: log.stage,
+      // A later refresh with the same export and settings scores with this run's model.
+      dataFingerprint: await dataFingerprint(options.dataDir, config),
+      source: 'cli',
+      label: 'cli',
+    }),
+  );
   process.stdout.write(formatRunSummary(run.analysis));
   process.stdout.write(`Published: ${latestPath(options.outDir)} -> ${run.runDir}\n`);
   return run.analysis;

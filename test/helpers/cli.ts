@@ -9,13 +9,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `lumen` executable in a child process. */
+/**
+ * Runs the real `lumen` executable in a child process. Its live progress is off unless `env` says
+ * otherwise: in a pipe it writes a status line every few seconds, so a command that happens to run
+ * that long on a busy machine would add lines to the stderr the tests read exactly
+ * (test/cli/progress.test.ts tests those lines).
+ */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      { env: { ...process.env, LUMEN_PROGRESS: 'off', ...env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

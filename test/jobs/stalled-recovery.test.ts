@@ -131,7 +131,9 @@ describe('stalled-job recovery', () => {
     expect(manifest.runId).toBe(secondRun.runId);
     await rescuer.close();
     rescuer = null;
-  });
+    // Three refreshes (the first, the killed one, the rescued one) with up to 45 s of waiting for
+    // each: 60 s was too short when the suite's files share the machine's two cores.
+  }, 150_000);
 
   test('SIGTERM mid-refresh: the worker finishes the current run, then exits cleanly', async () => {
     const worker = await spawnWorker();

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { runBacktest } from '../../analytics/backtest-run.ts';
 import type { Config } from '../../config.ts';
 import { formatBacktestSummary } from '../backtest-summary.ts';
-import { stageLogger, stepProgress } from '../progress.ts';
+import { backtestFitWeight, commandProgress } from '../command-progress.ts';
+import { readProgressSettings } from '../progress.ts';
 
 export interface BacktestOptions {
   readonly data: string;
@@ -14,26 +15,30 @@ export interface BacktestOptions {
 }
 
 export async function backtestCommand(config: Config, opts: BacktestOptions): Promise<void> {
-  const log = stageLogger();
-  const progress = stepProgress('backtest');
-  const result = await runBacktest(config, {
-    dataDir: resolve(opts.data),
-    outDir: resolve(opts.out),
-    from: opts.from,
-    to: opts.to,
-    everyDays: opts.every,
-    onStage: (stage) => {
-      progress.stop();
-      log.stage(stage);
-    },
-    onProgress: ({ done, total, asOf, phase, listPublished }) => {
-      // The first start sets the clock; then one update per finished date.
-      if (phase === 'start' && done === 0) progress.update(0, total, `fitting as of ${asOf}`);
-      if (phase === 'done')
-        progress.update(done, total, `as of ${asOf}${listPublished ? '' : ' (no list published)'}`);
-    },
-  });
-  progress.stop();
-  log.done();
+  const log = commandProgress('backtest', resolve(opts.data), readProgressSettings(process.env));
+  let current = '';
+  let published = 0;
+  const result = await log.around(
+    runBacktest(config, {
+      dataDir: resolve(opts.data),
+      outDir: resolve(opts.out),
+      from: opts.from,
+      to: opts.to,
+      everyDays: opts.every,
+      onStage: log.stage,
+      onProgress: ({ done, total, asOf, phase, listPublished }) => {
+        // The per-date stage has just started: its weight is known once the dates are.
+        if (phase === 'start' && done === 0) log.weigh(backtestFitWeight(total));
+        if (phase === 'start') current = asOf;
+        else if (listPublished) published += 1;
+        log.step(
+          done,
+          total,
+          `${done}/${total} dates done (${published} lists published) · as of ${current}`,
+        );
+      },
+      onFitStage: (stage) => log.detail(`as of ${current}: ${stage}`),
+    }),
+  );
   process.stdout.write(formatBacktestSummary(result.report, result.files));
 }

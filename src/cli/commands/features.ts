@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { runFeatures } from '../../analytics/pipeline.ts';
 import type { Config } from '../../config.ts';
-import { stageLogger } from '../progress.ts';
+import { commandProgress } from '../command-progress.ts';
+import { readProgressSettings } from '../progress.ts';
 
 export interface FeaturesOptions {
   readonly data: string;
@@ -11,14 +12,15 @@ export interface FeaturesOptions {
 }
 
 export async function featuresCommand(config: Config, opts: FeaturesOptions): Promise<void> {
-  const log = stageLogger();
-  const result = await runFeatures(config, {
-    dataDir: resolve(opts.data),
-    outDir: resolve(opts.out),
-    asOf: opts.asOf,
-    onStage: log.stage,
-  });
-  log.done();
+  const log = commandProgress('features', resolve(opts.data), readProgressSettings(process.env));
+  const result = await log.around(
+    runFeatures(config, {
+      dataDir: resolve(opts.data),
+      outDir: resolve(opts.out),
+      asOf: opts.asOf,
+      onStage: log.stage,
+    }),
+  );
   process.stdout.write(
     `${result.featureRows} learner-weeks for ${result.learners} learners, as of ${result.report.asOf}\n${result.files.join('\n')}\n`,
   );

@@ -6,7 +6,7 @@ import { type AnalysisCommandOptions, publishAnalysis } from '../publish-analysi
 
 export async function scoreCommand(config: Config, opts: AnalysisCommandOptions): Promise<void> {
   const outDir = resolve(opts.out);
-  await publishAnalysis(config, {
+  await publishAnalysis(config, 'score', {
     dataDir: resolve(opts.data),
     outDir,
     asOf: opts.asOf,

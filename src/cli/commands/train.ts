@@ -6,7 +6,7 @@ import { type AnalysisCommandOptions, publishAnalysis } from '../publish-analysi
 
 export async function trainCommand(config: Config, opts: AnalysisCommandOptions): Promise<void> {
   const outDir = resolve(opts.out);
-  await publishAnalysis(config, {
+  await publishAnalysis(config, 'train', {
     dataDir: resolve(opts.data),
     outDir,
     asOf: opts.asOf,

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { runValidate } from '../../analytics/pipeline.ts';
 import { formatQualityReport } from '../../analytics/validate.ts';
 import type { Config } from '../../config.ts';
+import { commandProgress } from '../command-progress.ts';
+import { readProgressSettings } from '../progress.ts';
 
 export interface ValidateOptions {
   readonly data: string;
@@ -11,7 +13,10 @@ export interface ValidateOptions {
 }
 
 export async function validateCommand(config: Config, opts: ValidateOptions): Promise<void> {
-  const report = await runValidate(config, { dataDir: resolve(opts.data), asOf: opts.asOf });
+  const log = commandProgress('validate', resolve(opts.data), readProgressSettings(process.env));
+  const report = await log.around(
+    runValidate(config, { dataDir: resolve(opts.data), asOf: opts.asOf, onStage: log.stage }),
+  );
   process.stdout.write(
     opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatQualityReport(report)}\n`,
   );
