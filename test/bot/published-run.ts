@@ -10,13 +10,13 @@ import { stringify } from 'csv-stringify/sync';
 import { expect } from 'vitest';
 import { runAnalysis } from '../../src/analytics/analysis.ts';
 import { parseEnrolmentKey } from '../../src/analytics/enrolment-key.ts';
-import { generateLmsData } from '../../src/analytics/generate.ts';
 import type { BotConfig } from '../../src/bot/config.ts';
 import { createSlackPublisher } from '../../src/bot/publish.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
 import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
 import { byRiskDescending } from '../../src/run-folder/index.ts';
 import { tempDir } from '../helpers/fs.ts';
+import { copiedExport, copyFixture, sharedExport, sharedFixture } from '../helpers/shared-fixtures.ts';
 import { quietLog, testConfig } from '../jobs/redis-kit.ts';
 import { type FakeSlack, type RecordedCall, textOf } from './fake-slack.ts';
 
@@ -56,13 +56,24 @@ function runRecord(runId: string): Record<string, unknown> {
 
 /** A real scored run on generated data, published as OUT/latest by hand (refresh is tested in jobs). */
 export async function publishedRun(): Promise<PublishedRun> {
-  const dataDir = tempDir('lumen-bot-data-');
+  // The export and its scored run are built once per test run for all the bot files (the run is
+  // the same for each); each file gets its own writable copies, edited below.
+  const settings = { learners: 800, seed: 3 };
+  const shared = await sharedFixture('bot-run-800-3', async (dir) => {
+    // Charts are drawn by a colleague's module and tested there; a stand-in PNG keeps this suite fast.
+    const dataDir = await sharedExport(settings);
+    await runAnalysis(testConfig(), { dataDir, outDir: dir, train: true, score: true, charts: false });
+  });
+  const dataDir = await copiedExport(settings, 'lumen-bot-data-');
   const outDir = tempDir('lumen-bot-out-');
-  await generateLmsData({ learners: 800, seed: 3, outDir: dataDir });
   const runDir = join(outDir, 'runs', 'r1');
-  mkdirSync(runDir, { recursive: true });
-  // Charts are drawn by a colleague's module and tested there; a stand-in PNG keeps this suite fast.
-  await runAnalysis(testConfig(), { dataDir, outDir: runDir, train: true, score: true, charts: false });
+  mkdirSync(join(outDir, 'runs'), { recursive: true });
+  copyFixture(shared, runDir);
+  // The run names the export it read (the learner-profile job reads it there): this file's copy.
+  const qualityPath = join(runDir, 'data_quality.json');
+  const quality = JSON.parse(readFileSync(qualityPath, 'utf8')) as { dataDir: string };
+  expect(quality.dataDir).toBe(await sharedExport(settings));
+  writeFileSync(qualityPath, `${JSON.stringify({ ...quality, dataDir }, null, 2)}\n`);
   mkdirSync(join(runDir, 'charts'), { recursive: true });
   writeFileSync(join(runDir, 'charts', 'risk-distribution.png'), PNG);
   // A learner whose name is a Slack broadcast: it must arrive escaped and ping nobody. The riskiest
