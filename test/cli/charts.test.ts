@@ -7,10 +7,10 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'n
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { CHART_IDS } from '../../src/analytics/charts/catalog.ts';
-import { generateLmsData } from '../../src/analytics/generate.ts';
 import { readManifest } from '../../src/run-folder/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import { sharedExport } from '../helpers/shared-fixtures.ts';
 
 afterAll(removeTempDirs);
 
@@ -32,9 +32,8 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 test('lumen run publishes OUT/latest; charts, digest --dry-run and score work on it; earlier runs stay as they were', async () => {
-  const data = tempDir('lumen-data-');
   const out = tempDir('lumen-out-');
-  await generateLmsData({ learners: 600, seed: 8, outDir: data });
+  const data = await sharedExport({ learners: 600, seed: 8 });
   const run = await runCli(['run', '--data', data, '--out', out]);
   expect(run.code, run.stderr).toBe(0);
   const latest = join(out, 'latest');

@@ -2,9 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, expect, test } from 'vitest';
-import { generateLmsData } from '../../src/analytics/generate.ts';
 import { runCli } from '../helpers/cli.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import { sharedExport } from '../helpers/shared-fixtures.ts';
 
 afterAll(removeTempDirs);
 
@@ -47,9 +47,8 @@ test('lumen feedback --out exports the button log as CSV', async () => {
 });
 
 test('the model card reports how learners flagged with the feedback buttons turned out', async () => {
-  const data = tempDir('lumen-data-');
   const out = tempDir('lumen-out-');
-  await generateLmsData({ learners: 600, seed: 8, outDir: data });
+  const data = await sharedExport({ learners: 600, seed: 8 });
   expect((await runCli(['run', '--data', data, '--out', out])).code).toBe(0);
   // Feedback is kept per enrolment (a learner in one course): each entry names its course.
   const outcomes = parse(readFileSync(join(out, 'latest', 'learner_outcomes.csv')), {

@@ -5,11 +5,12 @@
 import { type AnalysisResult, buildOutcomes, runAnalysis } from '../../src/analytics/analysis.ts';
 import { Db } from '../../src/analytics/db.ts';
 import { buildWeeklyFeatures } from '../../src/analytics/features.ts';
-import { generateLmsData } from '../../src/analytics/generate.ts';
+
 import { validateData } from '../../src/analytics/validate.ts';
 import { lastCompleteWeekEnd } from '../../src/analytics/weeks.ts';
 import { readConfig } from '../../src/config.ts';
 import { tempDir } from './fs.ts';
+import { sharedExport } from './shared-fixtures.ts';
 
 export interface AnalysedRun {
   readonly result: AnalysisResult;
@@ -21,9 +22,8 @@ export interface AnalysedRun {
 
 export async function analysedRun(learners = 800, seed = 3): Promise<AnalysedRun> {
   const config = readConfig({});
-  const dataDir = tempDir('lumen-charts-data-');
   const outDir = tempDir('lumen-charts-out-');
-  await generateLmsData({ learners, seed, outDir: dataDir });
+  const dataDir = await sharedExport({ learners, seed });
   const result = await runAnalysis(config, { dataDir, outDir, train: true, score: true });
   const db = await Db.open({ tz: config.tz });
   const report = await validateData(db, { dataDir, tz: config.tz });

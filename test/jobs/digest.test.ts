@@ -11,7 +11,6 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { runAnalysis } from '../../src/analytics/analysis.ts';
 import { enrolmentKey } from '../../src/analytics/enrolment-key.ts';
-import { generateLmsData } from '../../src/analytics/generate.ts';
 import { type JobsConfig, readJobsConfig } from '../../src/jobs/config.ts';
 import type { JobContext, WeeklyDigestData } from '../../src/jobs/contracts.ts';
 import { buildDigestContent } from '../../src/jobs/digest/content.ts';
@@ -26,6 +25,7 @@ import { enqueue, waitForJob } from '../../src/jobs/producer.ts';
 import { byRiskDescending, readOutcomes, switchLatest } from '../../src/run-folder/index.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { atRiskEnrolments } from '../helpers/run-folder.ts';
+import { sharedExport } from '../helpers/shared-fixtures.ts';
 import {
   deleteKeys,
   FakePublisher,
@@ -91,9 +91,8 @@ function context(publisher: FakePublisher, config: JobsConfig = jobsConfig) {
 }
 
 beforeAll(async () => {
-  dataDir = tempDir('lumen-digest-data-');
   outDir = tempDir('lumen-digest-out-');
-  await generateLmsData({ learners: 800, seed: 3, outDir: dataDir });
+  dataDir = await sharedExport({ learners: 800, seed: 3 });
   for (const run of [WEEK1, WEEK2]) {
     // What a refresh does: the run folder first, then OUT/latest switched to it.
     await runAnalysis(testConfig(), {

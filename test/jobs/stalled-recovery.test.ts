@@ -7,13 +7,13 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { generateLmsData } from '../../src/analytics/generate.ts';
 import type { JobsConfig } from '../../src/jobs/config.ts';
 import { JobQueues } from '../../src/jobs/job-queues.ts';
 import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
 import { enqueueRefresh, waitForJob } from '../../src/jobs/producer.ts';
 import { RunHistory } from '../../src/jobs/runs/run-history.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import { sharedExport } from '../helpers/shared-fixtures.ts';
 import { deleteKeys, quietLog, REDIS_URL, testConfig, testJobsConfig, uniquePrefix } from './redis-kit.ts';
 
 const WORKER_SCRIPT = new URL('./worker-process.ts', import.meta.url).pathname;
@@ -53,9 +53,8 @@ function spawnWorker(): Promise<ChildProcess> {
 }
 
 beforeAll(async () => {
-  dataDir = tempDir('lumen-stalled-data-');
   outDir = tempDir('lumen-stalled-out-');
-  await generateLmsData({ learners: 800, seed: 5, outDir: dataDir });
+  dataDir = await sharedExport({ learners: 800, seed: 5 });
   jobsConfig = testJobsConfig(prefix, { dataDir, outDir });
   queues = await JobQueues.open(jobsConfig);
 });
