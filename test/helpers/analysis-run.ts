@@ -1,30 +1,39 @@
 /**
  * A real run on generated data, for chart and dashboard tests: the AnalysisResult, plus a DuckDB of our
- * own holding the tables the EDA queries read (runAnalysis closes its database).
+ * own holding the tables the EDA queries read (runAnalysis closes its database). The run and its
+ * output folder are shared by the files that ask for the same one: read them, never write.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { type AnalysisResult, buildOutcomes, runAnalysis } from '../../src/analytics/analysis.ts';
 import { Db } from '../../src/analytics/db.ts';
 import { buildWeeklyFeatures } from '../../src/analytics/features.ts';
-
 import { validateData } from '../../src/analytics/validate.ts';
 import { lastCompleteWeekEnd } from '../../src/analytics/weeks.ts';
 import { readConfig } from '../../src/config.ts';
-import { tempDir } from './fs.ts';
-import { sharedExport } from './shared-fixtures.ts';
+import { sharedExport, sharedFixture } from './shared-fixtures.ts';
 
 export interface AnalysedRun {
   readonly result: AnalysisResult;
   readonly db: Db;
   readonly asOf: string;
   readonly dataDir: string;
+  /** The shared run's output folder: read-only. */
   readonly outDir: string;
 }
 
 export async function analysedRun(learners = 800, seed = 3): Promise<AnalysedRun> {
   const config = readConfig({});
-  const outDir = tempDir('lumen-charts-out-');
   const dataDir = await sharedExport({ learners, seed });
-  const result = await runAnalysis(config, { dataDir, outDir, train: true, score: true });
+  // The run is the same for every file that asks: run once per test run, its result kept with
+  // v8.serialize (plain data and Maps: it comes back deep-equal). The DuckDB below is each file's own.
+  const shared = await sharedFixture(`analysed-run-${learners}-${seed}`, async (dir) => {
+    const run = await runAnalysis(config, { dataDir, outDir: join(dir, 'out'), train: true, score: true });
+    writeFileSync(join(dir, 'result.v8'), serialize(run));
+  });
+  const outDir = join(shared, 'out');
+  const result = deserialize(readFileSync(join(shared, 'result.v8'))) as AnalysisResult;
   const db = await Db.open({ tz: config.tz });
   const report = await validateData(db, { dataDir, tz: config.tz });
   await buildWeeklyFeatures(db, report.asOf);
