@@ -33,8 +33,10 @@ export const FEATURE_COLUMNS = [
 
 /** Builds int_events and weekly_behavioral_features for the given as-of date. */
 export async function buildWeeklyFeatures(db: Db, asOf: string): Promise<{ rows: number; learners: number }> {
-  await db.materialize('int_events', { as_of: asOf });
-  await db.materialize('weekly_behavioral_features', { as_of: asOf });
+  await db.lean(async () => {
+    await db.materialize('int_events', { as_of: asOf });
+    await db.materialize('weekly_behavioral_features', { as_of: asOf });
+  });
   const [row] = await db.all<{ rows: bigint; learners: bigint }>(
     'SELECT count(*) AS rows, count(DISTINCT user_id) AS learners FROM weekly_behavioral_features',
   );

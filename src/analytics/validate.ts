@@ -126,11 +126,13 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
     day_first: loaded.find((s) => `stg_${s.spec.name}` === model)?.dateOrder.order === 'dmy' ? 1 : 0,
   });
   for (const view of STAGING_VIEWS) await db.defineViewOver(view, view, {}, dayFirst(view));
-  for (const model of CHECKED_MODELS) await db.materialize(model, dayFirst(model));
-  for (const view of STAGING_VIEWS) await db.run(`DROP VIEW ${view}`);
-  await dropLoaded(db, loaded);
-  await db.materialize('int_event_span', {
-    written_at: writtenAt(loaded, options.now ?? new Date()).toISOString(),
+  await db.lean(async () => {
+    for (const model of CHECKED_MODELS) await db.materialize(model, dayFirst(model));
+    for (const view of STAGING_VIEWS) await db.run(`DROP VIEW ${view}`);
+    await dropLoaded(db, loaded);
+    await db.materialize('int_event_span', {
+      written_at: writtenAt(loaded, options.now ?? new Date()).toISOString(),
+    });
   });
   const [span] = await db.all<{ span_start: unknown; span_end: unknown; written_on: unknown }>(
     'SELECT span_start, span_end, written_on FROM int_event_span',
