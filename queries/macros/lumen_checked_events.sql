@@ -1,34 +1,25 @@
 -- Purpose: the row checks of the two event files, shared (one definition, not two copies).
--- lumen_checked_events(events, id_column, time_column, time_label, value_column): table macro; every
---   row of the event file's staging model `events` (stg_lesson_activity or stg_quiz_attempts) with
---   the reason it is excluded (NULL = kept) and the source column that reason names.
+-- lumen_repeated_event_ids(events, id_column): table macro; the ids of the staging model `events`
+--   that appear on more than one row, with the first line each is on (a later row with the id is a
+--   'duplicate_id'). Its own statement (int_<file>_repeated_ids), so that its 10M-row hash group
+--   is gone before the checked table is written (100k learners: ~0.6 GB less at the peak).
+--   Grain: one row per repeated id. Columns: lumen_event_id, first_line.
+-- lumen_checked_events(events, repeated, id_column, time_column, time_label, value_column): table
+--   macro; every row of the event file's staging model `events` (stg_lesson_activity or
+--   stg_quiz_attempts) with the reason it is excluded (NULL = kept) and the source column that
+--   reason names. repeated: that model's lumen_repeated_event_ids table.
 --   id_column / time_column / value_column: the model's id, parsed time and 0-100 value columns;
 --   time_label: the time's column in the source file (reported instead of the parsed column).
--- Grain: one row per data row of the file. Columns: <events>.*, exclusion_reason, exclusion_column.
+-- Grain: one row per data row of the file. Columns: <events>.* except the id column (only the
+--   checks read it: 100k learners, 150 MB less), exclusion_reason, exclusion_column.
 -- Reasons are tried in order; a row with several problems counts once, under the first.
 -- Reads int_learner_roles and int_modules_checked (bound when called, so they may be built later).
-CREATE OR REPLACE MACRO lumen_checked_events(events, id_column, time_column, time_label, value_column) AS TABLE
+CREATE OR REPLACE MACRO lumen_repeated_event_ids(events, id_column) AS TABLE
 with
 
--- Not materialised: read once, by `checked` (a materialised copy of every staging column was the
--- statement's largest buffer: 100k learners, ~1.3 GB beside the result).
-event_rows as not materialized (
-    select
-        *,
-        columns('^' || id_column || '$') as lumen_event_id,
-        columns('^' || time_column || '$') as lumen_event_time,
-        columns('^' || value_column || '$') as lumen_event_value
-    from query_table(events)
-),
-
--- The two duplicate passes read only the line and the id: kept narrow (24 bytes a row), so the
--- staging model's other columns are neither parsed again nor copied for them.
-event_ids as materialized (
+-- Only the line and the id: the staging model's other columns are neither parsed nor copied.
+event_ids as (
     select line_no, columns('^' || id_column || '$') as lumen_event_id from query_table(events)
-),
-
-kept_modules as (
-    select module_id from int_modules_checked where exclusion_reason is null
 ),
 
 -- Grouping 10M 64-bit hashes is several times faster than grouping 10M strings; the few rows
@@ -43,6 +34,26 @@ repeated_ids as (
     semi join repeated_hashes on hash(event_ids.lumen_event_id) = repeated_hashes.id_hash
     group by lumen_event_id
     having count(*) > 1
+)
+
+select * from repeated_ids;
+
+CREATE OR REPLACE MACRO lumen_checked_events(events, repeated, id_column, time_column, time_label, value_column) AS TABLE
+with
+
+-- Not materialised: read once, by `checked` (a materialised copy of every staging column was the
+-- statement's largest buffer: 100k learners, ~1.3 GB beside the result).
+event_rows as not materialized (
+    select
+        columns(c -> c <> id_column),
+        columns('^' || id_column || '$') as lumen_event_id,
+        columns('^' || time_column || '$') as lumen_event_time,
+        columns('^' || value_column || '$') as lumen_event_value
+    from query_table(events)
+),
+
+kept_modules as (
+    select module_id from int_modules_checked where exclusion_reason is null
 ),
 
 checked as (
@@ -71,7 +82,7 @@ checked as (
     from event_rows
     left join int_learner_roles as roles on event_rows.user_id = roles.user_id
     left join kept_modules on event_rows.module_id = kept_modules.module_id
-    left join repeated_ids on event_rows.lumen_event_id = repeated_ids.lumen_event_id
+    left join query_table(repeated) as repeated_ids on event_rows.lumen_event_id = repeated_ids.lumen_event_id
 )
 
 select * from checked

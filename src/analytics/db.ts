@@ -211,6 +211,19 @@ export class Db {
   }
 
   /**
+   * Defines queries/<name>.sql as the view <name> with its one parameter, $as_of, filled in as a DATE
+   * literal (a view cannot take parameters): for a model read by few statements, so that its rows
+   * are not kept as a table beside the tables it reads.
+   */
+  async defineViewAsOf(name: QueryName, asOf: string): Promise<void> {
+    assertTableName(name);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error(`as-of must be YYYY-MM-DD, got ${asOf}`);
+    const sql = loadQuery(name).replace(/\$as_of\b/g, `DATE '${asOf}'`);
+    if (/\$[a-z_]/i.test(sql)) throw new Error(`${name}.sql: a parameter other than $as_of is used`);
+    await this.run(`CREATE OR REPLACE VIEW ${name} AS\n${sql}`);
+  }
+
+  /**
    * Defines queries/<template>.sql as the view <view>: the template reads placeholder table names
    * (such as `raw_source`), replaced by the names in `tables`, and may use integer `$name`
    * constants, filled in here (a view cannot take parameters).
