@@ -14,6 +14,16 @@
 --   checks read it: 100k learners, 150 MB less), exclusion_reason, exclusion_column.
 -- Reasons are tried in order; a row with several problems counts once, under the first.
 -- Reads int_learner_roles and int_modules_checked (bound when called, so they may be built later).
+-- The checked event tables keep exclusion_reason and exclusion_column as these ENUMs (1 byte a row
+-- instead of a 16-byte string: 100k learners, ~0.28 GB less); readers compare them with text and
+-- get text where they mix them with other text (dq_exclusions).
+CREATE TYPE lumen_event_exclusion AS ENUM (
+    'staff_account', 'unknown_user', 'unknown_module', 'unparseable_value', 'out_of_range', 'duplicate_id'
+);
+CREATE TYPE lumen_event_column AS ENUM (
+    'user_id', 'module_id', 'activity_id', 'event_time', 'progress', 'attempt_id', 'attempt_date', 'score'
+);
+
 CREATE OR REPLACE MACRO lumen_repeated_event_ids(events, id_column) AS TABLE
 with
 
@@ -68,7 +78,7 @@ checked as (
                 then 'unparseable_value'
             when event_rows.lumen_event_value < 0 or event_rows.lumen_event_value > 100 then 'out_of_range'
             when event_rows.line_no > repeated_ids.first_line then 'duplicate_id'
-        end as exclusion_reason,
+        end::lumen_event_exclusion as exclusion_reason,
         case
             when roles.is_learner = false or roles.is_kept is not true then 'user_id'
             when kept_modules.module_id is null then 'module_id'
@@ -78,7 +88,7 @@ checked as (
                 or event_rows.lumen_event_value > 100
                 then value_column
             when event_rows.line_no > repeated_ids.first_line then id_column
-        end as exclusion_column
+        end::lumen_event_column as exclusion_column
     from event_rows
     left join int_learner_roles as roles on event_rows.user_id = roles.user_id
     left join kept_modules on event_rows.module_id = kept_modules.module_id

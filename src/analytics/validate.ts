@@ -173,9 +173,9 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
     'dq_file_rows',
     params,
   );
-  const warnings = await db.query<{ file: string; check_name: string; rows: bigint; first_lines: unknown }>(
-    'dq_warnings',
-    params,
+  // common_subplan off (Db.lean), or DuckDB materialises the kept lesson rows it reads five times.
+  const warnings = await db.lean(() =>
+    db.query<{ file: string; check_name: string; rows: bigint; first_lines: unknown }>('dq_warnings', params),
   );
   const [learners] = await db.all<{ kept: bigint; staff: bigint }>(
     `SELECT count(*) FILTER (exclusion_reason IS NULL) AS kept,
