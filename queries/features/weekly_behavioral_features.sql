@@ -14,7 +14,8 @@
 --   inactivity_days = week_end - the latest event date on or before week_end.
 with
 
-events as (
+-- Not materialised: int_events is a table already; a materialised CTE would copy all of it.
+events as not materialized (
     select * from int_events
 ),
 

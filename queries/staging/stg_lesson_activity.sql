@@ -9,7 +9,9 @@
 with
 
 -- line_no: the file line the record starts on (raw_lines_by_rowid / raw_lines_by_breaks).
-source as (
+-- Not materialised: read three times (the two distinct-text passes read one column each), DuckDB
+-- would otherwise keep a full copy of the raw text table (100k learners: ~1 GB) for the statement.
+source as not materialized (
     select * from raw_lesson_activity_numbered
 ),
 

@@ -178,6 +178,26 @@ export class Db {
     return reader.getColumnsObjectJS() as Record<string, unknown[]>;
   }
 
+  /**
+   * Runs `work` with DuckDB settings for the large per-row statements of validation and features,
+   * then resets them to DuckDB's defaults (so nothing else in the session is affected):
+   * - preserve_insertion_order = false: a table written from a parallel plan is not buffered to keep
+   *   its input's order. Only the raw tables' rowid must be file order (the numbered views rely on
+   *   it), and they are written before this; every later reader orders what it needs explicitly.
+   * - common_subplan off: DuckDB otherwise materialises a subplan it finds twice in a statement (the
+   *   raw lesson scan, the whole staging model) as a full-width copy for the statement's lifetime.
+   */
+  async lean<T>(work: () => Promise<T>): Promise<T> {
+    await this.run('SET preserve_insertion_order = false');
+    await this.run(`SET disabled_optimizers = 'common_subplan'`);
+    try {
+      return await work();
+    } finally {
+      await this.run('RESET preserve_insertion_order');
+      await this.run('RESET disabled_optimizers');
+    }
+  }
+
   /** Runs queries/<name>.sql (a SELECT) and keeps its result as the table <table> (default: <name>). */
   async materialize(name: QueryName, params?: Params, table: string = name): Promise<void> {
     assertTableName(table);
@@ -188,6 +208,19 @@ export class Db {
   /** Defines queries/<name>.sql (a SELECT without parameters) as the view <name>. */
   async defineView(name: QueryName): Promise<void> {
     await this.run(`CREATE OR REPLACE VIEW ${name} AS\n${loadQuery(name)}`);
+  }
+
+  /**
+   * Defines queries/<name>.sql as the view <name> with its one parameter, $as_of, filled in as a DATE
+   * literal (a view cannot take parameters): for a model read by few statements, so that its rows
+   * are not kept as a table beside the tables it reads.
+   */
+  async defineViewAsOf(name: QueryName, asOf: string): Promise<void> {
+    assertTableName(name);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error(`as-of must be YYYY-MM-DD, got ${asOf}`);
+    const sql = loadQuery(name).replace(/\$as_of\b/g, `DATE '${asOf}'`);
+    if (/\$[a-z_]/i.test(sql)) throw new Error(`${name}.sql: a parameter other than $as_of is used`);
+    await this.run(`CREATE OR REPLACE VIEW ${name} AS\n${sql}`);
   }
 
   /**

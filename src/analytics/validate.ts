@@ -88,7 +88,9 @@ const CHECKED_MODELS = [
   'int_courses_checked',
   'int_modules_checked',
   'int_learner_roles',
+  'int_lesson_activity_repeated_ids',
   'int_lesson_activity_checked',
+  'int_quiz_attempts_repeated_ids',
   'int_quiz_attempts_checked',
   'stg_enrolments',
   'int_enrolments_checked',
@@ -126,11 +128,13 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
     day_first: loaded.find((s) => `stg_${s.spec.name}` === model)?.dateOrder.order === 'dmy' ? 1 : 0,
   });
   for (const view of STAGING_VIEWS) await db.defineViewOver(view, view, {}, dayFirst(view));
-  for (const model of CHECKED_MODELS) await db.materialize(model, dayFirst(model));
-  for (const view of STAGING_VIEWS) await db.run(`DROP VIEW ${view}`);
-  await dropLoaded(db, loaded);
-  await db.materialize('int_event_span', {
-    written_at: writtenAt(loaded, options.now ?? new Date()).toISOString(),
+  await db.lean(async () => {
+    for (const model of CHECKED_MODELS) await db.materialize(model, dayFirst(model));
+    for (const view of STAGING_VIEWS) await db.run(`DROP VIEW ${view}`);
+    await dropLoaded(db, loaded);
+    await db.materialize('int_event_span', {
+      written_at: writtenAt(loaded, options.now ?? new Date()).toISOString(),
+    });
   });
   const [span] = await db.all<{ span_start: unknown; span_end: unknown; written_on: unknown }>(
     'SELECT span_start, span_end, written_on FROM int_event_span',
@@ -169,9 +173,9 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
     'dq_file_rows',
     params,
   );
-  const warnings = await db.query<{ file: string; check_name: string; rows: bigint; first_lines: unknown }>(
-    'dq_warnings',
-    params,
+  // common_subplan off (Db.lean), or DuckDB materialises the kept lesson rows it reads five times.
+  const warnings = await db.lean(() =>
+    db.query<{ file: string; check_name: string; rows: bigint; first_lines: unknown }>('dq_warnings', params),
   );
   const [learners] = await db.all<{ kept: bigint; staff: bigint }>(
     `SELECT count(*) FILTER (exclusion_reason IS NULL) AS kept,
