@@ -14,6 +14,19 @@ import type { DataQualityReport } from './validate.ts';
 
 export type { RunSummary };
 
+/** The names runAnalysis reports through onStage, in order (validation's two, then its stages). */
+export const ANALYSIS_STAGE_NAMES = [
+  'load+validate',
+  'features',
+  'outcomes',
+  'train',
+  'forecast',
+  'stats',
+  'score',
+  'charts',
+  'write',
+] as const;
+
 export interface AnalysisOptions {
   readonly dataDir: string;
   readonly outDir: string;

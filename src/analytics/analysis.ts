@@ -387,7 +387,7 @@ async function writeStage(run: RunContext): Promise<void> {
   );
 }
 
-/** The run, in order. Stage names are what onStage reports (the refresh's REFRESH_STAGES). */
+/** The run, in order. Stage names are what onStage reports (ANALYSIS_STAGE_NAMES, analysis-types.ts). */
 const STAGES: readonly Stage[] = [
   { name: null, run: validateStage },
   { name: 'outcomes', run: outcomesStage },

@@ -5,22 +5,13 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ANALYSIS_STAGE_NAMES } from '../analytics/analysis-types.ts';
 import { duckDbActivity } from '../analytics/db.ts';
 import { LiveProgress, type ProgressSettings, RUN_STAGE_SECONDS } from './progress.ts';
 
 const weighted = (names: string[]) => names.map((name) => [name, RUN_STAGE_SECONDS[name] ?? 1] as const);
 
-const ANALYSIS_STAGES = [
-  'load+validate',
-  'features',
-  'outcomes',
-  'train',
-  'forecast',
-  'stats',
-  'score',
-  'charts',
-  'write',
-];
+const ANALYSIS_STAGES: string[] = [...ANALYSIS_STAGE_NAMES];
 
 export const COMMAND_STAGES = {
   validate: weighted(['load+validate']),

@@ -3,9 +3,11 @@
  * publishes (src/run-folder/analysis-run.ts); prints the summary and where the run is. Shared by
  * `lumen run`, `train` and `score`.
  */
+import { resolve } from 'node:path';
 import type { AnalysisResult } from '../analytics/analysis.ts';
 import type { Config } from '../config.ts';
 import { dataFingerprint } from '../jobs/data-fingerprint.ts';
+import { latestFeedback } from '../jobs/feedback-log.ts';
 import { analyseAndPublish, type PublishedAnalysisOptions } from '../run-folder/analysis-run.ts';
 import { latestPath } from '../run-folder/index.ts';
 import { commandProgress } from './command-progress.ts';
@@ -39,4 +41,22 @@ export interface AnalysisCommandOptions {
   readonly out: string;
   readonly asOf?: string;
   readonly model?: string;
+}
+
+/** What `lumen run` (train and score), `train` and `score` publish from their options. */
+export async function analysisCommand(
+  config: Config,
+  command: 'run' | 'train' | 'score',
+  opts: AnalysisCommandOptions,
+): Promise<void> {
+  const outDir = resolve(opts.out);
+  await publishAnalysis(config, command, {
+    dataDir: resolve(opts.data),
+    outDir,
+    asOf: opts.asOf,
+    modelPath: opts.model ? resolve(opts.model) : null,
+    feedback: latestFeedback(outDir),
+    train: command !== 'score',
+    score: command !== 'train',
+  });
 }

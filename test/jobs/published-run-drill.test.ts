@@ -9,7 +9,7 @@
  * record it in the run history, but the stopped worker can never mark the job completed; the test
  * waits for that record, then SIGKILLs the worker (its child exits with it).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
@@ -23,8 +23,8 @@ import { readManifest } from '../../src/run-folder/index.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { copiedExport } from '../helpers/shared-fixtures.ts';
 import { deleteKeys, quietLog, REDIS_URL, testConfig, testJobsConfig, uniquePrefix } from './redis-kit.ts';
+import { spawnWorker } from './spawn-worker.ts';
 
-const WORKER_SCRIPT = new URL('./worker-process.ts', import.meta.url).pathname;
 const prefix = uniquePrefix('drill');
 let dataDir: string;
 let outDir: string;
@@ -33,32 +33,7 @@ let queues: JobQueues;
 let child: ChildProcess | null = null;
 let rescuer: RunningWorker | null = null;
 
-function spawnWorker(): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
-    env: {
-      ...process.env,
-      REDIS_URL,
-      LUMEN_QUEUE_PREFIX: prefix,
-      LUMEN_DATA_DIR: dataDir,
-      LUMEN_OUT_DIR: outDir,
-      LUMEN_DUCKDB_THREADS: '1',
-      LUMEN_DUCKDB_MEMORY: '1GB',
-      TEST_LOCK_MS: '2000',
-      TEST_STALLED_MS: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    proc.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    proc.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve(proc);
-    });
-    proc.on('exit', (code) => reject(new Error(`worker exited early (${code}): ${stderr}`)));
-  });
-}
+const spawnThisWorker = () => spawnWorker({ prefix, dataDir, outDir });
 
 beforeAll(async () => {
   outDir = tempDir('lumen-drill-out-');
@@ -114,7 +89,7 @@ async function until(condition: () => Promise<boolean>): Promise<void> {
 }
 
 test('killed after the switch, export broken, job recovered: OUT/latest stays the complete good run', async () => {
-  const worker = await spawnWorker();
+  const worker = await spawnThisWorker();
   child = worker;
   const history = new RunHistory(queues.redis, prefix);
 

@@ -2,7 +2,7 @@
  * A worker process SIGKILLed in the middle of a refresh: its lock expires, another worker recovers
  * the job and finishes it once, and OUT/latest keeps pointing at a complete run throughout.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
@@ -15,8 +15,8 @@ import { RunHistory } from '../../src/jobs/runs/run-history.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { sharedExport } from '../helpers/shared-fixtures.ts';
 import { deleteKeys, quietLog, REDIS_URL, testConfig, testJobsConfig, uniquePrefix } from './redis-kit.ts';
+import { spawnWorker } from './spawn-worker.ts';
 
-const WORKER_SCRIPT = new URL('./worker-process.ts', import.meta.url).pathname;
 const prefix = uniquePrefix('stalled');
 let dataDir: string;
 let outDir: string;
@@ -25,32 +25,7 @@ let queues: JobQueues;
 let child: ChildProcess | null = null;
 let rescuer: RunningWorker | null = null;
 
-function spawnWorker(): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
-    env: {
-      ...process.env,
-      REDIS_URL,
-      LUMEN_QUEUE_PREFIX: prefix,
-      LUMEN_DATA_DIR: dataDir,
-      LUMEN_OUT_DIR: outDir,
-      LUMEN_DUCKDB_THREADS: '1',
-      LUMEN_DUCKDB_MEMORY: '1GB',
-      TEST_LOCK_MS: '2000',
-      TEST_STALLED_MS: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    proc.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    proc.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve(proc);
-    });
-    proc.on('exit', (code) => reject(new Error(`worker exited early (${code}): ${stderr}`)));
-  });
-}
+const spawnThisWorker = () => spawnWorker({ prefix, dataDir, outDir });
 
 beforeAll(async () => {
   outDir = tempDir('lumen-stalled-out-');
@@ -77,7 +52,7 @@ function expectCompleteRun(runDir: string): void {
 
 describe('stalled-job recovery', () => {
   test('SIGKILL mid-refresh: a new worker finishes the run once; OUT/latest is never half-written', async () => {
-    child = await spawnWorker();
+    child = await spawnThisWorker();
 
     // A first good run, so there is a published OUT/latest the interrupted run must not disturb.
     const first = await enqueueRefresh(queues, { trigger: 'test' });
@@ -135,7 +110,7 @@ describe('stalled-job recovery', () => {
   }, 150_000);
 
   test('SIGTERM mid-refresh: the worker finishes the current run, then exits cleanly', async () => {
-    const worker = await spawnWorker();
+    const worker = await spawnThisWorker();
     child = worker;
     const events = new QueueEvents('compute', { connection: { url: REDIS_URL }, prefix });
     await events.waitUntilReady();

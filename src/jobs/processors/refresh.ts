@@ -5,6 +5,7 @@
  * (src/run-folder/analysis-run.ts, as the CLI does). Bad input fails at once (UnrecoverableError) with
  * the validation message; anything else is thrown as is so BullMQ retries it with backoff.
  */
+import { ANALYSIS_STAGE_NAMES } from '../../analytics/analysis-types.ts';
 import { lastCompleteWeekEnd } from '../../analytics/weeks.ts';
 import { LumenError } from '../../errors.ts';
 import { analyseAndPublish } from '../../run-folder/analysis-run.ts';
@@ -18,18 +19,7 @@ import type { RunRecord } from '../runs/run-record.ts';
 import { unrecoverable } from '../unrecoverable.ts';
 
 /** Stages in the order they run; progress percent is the share of stages started. */
-export const REFRESH_STAGES = [
-  'fingerprint',
-  'load+validate',
-  'features',
-  'outcomes',
-  'train',
-  'forecast',
-  'stats',
-  'score',
-  'write',
-  'publish',
-] as const;
+export const REFRESH_STAGES = ['fingerprint', ...ANALYSIS_STAGE_NAMES, 'publish'] as const;
 
 class StageClock {
   readonly timings: StageTimings = {};
