@@ -36,6 +36,18 @@ beforeAll(async () => {
   await runAnalysis(config, { dataDir, outDir, train: true, score: true });
 }, 120_000);
 
+/** The options of the fits below (5 learner-grouped folds, the gate at 0.6). */
+const TRAIN_OPTIONS = {
+  C: 1,
+  folds: 5,
+  seed: 1,
+  minClass: 10,
+  minAuc: 0.6,
+  asOf: '2026-06-28',
+  dataSpanDays: 200,
+  dropoutDays: 21,
+};
+
 describe('outputs of lumen run', () => {
   test('ML_Prediction.csv: the contract columns, one row per open enrolment, by course, highest risk first', () => {
     const predictions = readCsv(join(outDir, 'ML_Prediction.csv'));
@@ -156,16 +168,7 @@ describe('outputs of lumen run', () => {
         labels: rows.map((r) => newLabel.get(key(r)) ?? 0),
         columns,
       },
-      {
-        C: 1,
-        folds: 5,
-        seed: 1,
-        minClass: 10,
-        minAuc: 0.6,
-        asOf: '2026-06-28',
-        dataSpanDays: 200,
-        dropoutDays: 21,
-      },
+      TRAIN_OPTIONS,
     );
     expect(result.evaluation?.cvAuc).toBeGreaterThan(0.4);
     expect(result.evaluation?.cvAuc).toBeLessThan(0.6);
@@ -197,16 +200,7 @@ describe('the gate against days since the last activity', () => {
           pct_modules_done: noise(),
         },
       },
-      {
-        C: 1,
-        folds: 5,
-        seed: 1,
-        minClass: 10,
-        minAuc: 0.6,
-        asOf: '2026-06-28',
-        dataSpanDays: 200,
-        dropoutDays: 21,
-      },
+      TRAIN_OPTIONS,
     );
     expect(result.evaluation?.baselineAuc).toBe(1);
     expect(result.evaluation?.cvAuc).toBeGreaterThan(0.6);

@@ -3,33 +3,19 @@
  * X/latest; `lumen charts`, `lumen digest --dry-run --from X` then work on it, and every later run is
  * a new folder (the earlier one is kept, unchanged).
  */
-import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { CHART_IDS } from '../../src/analytics/charts/catalog.ts';
 import { readManifest } from '../../src/run-folder/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import { folderSnapshot, removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { sharedExport } from '../helpers/shared-fixtures.ts';
 
 afterAll(removeTempDirs);
 
 /** Every file of a run folder with its size and modification time: what "unchanged" means. */
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (sub: string) => {
-    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
-      const rel = join(sub, entry.name);
-      if (entry.isDirectory()) walk(rel);
-      else {
-        const stat = statSync(join(dir, rel));
-        files[rel] = `${stat.size}:${stat.mtimeMs}`;
-      }
-    }
-  };
-  walk('');
-  return files;
-}
+const snapshot = folderSnapshot;
 
 test('lumen run publishes OUT/latest; charts, digest --dry-run and score work on it; earlier runs stay as they were', async () => {
   const out = tempDir('lumen-out-');

@@ -5,12 +5,11 @@
  * only); without permission to mount, those tests are skipped and say why.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, rmdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
-import { removeTempDirs, SAMPLE_DIR, tempDir } from '../helpers/fs.ts';
+import { folderSnapshot, removeTempDirs, SAMPLE_DIR, tempDir } from '../helpers/fs.ts';
 
 const mounted: string[] = [];
 
@@ -41,19 +40,7 @@ function mountTmpfs(size: string): string | null {
 const probe = mountTmpfs('64k');
 const mountReason = probe ? '' : ' (skipped: cannot mount a tmpfs here; needs root)';
 
-/** Every file under `dir` with its SHA-256, hidden staging folders included (there must be none). */
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (folder: string) => {
-    for (const name of readdirSync(folder)) {
-      const path = join(folder, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(dir, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
-    }
-  };
-  walk(dir);
-  return files;
-}
+const snapshot = folderSnapshot;
 
 function stderrLines(text: string): string[] {
   return text.split('\n').filter((line) => line.startsWith('lumen:') || /^\s+at /.test(line));

@@ -10,7 +10,7 @@
  * waits for that record, then SIGKILLs the worker (its child exits with it).
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -20,7 +20,7 @@ import { type RunningWorker, startWorker } from '../../src/jobs/job-worker.ts';
 import { enqueueRefresh, waitForJob } from '../../src/jobs/producer.ts';
 import { RunHistory } from '../../src/jobs/runs/run-history.ts';
 import { readManifest } from '../../src/run-folder/index.ts';
-import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import { folderSnapshot, removeTempDirs, tempDir } from '../helpers/fs.ts';
 import { copiedExport } from '../helpers/shared-fixtures.ts';
 import { deleteKeys, quietLog, REDIS_URL, testConfig, testJobsConfig, uniquePrefix } from './redis-kit.ts';
 import { spawnWorker } from './spawn-worker.ts';
@@ -52,21 +52,7 @@ afterAll(async () => {
 });
 
 /** Every file of a folder with its size and modification time: what "untouched" means here. */
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (sub: string) => {
-    for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
-      const rel = join(sub, entry.name);
-      if (entry.isDirectory()) walk(rel);
-      else {
-        const stat = statSync(join(dir, rel));
-        files[rel] = `${stat.size}:${stat.mtimeMs}`;
-      }
-    }
-  };
-  walk('');
-  return files;
-}
+const snapshot = folderSnapshot;
 
 function expectCompleteRun(runDir: string): void {
   for (const file of [
