@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rocAuc } from '../src/analytics/model/metrics.ts';
-import { lumen, type Row, readCsv, runFile } from './kit.ts';
+import { generateCohort, lumen, type Row, readCsv, runFile } from './kit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,22 +29,14 @@ const work = mkdtempSync(join(tmpdir(), 'lumen-cohort-quality-'));
 const data = join(work, 'data');
 const out = join(work, 'out');
 const truthPath = join(work, 'truth.csv');
-lumen([
-  'generate',
-  '--style',
-  'cohort',
-  '--learners',
-  String(values.learners),
-  '--seed',
-  String(values.seed),
-  '--enrolments',
-  String(values.enrolments),
-  '--out',
-  data,
-  '--truth',
-  truthPath,
-  ...(values['end-date'] ? ['--end-date', values['end-date']] : []),
-]);
+generateCohort({
+  learners: String(values.learners),
+  seed: String(values.seed),
+  enrolments: String(values.enrolments),
+  out: data,
+  truth: truthPath,
+  endDate: values['end-date'],
+});
 lumen(['run', '--data', data, '--out', out]);
 
 const truth = new Map(readCsv(truthPath).map((r) => [key(r), r.final_result ?? '']));

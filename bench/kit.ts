@@ -19,3 +19,29 @@ export function lumen(args: readonly string[], stderr: 'inherit' | 'pipe' = 'inh
 export function runFile(out: string, name: string): string {
   return join(out, 'latest', name);
 }
+
+/** `lumen generate --style cohort` into `out`, with the hidden truth written to `truth`. */
+export function generateCohort(
+  opts: { learners: string; seed: string; enrolments: string; out: string; truth: string; endDate?: string },
+  stderr: 'inherit' | 'pipe' = 'inherit',
+): void {
+  lumen(
+    [
+      'generate',
+      '--style',
+      'cohort',
+      '--learners',
+      opts.learners,
+      '--seed',
+      opts.seed,
+      '--enrolments',
+      opts.enrolments,
+      '--out',
+      opts.out,
+      '--truth',
+      opts.truth,
+      ...(opts.endDate ? ['--end-date', opts.endDate] : []),
+    ],
+    stderr,
+  );
+}

@@ -20,7 +20,7 @@ import {
   standardize,
 } from '../src/analytics/model/logreg.ts';
 import { groupKFold, rocAuc, splitFold } from '../src/analytics/model/metrics.ts';
-import { lumen, type Row, readCsv, runFile } from './kit.ts';
+import { generateCohort, lumen, type Row, readCsv, runFile } from './kit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -44,22 +44,14 @@ const iso = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
 const work = mkdtempSync(join(tmpdir(), 'lumen-single-cohort-'));
 const full = join(work, 'full');
 const truthPath = join(work, 'truth.csv');
-lumen(
-  [
-    'generate',
-    '--style',
-    'cohort',
-    '--learners',
-    String(values.learners),
-    '--seed',
-    String(values.seed),
-    '--enrolments',
-    'with',
-    '--out',
-    full,
-    '--truth',
-    truthPath,
-  ],
+generateCohort(
+  {
+    learners: String(values.learners),
+    seed: String(values.seed),
+    enrolments: 'with',
+    out: full,
+    truth: truthPath,
+  },
   'pipe',
 );
 const course = String(values.course);
