@@ -7,7 +7,7 @@
  */
 import type { Config } from '../config.ts';
 import { LumenError } from '../errors.ts';
-import type { AnalysisOptions, AnalysisResult, RunSummary } from './analysis-types.ts';
+import type { ANALYSIS_STAGE_NAMES, AnalysisOptions, AnalysisResult, RunSummary } from './analysis-types.ts';
 import { type BacktestReport, readBacktestReport } from './backtest.ts';
 import { backtestCardSection } from './backtest-sections.ts';
 import { writeBacktestChart } from './charts/backtest-chart.ts';
@@ -112,7 +112,7 @@ interface RunContext {
 /** A step of the run: it runs when `when` says so (default always), reporting `name` first. */
 interface Stage {
   /** Reported through onStage (null: the stage reports its own names, as validation does). */
-  readonly name: string | null;
+  readonly name: (typeof ANALYSIS_STAGE_NAMES)[number] | null;
   readonly when?: (run: RunContext) => boolean;
   readonly run: (run: RunContext) => Promise<void>;
 }
