@@ -34,9 +34,16 @@ export interface Config {
   readonly listSize: ListSize;
   /**
    * LUMEN_EARLY_HORIZON_DAYS: the disengagement target's horizon (no activity in the next N days).
-   * Null: half the export's span up to as-of, in whole weeks, between 14 and 42 days.
+   * Null: a third of how long the typical started enrolment has run, in whole weeks, between 14 and
+   * 42 days (the longest of those whose model passes the gate).
    */
   readonly earlyHorizonDays: number | null;
+  /**
+   * LUMEN_MAX_TRAINING_ROWS: the most enrolment-weeks one fit learns from. Above it, a fixed sample of
+   * learners (by a hash of their id, all of their rows) is kept, so that a fit's memory and time stay
+   * bounded on large exports. Default 500000.
+   */
+  readonly maxTrainingRows: number;
   readonly riskHigh: number;
   readonly riskMedium: number;
   /** DuckDB threads; null lets DuckDB use every core. */
@@ -112,6 +119,7 @@ export function readConfig(env: Env = process.env): Config {
       'LUMEN_EARLY_HORIZON_DAYS',
       (n) => Number.isInteger(n) && n >= 7 && n <= 91,
     ),
+    maxTrainingRows: num(env, 'LUMEN_MAX_TRAINING_ROWS', 500_000, (n) => Number.isInteger(n) && n >= 1000),
     duckdbThreads: optionalNum(env, 'LUMEN_DUCKDB_THREADS', (n) => Number.isInteger(n) && n >= 1),
     duckdbMemory: env.LUMEN_DUCKDB_MEMORY?.trim() || `${Math.max(1, Math.floor(totalmem() / 2 ** 30 / 2))}GB`,
     duckdbTempDir: env.LUMEN_DUCKDB_TEMP?.trim() || join(tmpdir(), 'lumen-duckdb'),

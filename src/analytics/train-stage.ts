@@ -14,6 +14,7 @@ import {
   predictRows,
   splitNeverActive,
   type TrainingData,
+  type TrainingSample,
   type TrainResult,
   trainCompletionModel,
 } from './model/train.ts';
@@ -25,6 +26,22 @@ export const CV = { folds: 5, seed: 20261124 };
 
 /** The regularisation of every fit (scikit-learn's C). */
 export const MODEL_C = 1.0;
+
+/**
+ * Bounds what one fit learns from: when the table holds more than `cap` rows, keeps the learners
+ * whose id hashes into the first cap/rows of the hash range, with all of their rows (so the folds,
+ * grouped by learner, stay grouped, and every file drawn from the table stays row-aligned). The same
+ * learners are kept on every run of the same data. Null when nothing was dropped.
+ */
+export async function capTrainingRows(db: Db, table: string, cap: number): Promise<TrainingSample | null> {
+  const [count] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`);
+  const rows = Number(count?.n ?? 0);
+  if (rows <= cap) return null;
+  const perMillion = Math.floor((1e6 * cap) / rows);
+  await db.run(`DELETE FROM ${table} WHERE hash(user_id) % 1000000 >= $keep`, { keep: perMillion });
+  const [kept] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`);
+  return { rows, keptRows: Number(kept?.n ?? 0), learnerShare: perMillion / 1e6 };
+}
 
 /**
  * Trains both targets and picks the one that ranks the list: completion, learnt from enrolments whose
@@ -60,8 +77,12 @@ export async function chooseTarget(
   };
   // Two targets: completion, learnt from enrolments whose outcome is known (earlier cohorts, the
   // enrolments file), and disengagement, which one running cohort already shows.
+  const completionSample = await capTrainingRows(db, 'training_snapshots', config.maxTrainingRows);
   const completionData = await readTrainingData(db, 'training_snapshots');
-  const completion = trainCompletionModel(completionData, { ...trainOptions, target: 'completion' });
+  const completion = {
+    ...trainCompletionModel(completionData, { ...trainOptions, target: 'completion' }),
+    sample: completionSample,
+  };
   let data = completionData;
   // The disengagement horizon: long enough to tell a quiet spell between deadlines from leaving
   // (up to 42 days), short enough for the weeks of a young cohort to be labelled (a third of how
@@ -85,12 +106,14 @@ export async function chooseTarget(
   let early: { result: TrainResult; data: TrainingData; horizon: number } | null = null;
   for (const horizon of horizons) {
     await db.materialize('early_training_snapshots', { as_of: modelAsOf, horizon });
+    const sample = await capTrainingRows(db, 'early_training_snapshots', config.maxTrainingRows);
     const { started: earlyData, neverActive } = splitNeverActive(
       await readTrainingData(db, 'early_training_snapshots'),
     );
     const result = {
       ...trainCompletionModel(earlyData, { ...trainOptions, target: 'disengagement' }),
       neverActive,
+      sample,
     };
     if (!result.gate.reliable) lastReasons = result.gate.reasons;
     else {

@@ -58,6 +58,8 @@ export interface ModelCard {
     baseRate: number;
     C: number;
     features: string[];
+    /** Set when the fit learnt from a sample of its rows (LUMEN_MAX_TRAINING_ROWS). */
+    sample: TrainResult['sample'] | null;
   };
   readonly evaluation: Omit<NonNullable<TrainResult['evaluation']>, 'oofProbabilities'> | null;
   readonly coefficients: TrainResult['coefficients'];
@@ -107,6 +109,7 @@ export function buildModelCard(
       baseRate: train.baseRate,
       C: context.C,
       features: train.model ? [...train.model.features] : [...context.features],
+      sample: train.sample ?? null,
     },
     evaluation,
     coefficients: train.coefficients,
@@ -164,6 +167,12 @@ export function renderModelCard(card: ModelCard): string {
     `Base rate (share of completed rows): ${f3(t.baseRate)}. Features: ${t.features.length}. L2 penalty C = ${t.C}.`,
     '',
   );
+  if (t.sample) {
+    out.push(
+      `Sampled: the fit learnt from ${t.sample.keptRows.toLocaleString('en-US')} of ${t.sample.rows.toLocaleString('en-US')} enrolment-weeks, every row of ${(100 * t.sample.learnerShare).toFixed(1)}% of the learners (chosen by a hash of the learner id, the same learners on every run of the same data), because there were more than LUMEN_MAX_TRAINING_ROWS. training_snapshots.csv and oof_predictions.csv hold the rows it learnt from.`,
+      '',
+    );
+  }
 
   const e = card.evaluation;
   if (e) {

@@ -174,6 +174,18 @@ export interface TrainResult {
    * of not-started training rows whose outcome was the concern (an observed frequency).
    */
   readonly neverActive?: NeverActiveRisk | null;
+  /** Set when the fit learnt from a sample of the training rows (LUMEN_MAX_TRAINING_ROWS). */
+  readonly sample?: TrainingSample | null;
+}
+
+/** How the rows of a fit were sampled when there were more than LUMEN_MAX_TRAINING_ROWS. */
+export interface TrainingSample {
+  /** Enrolment-weeks before sampling. */
+  readonly rows: number;
+  /** Enrolment-weeks kept (all rows of the kept learners). */
+  readonly keptRows: number;
+  /** The share of learners kept (by a hash of the learner id). */
+  readonly learnerShare: number;
 }
 
 export interface TrainedOn {
