@@ -53,6 +53,7 @@ export const QUERY_NAMES = [
   // queries/eda/
   'eda_cohort_retention',
   'eda_department_completion',
+  'eda_enrolment_weeks',
   'eda_inactivity_vs_outcome',
   'eda_learner_known',
   'eda_learner_weeks',

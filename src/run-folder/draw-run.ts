@@ -98,6 +98,21 @@ function scoreOfRow(row: CsvRow): LearnerScore {
   };
 }
 
+/**
+ * The run's scores, highest risk first (started enrolments before not-started ones): the default
+ * profile is the learner at highest risk, and a learner's profile shows their riskiest enrolment.
+ */
+function scoresOfRows(rows: readonly CsvRow[]): LearnerScore[] {
+  return rows
+    .map(scoreOfRow)
+    .sort(
+      (a, b) =>
+        Number(a.neverActive) - Number(b.neverActive) ||
+        b.riskScore - a.riskScore ||
+        a.userId.localeCompare(b.userId),
+    );
+}
+
 function neverActiveOfRow(row: CsvRow): NeverActiveLearner {
   return {
     userId: row.user_id ?? '',
@@ -122,18 +137,7 @@ export async function drawAndPublish(config: Config, options: DrawRunOptions): P
     );
   }
   const rows = readPredictions(fromDir);
-  // Highest risk first (started enrolments before not-started ones): the default profile is the
-  // learner at highest risk, and a learner's profile shows their riskiest enrolment.
-  const scores = rows
-    ? rows
-        .map(scoreOfRow)
-        .sort(
-          (a, b) =>
-            Number(a.neverActive) - Number(b.neverActive) ||
-            b.riskScore - a.riskScore ||
-            a.userId.localeCompare(b.userId),
-        )
-    : null;
+  const scores = rows ? scoresOfRows(rows) : null;
   const learnerInfo = new Map<string, LearnerInfo>(
     (rows ?? []).map((row) => [
       row.user_id ?? '',
@@ -234,5 +238,59 @@ export async function drawAndPublish(config: Config, options: DrawRunOptions): P
   } finally {
     // Never published: nobody reads it, and nothing else may be in it.
     if (!published) rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+export interface LearnerProfileOptions {
+  /** A published run: its scores are drawn as they are, nothing is scored again. */
+  readonly runDir: string;
+  /** The export the run read. */
+  readonly dataDir: string;
+  readonly learnerId: string;
+  /**
+   * Only this course: the learner's weeks in it and this enrolment's score (for staff of the course,
+   * who may not see the learner's other courses). Null: every course, the riskiest enrolment.
+   */
+  readonly courseId: string | null;
+}
+
+/**
+ * One learner's profile chart against a published run, without publishing anything: the run's
+ * scores (ML_Prediction.csv) as they are; the learner's weeks from the export rebuilt in DuckDB as of
+ * the run's as-of. Throws NOT_FOUND for a learner the export does not have.
+ */
+export async function drawLearnerProfile(
+  config: Config,
+  options: LearnerProfileOptions,
+): Promise<ChartOutput> {
+  const { runDir, learnerId, courseId } = options;
+  const rows = readPredictions(runDir);
+  const scores = rows ? scoresOfRows(rows) : null;
+  const asOf = readRunSummary(runDir)?.asOf ?? readDataQuality(runDir)?.asOf;
+  const db = await openDb(config);
+  try {
+    const built = await validateAndBuildFeatures(db, config, { dataDir: options.dataDir, asOf });
+    const modelAsOf = lastCompleteWeekEnd(built.report.asOf);
+    await buildOutcomes(
+      db,
+      config,
+      modelAsOf,
+      (built.report as { enrolmentsFile?: boolean }).enrolmentsFile ?? false,
+    );
+    if (courseId !== null) await db.materialize('enrolment_week_snapshots', { as_of: modelAsOf });
+    const inputs = modelInputsFromAnalysis(
+      { train: null, card: null, artifact: null, scores },
+      config.riskThreshold,
+    );
+    const [chart] = await buildChartSet(db, inputs, {
+      asOf: built.report.asOf,
+      learnerId,
+      learnerCourseId: courseId,
+      only: ['learner-profile'],
+    });
+    if (!chart) throw new Error('the learner-profile chart was not drawn');
+    return chart;
+  } finally {
+    db.close();
   }
 }

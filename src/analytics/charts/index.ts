@@ -119,6 +119,12 @@ export interface ChartSetOptions {
   readonly asOf: string;
   /** Adds the learner-profile chart for this user_id. */
   readonly learnerId?: string | null;
+  /**
+   * The learner-profile chart shows only this course: the learner's weeks in it and this enrolment's
+   * score (for staff of that course, who may not see the learner's other courses). Needs
+   * enrolment_week_snapshots. Default: every course of the learner, and their riskiest enrolment.
+   */
+  readonly learnerCourseId?: string | null;
   /** Only these charts (default: every chart the inputs allow). */
   readonly only?: readonly ChartId[] | null;
 }
@@ -220,12 +226,18 @@ export async function buildChartSpecs(
   await add('auc-by-week', () => aucByWeekSpec(evaluation, model));
   const learnerId = options.learnerId;
   if (learnerId) {
+    const courseId = options.learnerCourseId ?? null;
     await add('learner-profile', async () => {
-      const rows = await db.query<LearnerWeekRow & Record<string, unknown>>('eda_learner_weeks', {
-        user_id: learnerId,
-      });
-      const score = inputs.scores?.find((s) => s.userId === learnerId) ?? null;
-      return learnerProfileSpec(learnerId, rows, score, { asOf });
+      type WeekRow = LearnerWeekRow & Record<string, unknown>;
+      const rows =
+        courseId === null
+          ? await db.query<WeekRow>('eda_learner_weeks', { user_id: learnerId })
+          : await db.query<WeekRow>('eda_enrolment_weeks', { user_id: learnerId, course_id: courseId });
+      const score =
+        inputs.scores?.find(
+          (s) => s.userId === learnerId && (courseId === null || s.courseId === courseId),
+        ) ?? null;
+      return learnerProfileSpec(learnerId, rows, score, { asOf, courseId });
     });
   }
   return specs;

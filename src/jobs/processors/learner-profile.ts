@@ -7,10 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -18,22 +16,18 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { runAnalysis } from '../../analytics/analysis.ts';
 import { normalizeHeaderName } from '../../analytics/load.ts';
+import { drawLearnerProfile } from '../../run-folder/draw-run.ts';
 import {
   chartPng,
   chartTitleLines,
   latestRunFolderOrFail,
   type CsvRow as PredictionRow,
   readDataQuality,
-  readModelCard,
   readOutcomes,
   readPredictions,
-  readRunSummary,
-  readSavedModel,
 } from '../../run-folder/index.ts';
 import type {
   JobContext,
@@ -118,46 +112,39 @@ function profileChart(runDir: string, learnerId: string): string | null {
 }
 
 /**
- * Renders the learner-profile chart for `learnerId` against the latest run (same export, as-of day
- * and saved model) in a temporary folder, and keeps only the PNG, under
- * OUT/learner-charts/<runId>-<id>.png so a second ask for the same learner and run is instant.
- * OUT/latest itself is never written: it is a published run.
+ * Draws the learner-profile chart for `learnerId` against the latest run (its scores as published, the
+ * export as of its as-of), only `courseId`'s weeks and score when that is set, and keeps the PNG under
+ * OUT/learner-charts/<runId>-<id>[-<course>].png so a second ask for the same chart and run is
+ * instant. OUT/latest itself is never written: it is a published run.
  */
 async function renderProfileChart(
   job: JobContext<'learner-profile'>,
   context: ProcessorContext,
   runDir: string,
   learnerId: string,
+  courseId: string | null,
 ): Promise<string | null> {
   const folder = join(job.data.outDir, 'learner-charts');
-  const target = join(folder, `${basename(runDir)}-${learnerId.replace(/[^A-Za-z0-9_-]/g, '_')}.png`);
+  const safe = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, '_');
+  const name = `${basename(runDir)}-${safe(learnerId)}${courseId === null ? '' : `--${safe(courseId)}`}.png`;
+  const target = join(folder, name);
   if (existsSync(target)) return target;
-  const model = readSavedModel(runDir);
-  if (!model) return null;
-  const asOf = readRunSummary(runDir)?.asOf ?? null;
-  const work = mkdtempSync(join(tmpdir(), 'lumen-learner-chart-'));
-  try {
-    await runAnalysis(context.config, {
-      dataDir: exportDir(runDir),
-      outDir: work,
-      asOf,
-      train: false,
-      score: true,
-      savedModel: { artifact: model, card: readModelCard(runDir) },
-      charts: true,
-      learnerId,
-    });
-    const png = profileChart(work, learnerId);
-    if (!png) return null;
-    mkdirSync(folder, { recursive: true });
-    // Copy then rename: the bot never reads half a PNG.
-    const temp = `${target}.${process.pid}.tmp`;
-    copyFileSync(png, temp);
-    renameSync(temp, target);
-    return target;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  // A run whose export is gone (moved, or never named) has no chart to draw: the answer goes without.
+  const named = readDataQuality(runDir)?.dataDir;
+  const dataDir = typeof named === 'string' && named !== '' ? exportDir(runDir) : null;
+  if (dataDir === null || !existsSync(dataDir)) return null;
+  const chart = await drawLearnerProfile(context.config, {
+    runDir,
+    dataDir,
+    learnerId,
+    courseId,
+  });
+  mkdirSync(folder, { recursive: true });
+  // Write then rename: the bot never reads half a PNG.
+  const temp = `${target}.${process.pid}.tmp`;
+  writeFileSync(temp, chart.png);
+  renameSync(temp, target);
+  return target;
 }
 
 function enrolmentScore(row: PredictionRow): LearnerEnrolmentScore {
@@ -207,11 +194,21 @@ export async function processLearnerProfile(
   const outcomes = rowsInScope(ofLearner(readOutcomes(runDir)), job.data.scope);
   const known = open.length > 0 || outcomes.length > 0;
   const learnerId = known || !byEmail ? asked : '';
-  let chartPath = known ? profileChart(runDir, learnerId) : null;
+  // A requester who may not see all of the learner's courses gets the profile of one course they
+  // may see (the riskiest open enrolment's, else the first finished one's): the whole-learner chart
+  // would show the other courses' activity and risk.
+  const allCourses = new Set(
+    [...ofLearner(readPredictions(runDir)), ...ofLearner(readOutcomes(runDir))].map((r) => r.course_id ?? ''),
+  );
+  const seenCourses = new Set([...open, ...outcomes].map((r) => r.course_id ?? ''));
+  const courseId = [...allCourses].every((c) => seenCourses.has(c))
+    ? null
+    : (open[0]?.course_id ?? outcomes[0]?.course_id ?? null);
+  let chartPath = known && courseId === null ? profileChart(runDir, learnerId) : null;
   if (known && chartPath === null) {
-    // The chart OUT/latest carries is another learner's: draw this one's.
+    // The chart OUT/latest carries is another learner's, or shows courses the requester may not see.
     await progress(job, 'drawing the profile chart', 40);
-    chartPath = await renderProfileChart(job, context, runDir, learnerId);
+    chartPath = await renderProfileChart(job, context, runDir, learnerId, courseId);
   }
   const answer: LearnerProfileResult = {
     learnerId,

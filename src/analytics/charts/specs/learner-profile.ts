@@ -32,9 +32,9 @@ export function learnerProfileSpec(
   userId: string,
   rows: readonly LearnerWeekRow[],
   score: LearnerScore | null,
-  context: Omit<ChartContext, 'learners'>,
+  context: Omit<ChartContext, 'learners'> & { readonly courseId?: string | null },
 ): TopLevelSpec {
-  const title = `${LEARNER_PROFILE_TITLE}: ${userId}`;
+  const title = `${LEARNER_PROFILE_TITLE}: ${userId}${context.courseId ? ` in ${context.courseId}` : ''}`;
   const oneLearner = { ...context, learners: rows.length > 0 ? 1 : 0 };
   if (rows.length === 0) return noDataSpec(title, oneLearner, `No activity for ${userId}`);
   const long = rows.flatMap((row) =>
