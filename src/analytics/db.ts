@@ -97,6 +97,28 @@ function assertTableName(name: string): void {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe table name ${name}`);
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Spill folders left by processes that were killed before they could close their database (a
+ * killed run at 1M learners leaves gigabytes): each folder is named after its process id, and a
+ * folder whose process is gone is removed. A live process with a reused id keeps its folder.
+ */
+function removeDeadSpillDirs(base: string): void {
+  for (const name of readdirSync(base)) {
+    const pid = /^(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1];
+    if (pid && Number(pid) !== process.pid && !processAlive(Number(pid)))
+      rmSync(join(base, name), { recursive: true, force: true });
+  }
+}
+
 /**
  * A new folder for one database's spill files inside `base`: the DuckDB release in use names its
  * spill files the same in every process, so processes spilling into one shared folder (the worker's
@@ -106,6 +128,7 @@ function assertTableName(name: string): void {
 function ownSpillDir(base: string): string | null {
   try {
     mkdirSync(base, { recursive: true });
+    removeDeadSpillDirs(base);
     return mkdtempSync(join(base, `${process.pid}-`));
   } catch {
     return null;

@@ -1,6 +1,10 @@
-/** Each DuckDB database spills into its own folder inside LUMEN_DUCKDB_TEMP, removed on close. */
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+/**
+ * Each DuckDB database spills into its own folder inside LUMEN_DUCKDB_TEMP, removed on close, and
+ * the folders of processes killed before they closed theirs are removed by the next database opened.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { Db } from '../../src/analytics/db.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
@@ -32,4 +36,25 @@ test('two databases get two spill folders under the configured one; closing remo
   expect(existsSync(b)).toBe(true);
   second.close();
   expect(readdirSync(base)).toEqual([]);
+});
+
+test('opening a database removes the spill folders of processes that are gone, and only those', async () => {
+  const base = tempDir('lumen-spill-');
+  // A process that has exited (its id is free) and one that is still running.
+  const gone = spawnSync(process.execPath, ['-e', '']).pid;
+  const running = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+  try {
+    const deadDir = join(base, `${gone}-aB3xYz`);
+    const liveDir = join(base, `${running.pid}-Qw9rTy`);
+    for (const dir of [deadDir, liveDir, join(base, 'not-a-spill-folder')]) {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'duckdb_temp_storage-0.tmp'), 'spilled');
+    }
+    const db = await Db.open({ tz: 'UTC', threads: 1, tempDirectory: base });
+    const own = await spillFolder(db);
+    expect(readdirSync(base).sort()).toEqual([basename(liveDir), 'not-a-spill-folder', basename(own)].sort());
+    db.close();
+  } finally {
+    running.kill();
+  }
 });
