@@ -52,6 +52,12 @@ export interface Config {
   readonly duckdbMemory: string;
   /** Where DuckDB spills beyond its memory limit. */
   readonly duckdbTempDir: string;
+  /**
+   * How long CLI stages show their progress (src/cli/progress.ts). LUMEN_PROGRESS: `tty` redraws one
+   * line in place, `lines` writes a line every LUMEN_PROGRESS_SECONDS (default 5), `off` only the line
+   * per finished stage; null (unset): `tty` on a terminal, else `lines`.
+   */
+  readonly progress: { readonly mode: 'tty' | 'lines' | 'off' | null; readonly everySeconds: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -70,6 +76,13 @@ function optionalNum(env: Env, name: string, check: (n: number) => boolean): num
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return null;
   return num(env, name, 0, check);
+}
+
+function progressMode(env: Env): Config['progress']['mode'] {
+  const raw = env.LUMEN_PROGRESS?.trim().toLowerCase();
+  if (!raw) return null;
+  if (raw === 'tty' || raw === 'lines' || raw === 'off') return raw;
+  throw new LumenError('BAD_CONFIG', `LUMEN_PROGRESS=${env.LUMEN_PROGRESS} is not valid (tty, lines or off)`);
 }
 
 function timeZone(env: Env): string {
@@ -123,5 +136,9 @@ export function readConfig(env: Env = process.env): Config {
     duckdbThreads: optionalNum(env, 'LUMEN_DUCKDB_THREADS', (n) => Number.isInteger(n) && n >= 1),
     duckdbMemory: env.LUMEN_DUCKDB_MEMORY?.trim() || `${Math.max(1, Math.floor(totalmem() / 2 ** 30 / 2))}GB`,
     duckdbTempDir: env.LUMEN_DUCKDB_TEMP?.trim() || join(tmpdir(), 'lumen-duckdb'),
+    progress: Object.freeze({
+      mode: progressMode(env),
+      everySeconds: num(env, 'LUMEN_PROGRESS_SECONDS', 5, (n) => n > 0),
+    }),
   });
 }

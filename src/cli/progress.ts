@@ -4,6 +4,7 @@
  * the long commands' stages while they run, on a terminal and in logs.
  */
 import { Presets, SingleBar } from 'cli-progress';
+import type { Config } from '../config.ts';
 
 export function stageLogger(stream: NodeJS.WriteStream = process.stderr): {
   stage: (name: string) => void;
@@ -43,8 +44,7 @@ export function progressBar(label: string, total: number): { update: (n: number)
 /**
  * How long stages show their progress: `tty` redraws one status line in place, `lines` writes one
  * line every few seconds (logs, CI), `off` only the line per finished stage. Default: `tty` when
- * stderr is a terminal, else `lines`. Read by the CLI from LUMEN_PROGRESS (tty, lines, off) and
- * LUMEN_PROGRESS_SECONDS (seconds between lines in `lines` mode, default 5).
+ * stderr is a terminal, else `lines`. From the typed config (LUMEN_PROGRESS, LUMEN_PROGRESS_SECONDS).
  */
 export type ProgressMode = 'tty' | 'lines' | 'off';
 
@@ -53,17 +53,11 @@ export interface ProgressSettings {
   readonly everyMs: number;
 }
 
-export function readProgressSettings(
-  env: Record<string, string | undefined>,
+export function progressSettings(
+  config: Config['progress'],
   stream: NodeJS.WriteStream = process.stderr,
 ): ProgressSettings {
-  const raw = env.LUMEN_PROGRESS?.trim().toLowerCase();
-  const mode: ProgressMode =
-    raw === 'tty' || raw === 'lines' || raw === 'off' ? raw : stream.isTTY ? 'tty' : 'lines';
-  const seconds = Number(env.LUMEN_PROGRESS_SECONDS);
-  const everyMs =
-    env.LUMEN_PROGRESS_SECONDS && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5000;
-  return { mode, everyMs };
+  return { mode: config.mode ?? (stream.isTTY ? 'tty' : 'lines'), everyMs: config.everySeconds * 1000 };
 }
 
 /** What a polled source of low-level activity tells (DuckDB's duckDbActivity() in practice). */

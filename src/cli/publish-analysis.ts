@@ -11,7 +11,7 @@ import { latestFeedback } from '../jobs/feedback-log.ts';
 import { analyseAndPublish, type PublishedAnalysisOptions } from '../run-folder/analysis-run.ts';
 import { latestPath } from '../run-folder/index.ts';
 import { commandProgress } from './command-progress.ts';
-import { readProgressSettings } from './progress.ts';
+import { progressSettings } from './progress.ts';
 import { formatRunSummary } from './summary.ts';
 
 export async function publishAnalysis(
@@ -19,7 +19,7 @@ export async function publishAnalysis(
   command: 'run' | 'train' | 'score',
   options: Omit<PublishedAnalysisOptions, 'dataFingerprint' | 'source' | 'label' | 'onStage'>,
 ): Promise<AnalysisResult> {
-  const log = commandProgress(command, options.dataDir, readProgressSettings(process.env));
+  const log = commandProgress(command, options.dataDir, progressSettings(config.progress));
   const run = await log.around(
     analyseAndPublish(config, {
       ...options,

@@ -85,6 +85,19 @@ describe('lumen run with stderr not a terminal', () => {
     expect(off.stderr).toMatch(/^ {2}features \d+\.\d\d s$/m);
   });
 
+  test('a LUMEN_PROGRESS or LUMEN_PROGRESS_SECONDS it does not know stops the command in one line', async () => {
+    for (const env of [
+      { LUMEN_PROGRESS: 'fast' },
+      { LUMEN_PROGRESS: 'lines', LUMEN_PROGRESS_SECONDS: '0' },
+    ]) {
+      const result = await runCli(['validate', '--data', data], env);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain(`${Object.keys(env).at(-1)}=`);
+    }
+  });
+
   test('LUMEN_PROGRESS=tty redraws one status line in place and clears it before each stage line', async () => {
     const result = await runCli(['features', '--data', data, '--out', tempDir('lumen-progress-out-')], {
       LUMEN_PROGRESS: 'tty',

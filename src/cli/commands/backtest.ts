@@ -4,7 +4,7 @@ import { runBacktest } from '../../analytics/backtest-run.ts';
 import type { Config } from '../../config.ts';
 import { formatBacktestSummary } from '../backtest-summary.ts';
 import { backtestFitWeight, commandProgress } from '../command-progress.ts';
-import { readProgressSettings } from '../progress.ts';
+import { progressSettings } from '../progress.ts';
 
 export interface BacktestOptions {
   readonly data: string;
@@ -15,7 +15,7 @@ export interface BacktestOptions {
 }
 
 export async function backtestCommand(config: Config, opts: BacktestOptions): Promise<void> {
-  const log = commandProgress('backtest', resolve(opts.data), readProgressSettings(process.env));
+  const log = commandProgress('backtest', resolve(opts.data), progressSettings(config.progress));
   let current = '';
   let published = 0;
   const result = await log.around(

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { runFeatures } from '../../analytics/pipeline.ts';
 import type { Config } from '../../config.ts';
 import { commandProgress } from '../command-progress.ts';
-import { readProgressSettings } from '../progress.ts';
+import { progressSettings } from '../progress.ts';
 
 export interface FeaturesOptions {
   readonly data: string;
@@ -12,7 +12,7 @@ export interface FeaturesOptions {
 }
 
 export async function featuresCommand(config: Config, opts: FeaturesOptions): Promise<void> {
-  const log = commandProgress('features', resolve(opts.data), readProgressSettings(process.env));
+  const log = commandProgress('features', resolve(opts.data), progressSettings(config.progress));
   const result = await log.around(
     runFeatures(config, {
       dataDir: resolve(opts.data),

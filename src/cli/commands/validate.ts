@@ -4,7 +4,7 @@ import { runValidate } from '../../analytics/pipeline.ts';
 import { formatQualityReport } from '../../analytics/validate.ts';
 import type { Config } from '../../config.ts';
 import { commandProgress } from '../command-progress.ts';
-import { readProgressSettings } from '../progress.ts';
+import { progressSettings } from '../progress.ts';
 
 export interface ValidateOptions {
   readonly data: string;
@@ -13,7 +13,7 @@ export interface ValidateOptions {
 }
 
 export async function validateCommand(config: Config, opts: ValidateOptions): Promise<void> {
-  const log = commandProgress('validate', resolve(opts.data), readProgressSettings(process.env));
+  const log = commandProgress('validate', resolve(opts.data), progressSettings(config.progress));
   const report = await log.around(
     runValidate(config, { dataDir: resolve(opts.data), asOf: opts.asOf, onStage: log.stage }),
   );
