@@ -15,17 +15,9 @@ import { buildChartSet, modelInputsFromAnalysis, readOverview, writeCharts } fro
 import { toCsv } from './csv-safe.ts';
 import { buildDashboard, dashboardInputFromAnalysis } from './dashboard.ts';
 import type { Db } from './db.ts';
-import { FORECAST_FEATURES, predictForecast } from './forecast.ts';
 import { buildArtifact, describeSavedModel, type ModelArtifact, readArtifact } from './model/artifact.ts';
 import { buildModelCard, type DropoutRule, type ModelCard, renderModelCard } from './model/card.ts';
-import {
-  allRows,
-  COMPLETION_FEATURES,
-  imputationMeans,
-  MODEL_FEATURES,
-  type SnapshotColumns,
-  specOf,
-} from './model/features.ts';
+import { allRows, COMPLETION_FEATURES, imputationMeans, MODEL_FEATURES, specOf } from './model/features.ts';
 import { type LearnerScore, scoreSnapshots } from './model/score.ts';
 import type { TrainingData, TrainResult } from './model/train.ts';
 import { OutputStage } from './output.ts';
@@ -38,12 +30,18 @@ import {
 } from './prediction-csv.ts';
 import {
   learnerInfo,
-  numbers,
   readSnapshotColumns,
   scoredEnrolments,
   writeTrainingSnapshotsCsv,
 } from './snapshot-data.ts';
-import { buildStats, chooseTarget, feedbackOutcomes, MODEL_C, trainForecast } from './train-stage.ts';
+import {
+  buildStats,
+  chooseTarget,
+  feedbackOutcomes,
+  forecastOpen,
+  MODEL_C,
+  trainForecast,
+} from './train-stage.ts';
 import type { DataQualityReport } from './validate.ts';
 import { lastCompleteWeekEnd } from './weeks.ts';
 
@@ -279,15 +277,7 @@ async function scoreStage(run: RunContext): Promise<void> {
     });
     if (!options.train && artifact.forecast) {
       await db.materialize('quiz_forecast_dataset');
-      const raw = await db.columns(
-        `SELECT user_id, ${FORECAST_FEATURES.columns.map((c) => `${c}::DOUBLE AS ${c}`).join(', ')} FROM quiz_forecast_dataset WHERE outcome = 'open'`,
-      );
-      const columns: SnapshotColumns = {};
-      for (const name of FORECAST_FEATURES.columns) columns[name] = numbers(raw[name]);
-      const ids = (raw.user_id ?? []).map(String);
-      predictForecast(artifact.forecast, columns, allRows(ids.length)).forEach((p, i) => {
-        run.forecasts.set(ids[i] as string, p);
-      });
+      run.forecasts = await forecastOpen(db, artifact.forecast);
     }
     stage.writeText(
       'ML_Prediction.csv',

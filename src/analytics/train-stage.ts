@@ -6,7 +6,13 @@ import type { Config } from '../config.ts';
 import type { Db } from './db.ts';
 import { enrolmentKey } from './enrolment-key.ts';
 import { WEEKLY_FEATURES } from './features.ts';
-import { FORECAST_FEATURES, type ForecastResult, predictForecast, trainQuizForecast } from './forecast.ts';
+import {
+  FORECAST_FEATURES,
+  type ForecastModel,
+  type ForecastResult,
+  predictForecast,
+  trainQuizForecast,
+} from './forecast.ts';
 import type { FeedbackOutcome } from './model/card.ts';
 import { allRows, type SnapshotColumns } from './model/features.ts';
 import { rocAuc } from './model/metrics.ts';
@@ -203,14 +209,25 @@ export async function trainForecast(
     known.map((i) => target[i] as number),
     { ...CV, minLearners: minLearners * 2 },
   );
+  return { result, open: result.model ? await forecastOpen(db, result.model) : new Map() };
+}
+
+/**
+ * The quiz-score forecast of every learner with an open enrolment (quiz_forecast_dataset), by
+ * learner id: from the model just trained, or the saved model a scoring run uses.
+ */
+export async function forecastOpen(db: Db, model: ForecastModel): Promise<Map<string, number>> {
+  const raw = await db.columns(
+    `SELECT user_id, ${FORECAST_FEATURES.columns.map((c) => `${c}::DOUBLE AS ${c}`).join(', ')} FROM quiz_forecast_dataset WHERE outcome = 'open'`,
+  );
+  const columns: SnapshotColumns = {};
+  for (const name of FORECAST_FEATURES.columns) columns[name] = numbers(raw[name]);
+  const ids = (raw.user_id ?? []).map(String);
   const open = new Map<string, number>();
-  if (result.model) {
-    const openRows = userIds.map((_, i) => i).filter((i) => outcome[i] === 'open');
-    predictForecast(result.model, columns, openRows).forEach((p, k) => {
-      open.set(userIds[openRows[k] as number] as string, p);
-    });
-  }
-  return { result, open };
+  predictForecast(model, columns, allRows(ids.length)).forEach((p, i) => {
+    open.set(ids[i] as string, p);
+  });
+  return open;
 }
 
 export async function buildStats(db: Db): Promise<StatsReport> {

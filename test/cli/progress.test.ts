@@ -86,10 +86,11 @@ describe('lumen run with stderr not a terminal', () => {
   });
 
   test('a LUMEN_PROGRESS or LUMEN_PROGRESS_SECONDS it does not know stops the command in one line', async () => {
-    for (const env of [
+    const envs: Record<string, string>[] = [
       { LUMEN_PROGRESS: 'fast' },
       { LUMEN_PROGRESS: 'lines', LUMEN_PROGRESS_SECONDS: '0' },
-    ]) {
+    ];
+    for (const env of envs) {
       const result = await runCli(['validate', '--data', data], env);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
