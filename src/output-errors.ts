@@ -43,21 +43,40 @@ function existingAncestor(path: string): string {
   return current;
 }
 
-function describe(problem: FsProblem, path: string): string {
+/** What to do, in the words of where the output folder was set: the CLI's --out or the worker's setting. */
+const ADVICE = {
+  cli: {
+    folder: 'pass a folder as --out',
+    another: 'pass another --out folder',
+    writable: 'pass an --out folder on a writable disk',
+    otherDisk: 'pass an --out folder on another disk',
+  },
+  worker: {
+    folder: 'set LUMEN_OUT_DIR to a folder',
+    another: 'set LUMEN_OUT_DIR to another folder',
+    writable: 'set LUMEN_OUT_DIR to a folder on a writable disk',
+    otherDisk: 'set LUMEN_OUT_DIR to a folder on another disk',
+  },
+} as const;
+
+export type OutputFolderSetting = keyof typeof ADVICE;
+
+function describe(problem: FsProblem, path: string, setting: OutputFolderSetting): string {
+  const advice = ADVICE[setting];
   switch (problem) {
     case 'not-a-folder': {
       const blocker = existingAncestor(path);
       const isFile = existsSync(blocker) && !statSync(blocker).isDirectory();
       return isFile
-        ? `${blocker} is a file, not a folder: pass a folder as --out, or move the file away`
-        : `${path}: cannot create the output folder here: pass another --out folder`;
+        ? `${blocker} is a file, not a folder: ${advice.folder}, or move the file away`
+        : `${path}: cannot create the output folder here: ${advice.another}`;
     }
     case 'read-only':
-      return `${path}: read-only file system: pass an --out folder on a writable disk`;
+      return `${path}: read-only file system: ${advice.writable}`;
     case 'permission':
-      return `${path}: permission denied: make the folder writable for this user, or pass another --out folder`;
+      return `${path}: permission denied: make the folder writable for this user, or ${advice.another}`;
     case 'full':
-      return `${path}: no space left on the disk: free some space or pass an --out folder on another disk`;
+      return `${path}: no space left on the disk: free some space or ${advice.otherDisk}`;
   }
 }
 
@@ -66,7 +85,11 @@ function describe(problem: FsProblem, path: string): string {
  * something else. `outDir` names the folder when the error does not (a full disk fails a write to
  * an open file, which has no path).
  */
-export function outputFolderError(error: unknown, outDir: string | null = null): LumenError | null {
+export function outputFolderError(
+  error: unknown,
+  outDir: string | null = null,
+  setting: OutputFolderSetting = 'cli',
+): LumenError | null {
   if (!(error instanceof Error) || error instanceof LumenError) return null;
   const { code, path } = error as NodeJS.ErrnoException;
   let problem: FsProblem | undefined = code ? BY_CODE[code] : undefined;
@@ -79,7 +102,7 @@ export function outputFolderError(error: unknown, outDir: string | null = null):
   if (!problem || !where) return null;
   return new LumenError(
     'OUTPUT_FOLDER',
-    `${describe(problem, userPath(where))} (outputs already there are unchanged)`,
+    `${describe(problem, userPath(where), setting)} (outputs already there are unchanged)`,
     {
       cause: error,
     },

@@ -137,6 +137,23 @@ describe('refresh through the queue', () => {
     expect(run?.error).toMatch(/user_id/);
   });
 
+  test('an output folder that is a file: one line worded for LUMEN_OUT_DIR, retried like any disk problem', async () => {
+    const file = join(tempDir('lumen-jobs-file-'), 'out');
+    writeFileSync(file, 'not a folder\n');
+    const job = await enqueue(
+      queues,
+      'refresh',
+      { trigger: 'test', dataDir, outDir: file, forceTrain: false, timeoutMs: 60_000 },
+      { attempts: 2, backoffMs: 50 },
+    );
+    const line = `${file} is a file, not a folder: set LUMEN_OUT_DIR to a folder, or move the file away (outputs already there are unchanged)`;
+    await expect(waitForJob(queues, 'refresh', job.id, { timeoutMs: 60_000 })).rejects.toThrow(line);
+    const stored = await queues.compute.getJob(job.id);
+    expect(stored?.failedReason).toBe(line);
+    expect(stored?.attemptsMade).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe('not a folder\n');
+  });
+
   test('a job over its working time limit fails as timed out and does not switch OUT/latest', async () => {
     const job = await enqueue(queues, 'refresh', {
       trigger: 'test',

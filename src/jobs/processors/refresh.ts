@@ -8,6 +8,7 @@
 import { ANALYSIS_STAGE_NAMES } from '../../analytics/analysis-types.ts';
 import { lastCompleteWeekEnd } from '../../analytics/weeks.ts';
 import { LumenError } from '../../errors.ts';
+import { outputFolderError } from '../../output-errors.ts';
 import { analyseAndPublish } from '../../run-folder/analysis-run.ts';
 import { readLatestRun, runAsOf } from '../../run-folder/index.ts';
 import type { JobContext, RefreshResult, StageTimings } from '../contracts.ts';
@@ -151,10 +152,14 @@ export async function processRefresh(
     await finish('succeeded', null);
     return result;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // The output folder's problems (read-only, full, a file in its place) in the one line the CLI
+    // gives, worded for the worker's setting; retried, as space may be freed or the disk remounted.
+    const folder = outputFolderError(error, job.data.outDir, 'worker');
+    const message = folder?.message ?? (error instanceof Error ? error.message : String(error));
     await finish('failed', message);
     // LumenErrors are bad input or a mismatching model: retrying cannot fix them.
     if (error instanceof LumenError) throw unrecoverable(error.code, message);
+    if (folder) throw new Error(message, { cause: error });
     throw error;
   } finally {
     context.signal.removeEventListener('abort', onAbort);
