@@ -38,13 +38,14 @@ kept_modules as (
     select module_id, course_id from int_modules_checked where exclusion_reason is null
 ),
 
-events as (
+-- Events of every (learner, course) pair, enrolled or not: the grid below starts from int_enrolments
+-- and left-joins the weekly figures, so a pair without an enrolment (activity in a course the
+-- enrolments file does not list) drops out there, without a join of every event to the enrolments.
+events as not materialized (
     select events.user_id, kept_modules.course_id, events.source, events.module_id, events.event_ts,
            events.event_date, events.status, events.progress, events.score
     from int_events as events
     join kept_modules using (module_id)
-    semi join int_enrolments as enrolments
-        on enrolments.user_id = events.user_id and enrolments.course_id = kept_modules.course_id
     where events.event_date <= $as_of::date
 ),
 
@@ -57,7 +58,9 @@ session_starts as (
             event_date,
             epoch_us(event_ts)
                 - lag(epoch_us(event_ts)) over (partition by user_id, course_id order by event_ts) as gap_us
-        from events
+        -- Events at the same instant are one gap of 0, never a session start, so the window sorts each
+        -- enrolment's distinct instants only (as weekly_behavioral_features does).
+        from (select distinct user_id, course_id, event_ts, event_date from events)
     )
     where gap_us is null or gap_us > 30 * 60 * 1000000
 ),
@@ -209,29 +212,81 @@ snapshots as (
     left join courses_to_date using (user_id, week_start)
 ),
 
+-- Peers (same course, calendar week and stage) by GROUP BY rather than windows over every row: the
+-- group's size and medians, and for each compared value how many peers have a lower value and how many
+-- the same (lumen_mid_rank; NULLs last, as rank() orders them). Each is joined back by its keys.
+peer_stats as (
+    select
+        course_id, week_start, stage,
+        count(*) as peers,
+        median(inactivity_days) as peer_days_inactive,
+        median(active_days_14) as peer_active_days_14,
+        median(cum_active_days) as peer_cum_active_days,
+        median(modules_done) as peer_modules_done,
+        median(cum_avg_quiz_score) as peer_avg_quiz_score
+    from snapshots
+    group by all
+),
+
+rank_days_inactive as (
+    select course_id, week_start, stage, inactivity_days as value, count(*) as ties,
+           coalesce(sum(count(*)) over (partition by course_id, week_start, stage order by inactivity_days asc nulls last
+               rows between unbounded preceding and 1 preceding), 0) as lower
+    from snapshots
+    group by course_id, week_start, stage, inactivity_days
+),
+
+rank_active_days_14 as (
+    select course_id, week_start, stage, active_days_14 as value, count(*) as ties,
+           coalesce(sum(count(*)) over (partition by course_id, week_start, stage order by active_days_14 asc nulls last
+               rows between unbounded preceding and 1 preceding), 0) as lower
+    from snapshots
+    group by course_id, week_start, stage, active_days_14
+),
+
+rank_cum_active_days as (
+    select course_id, week_start, stage, cum_active_days as value, count(*) as ties,
+           coalesce(sum(count(*)) over (partition by course_id, week_start, stage order by cum_active_days asc nulls last
+               rows between unbounded preceding and 1 preceding), 0) as lower
+    from snapshots
+    group by course_id, week_start, stage, cum_active_days
+),
+
+rank_modules_done as (
+    select course_id, week_start, stage, modules_done as value, count(*) as ties,
+           coalesce(sum(count(*)) over (partition by course_id, week_start, stage order by modules_done asc nulls last
+               rows between unbounded preceding and 1 preceding), 0) as lower
+    from snapshots
+    group by course_id, week_start, stage, modules_done
+),
+
 ranked as (
     select
-        *,
-        count(*) over peer_group as peers,
-        lumen_mid_rank(
-            rank() over (peer_group order by inactivity_days), count(*) over (partition by course_id, week_start, stage, inactivity_days), count(*) over peer_group
-        ) as pct_days_inactive,
-        lumen_mid_rank(
-            rank() over (peer_group order by active_days_14), count(*) over (partition by course_id, week_start, stage, active_days_14), count(*) over peer_group
-        ) as pct_active_days_14,
-        lumen_mid_rank(
-            rank() over (peer_group order by cum_active_days), count(*) over (partition by course_id, week_start, stage, cum_active_days), count(*) over peer_group
-        ) as pct_cum_active_days,
-        lumen_mid_rank(
-            rank() over (peer_group order by modules_done), count(*) over (partition by course_id, week_start, stage, modules_done), count(*) over peer_group
-        ) as pct_modules_done,
-        median(inactivity_days) over peer_group as peer_days_inactive,
-        median(active_days_14) over peer_group as peer_active_days_14,
-        median(cum_active_days) over peer_group as peer_cum_active_days,
-        median(modules_done) over peer_group as peer_modules_done,
-        median(cum_avg_quiz_score) over peer_group as peer_avg_quiz_score
+        snapshots.*,
+        peer_stats.peers,
+        lumen_mid_rank(r1.lower + 1, r1.ties, peer_stats.peers) as pct_days_inactive,
+        lumen_mid_rank(r2.lower + 1, r2.ties, peer_stats.peers) as pct_active_days_14,
+        lumen_mid_rank(r3.lower + 1, r3.ties, peer_stats.peers) as pct_cum_active_days,
+        lumen_mid_rank(r4.lower + 1, r4.ties, peer_stats.peers) as pct_modules_done,
+        peer_stats.peer_days_inactive,
+        peer_stats.peer_active_days_14,
+        peer_stats.peer_cum_active_days,
+        peer_stats.peer_modules_done,
+        peer_stats.peer_avg_quiz_score
     from snapshots
-    window peer_group as (partition by course_id, week_start, stage)
+    join peer_stats using (course_id, week_start, stage)
+    join rank_days_inactive as r1
+        on r1.course_id = snapshots.course_id and r1.week_start = snapshots.week_start
+        and r1.stage = snapshots.stage and r1.value is not distinct from snapshots.inactivity_days
+    join rank_active_days_14 as r2
+        on r2.course_id = snapshots.course_id and r2.week_start = snapshots.week_start
+        and r2.stage = snapshots.stage and r2.value is not distinct from snapshots.active_days_14
+    join rank_cum_active_days as r3
+        on r3.course_id = snapshots.course_id and r3.week_start = snapshots.week_start
+        and r3.stage = snapshots.stage and r3.value is not distinct from snapshots.cum_active_days
+    join rank_modules_done as r4
+        on r4.course_id = snapshots.course_id and r4.week_start = snapshots.week_start
+        and r4.stage = snapshots.stage and r4.value is not distinct from snapshots.modules_done
 ),
 
 final as (
