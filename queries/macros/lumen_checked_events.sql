@@ -1,5 +1,5 @@
 -- Purpose: the row checks of the two event files, shared (one definition, not two copies).
--- lumen_repeated_event_ids(source, id_column): table macro; the ids (after lumen_trim, as the staging
+-- lumen_repeated_event_ids(source, id_column): table macro; the ids (after lumen_trim_id, as the staging
 --   model trims them) of the numbered raw table `source` (raw_<file>_numbered) that appear on more
 --   than one row, with the first line each is on (a later row with the id is a 'duplicate_id').
 --   It reads the raw table, not the staging model, so that none of the staging model's parsing
@@ -29,9 +29,9 @@ CREATE TYPE lumen_event_column AS ENUM (
 CREATE OR REPLACE MACRO lumen_repeated_event_ids(source, id_column) AS TABLE
 with
 
--- Only the line and the id, trimmed as stg_<file> trims it. Not materialised: read twice.
+-- Only the line and the id, trimmed as stg_<file> trims it (lumen_trim_id). Not materialised: read twice.
 event_ids as not materialized (
-    select line_no, lumen_trim(columns('^' || id_column || '$')) as lumen_event_id from query_table(source)
+    select line_no, lumen_trim_id(columns('^' || id_column || '$')) as lumen_event_id from query_table(source)
 ),
 
 -- 64-bit hashes, sorted: a hash repeats where it equals the one before it. On 9.5M nearly unique
