@@ -1,6 +1,7 @@
 -- stg_lesson_activity: lms_lesson_activity.csv renamed, trimmed (lumen_trim, ids lumen_trim_id: all surrounding whitespace) and typed. No joins, nothing dropped.
--- Grain: one row per data row of lms_lesson_activity.csv.
--- Columns: line_no, activity_id, user_id, module_id,
+-- Grain: one row per data row of lms_lesson_activity.csv. No activity_id: int_lesson_activity_id_problems
+--   checks it, and validate.ts drops it from the raw table before this view is read.
+-- Columns: line_no, user_id, module_id,
 --   status (trimmed, lower-cased; 'in progress' / 'in-progress' -> 'in_progress'),
 --   progress (DOUBLE or NULL when not a finite number), event_ts (TIMESTAMPTZ or NULL),
 --   event_date (DATE in LUMEN_TZ)
@@ -37,7 +38,6 @@ renamed as (
     select
         -- ids
         source.line_no,
-        lumen_trim_id(source.activity_id) as activity_id,
         lumen_trim_id(source.user_id) as user_id,
         lumen_trim_id(source.module_id) as module_id,
 
