@@ -9,6 +9,7 @@
 -- lumen_trim(text) -> text without surrounding whitespace: spaces, tabs, line breaks, vertical tab,
 --   form feed and no-break space (DuckDB's trim() strips spaces only). Used for every id and text
 --   field, so ids that differ only by a trailing tab are one id.
+-- lumen_trim_id(text) -> lumen_trim(text), cheaper per row, for the event files' id columns.
 -- lumen_slash_order_hint(text) -> what one slash date says about the day/month order: 'dmy' (first
 --   field 13-31: a day), 'mdy' (second field 13-31), 'either' (day and month differ, both 1-12: the
 --   order changes the date), NULL (not a slash date, or the same either way).
@@ -25,6 +26,22 @@ CREATE OR REPLACE MACRO lumen_parse_number(s) AS (
 CREATE OR REPLACE MACRO lumen_trim(s) AS (
   CASE
     WHEN regexp_matches(s, '^[\s\x{0B}\x{A0}]|[\s\x{0B}\x{A0}]$')
+      THEN regexp_replace(s, '^[\s\x{0B}\x{A0}]+|[\s\x{0B}\x{A0}]+$', '', 'g')
+    ELSE s
+  END
+);
+
+-- lumen_trim_id: lumen_trim's result, for the id and status columns of the event files (millions of
+-- rows, one call each): clean values only pay for a look at their first character and a few byte
+-- suffix tests. The set is the regular expression's [\s\x{0B}\x{A0}] (RE2's \s is tab, LF, FF, CR
+-- and space): 9-13, 32 and 160. On 9.5M rows x 3 id columns it measured ~1.0 s of CPU against ~2.4 s
+-- for lumen_trim. Not for use inside other macros: it names s ten times, and a macro's argument is
+-- copied wherever it is named (lumen_parse_ts(lumen_trim_id(x)) took ~1 s to bind).
+CREATE OR REPLACE MACRO lumen_trim_id(s) AS (
+  CASE
+    WHEN ord(s) IN (9, 10, 11, 12, 13, 32, 160)
+      OR suffix(s, ' ') OR suffix(s, chr(9)) OR suffix(s, chr(10)) OR suffix(s, chr(11))
+      OR suffix(s, chr(12)) OR suffix(s, chr(13)) OR suffix(s, chr(160))
       THEN regexp_replace(s, '^[\s\x{0B}\x{A0}]+|[\s\x{0B}\x{A0}]+$', '', 'g')
     ELSE s
   END

@@ -2,7 +2,7 @@
  * The only module in src/analytics that touches DuckDB. Everything else asks it to run named
  * queries from queries/ with bound parameters, and gets plain rows back.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, listValue } from '@duckdb/node-api';
@@ -37,6 +37,23 @@ export interface DuckDbActivity {
 
 let statementsDone = 0;
 const busyConnections = new Set<DuckDBConnection>();
+
+/**
+ * For profiles such as docs/BENCHMARKS.md's (read once, so a run without them pays one comparison
+ * per statement): LUMEN_TRACE_SQL=1 writes each statement's wall time, the process's CPU time
+ * (user + system, all threads) during it and its first words to stderr; LUMEN_PROFILE_DIR=<dir>
+ * keeps DuckDB's query-tree profile of each statement as <dir>/<statement number>.txt.
+ */
+const traceSql = process.env.LUMEN_TRACE_SQL === '1';
+const profileDir = process.env.LUMEN_PROFILE_DIR || null;
+
+function traceLabel(sql: string): string {
+  const text = sql
+    .replace(/--[^\n]*\n/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > 110 ? `${text.slice(0, 110)}...` : text;
+}
 
 export function duckDbActivity(): DuckDbActivity {
   let query: DuckDbActivity['query'] = null;
@@ -172,32 +189,54 @@ export class Db {
     await connection.run('SET progress_bar_time = 0');
     await connection.run(loadQuery('lumen_macros'));
     await connection.run(loadQuery('lumen_checked_events'));
+    if (profileDir) {
+      mkdirSync(profileDir, { recursive: true });
+      await connection.run(`SET enable_profiling = 'query_tree'`);
+      await connection.run(`SET profiling_output = '${join(profileDir, 'last.txt').replaceAll("'", "''")}'`);
+    }
     return db;
   }
 
   /** Every statement goes through here, so duckDbActivity() sees it run and counts it. */
-  private async tracked<T>(work: Promise<T>): Promise<T> {
+  private async tracked<T>(sql: string, work: () => Promise<T>): Promise<T> {
     busyConnections.add(this.connection);
+    const started = traceSql ? performance.now() : 0;
+    const cpu = traceSql ? process.cpuUsage() : null;
     try {
-      return await work;
+      return await work();
     } finally {
       busyConnections.delete(this.connection);
       statementsDone += 1;
+      if (profileDir) {
+        const last = join(profileDir, 'last.txt');
+        if (existsSync(last))
+          renameSync(last, join(profileDir, `${String(statementsDone).padStart(4, '0')}.txt`));
+      }
+      if (cpu) {
+        const used = process.cpuUsage(cpu);
+        const ms = (performance.now() - started).toFixed(0).padStart(7);
+        const cpuMs = ((used.user + used.system) / 1000).toFixed(0).padStart(7);
+        process.stderr.write(`[sql] ${ms} ms wall ${cpuMs} ms cpu  ${traceLabel(sql)}\n`);
+      }
     }
   }
 
   async run(sql: string, params?: Params): Promise<void> {
-    await this.tracked(this.connection.run(sql, paramsUsedBy(sql, params)));
+    await this.tracked(sql, () => this.connection.run(sql, paramsUsedBy(sql, params)));
   }
 
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.tracked(this.connection.runAndReadAll(sql, paramsUsedBy(sql, params)));
+    const reader = await this.tracked(sql, () =>
+      this.connection.runAndReadAll(sql, paramsUsedBy(sql, params)),
+    );
     return reader.getRowObjectsJS() as T[];
   }
 
   /** Column-wise result (one array per column): cheaper than row objects for large numeric reads. */
   async columns(sql: string, params?: Params): Promise<Record<string, unknown[]>> {
-    const reader = await this.tracked(this.connection.runAndReadAll(sql, paramsUsedBy(sql, params)));
+    const reader = await this.tracked(sql, () =>
+      this.connection.runAndReadAll(sql, paramsUsedBy(sql, params)),
+    );
     return reader.getColumnsObjectJS() as Record<string, unknown[]>;
   }
 

@@ -29,10 +29,10 @@ export const QUERY_NAMES = [
   'int_events',
   'int_learner_roles',
   'int_lesson_activity_checked',
-  'int_lesson_activity_repeated_ids',
+  'int_lesson_activity_id_problems',
   'int_modules_checked',
   'int_quiz_attempts_checked',
-  'int_quiz_attempts_repeated_ids',
+  'int_quiz_attempts_id_problems',
   'int_users_checked',
   // queries/features/
   'enrolment_week_snapshots',
