@@ -60,6 +60,9 @@ export function progressSettings(
   return { mode: config.mode ?? (stream.isTTY ? 'tty' : 'lines'), everyMs: config.everySeconds * 1000 };
 }
 
+/** More rows than any export holds: a query total above it is an overflowed estimate. */
+export const PLAUSIBLE_ROWS = 1e11;
+
 /** What a polled source of low-level activity tells (DuckDB's duckDbActivity() in practice). */
 export interface Activity {
   readonly statements: number;
@@ -257,7 +260,15 @@ export class LiveProgress {
     if (current.detail) parts.push(current.detail);
     const activity = this.options.activity?.();
     if (activity) {
-      if (activity.query) parts.push(`rows ${count(activity.query.rows)}/${count(activity.query.totalRows)}`);
+      const query = activity.query;
+      // DuckDB's row total is an estimate, and for some joins an overflowed one (trillions of rows):
+      // shown only while it is plausible, else the rows done alone.
+      if (query)
+        parts.push(
+          query.totalRows >= query.rows && query.totalRows <= PLAUSIBLE_ROWS
+            ? `rows ${count(query.rows)}/${count(query.totalRows)}`
+            : `rows ${count(query.rows)}`,
+        );
       parts.push(`${activity.statements - current.statements} queries`);
     }
     parts.push(`elapsed ${seconds(now - this.started)}, about ${seconds(leftMs)} left`);

@@ -148,3 +148,21 @@ describe('LiveProgress', () => {
     );
   });
 });
+
+test("DuckDB's overflowed row estimates are not shown as a total: only the rows done", () => {
+  const stream = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+  let query = { percent: 1, rows: 2_200_000, totalRows: 282_808_011_300_000 };
+  const progress = new LiveProgress('run', {
+    stages: [['outcomes', 1]],
+    settings: { mode: 'off', everyMs: 1000 },
+    stream,
+    activity: () => ({ statements: 8, query }),
+  });
+  progress.stage('outcomes');
+  expect(progress.status()).toContain('rows 2.2M ·');
+  query = { percent: 1, rows: 2_200_000, totalRows: 1_000_000 };
+  expect(progress.status()).toContain('rows 2.2M ·');
+  query = { percent: 50, rows: 2_200_000, totalRows: 4_400_000 };
+  expect(progress.status()).toContain('rows 2.2M/4.4M ·');
+  progress.done();
+});
