@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, listValue } from '@duckdb/node-api';
+import { processAlive } from '../process-alive.ts';
 import type { QueryName } from './query-names.ts';
 
 export type Params = Record<string, DuckDBValue>;
@@ -112,15 +113,6 @@ function paramsUsedBy(sql: string, params: Params | undefined): Params | undefin
 /** Table and view names are spliced into SQL, so only plain lower-case identifiers pass. */
 function assertTableName(name: string): void {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe table name ${name}`);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -26,6 +26,7 @@ import {
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { type GenerateOptions, generateLmsData } from '../../src/analytics/generate.ts';
+import { processAlive } from '../../src/process-alive.ts';
 import { filesUnder, MANIFEST, writeManifest } from './fixture-manifest.ts';
 import { tempDir } from './fs.ts';
 
@@ -49,15 +50,6 @@ export function fixtureRoot(): string {
   if (root) return root;
   fallbackRoot ??= tempDir('lumen-fixtures-');
   return fallbackRoot;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
