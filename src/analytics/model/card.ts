@@ -169,7 +169,7 @@ export function renderModelCard(card: ModelCard): string {
   );
   if (t.sample) {
     out.push(
-      `Sampled: the fit learnt from ${t.sample.keptRows.toLocaleString('en-US')} of ${t.sample.rows.toLocaleString('en-US')} enrolment-weeks, every row of ${(100 * t.sample.learnerShare).toFixed(1)}% of the learners (chosen by a hash of the learner id, the same learners on every run of the same data), because there were more than LUMEN_MAX_TRAINING_ROWS. training_snapshots.csv and oof_predictions.csv hold the rows it learnt from.`,
+      `Sampled: the fit learnt from ${t.sample.keptRows.toLocaleString('en-US')} of ${t.sample.rows.toLocaleString('en-US')} enrolment-weeks, every row of ${(100 * t.sample.learnerShare).toFixed(1)}% of the learners (chosen by a hash of the learner id, the same learners on every run of the same data), because there were more than LUMEN_MAX_TRAINING_ROWS. training_snapshots.csv and oof_predictions.csv hold the rows it learnt from, and the statistical tests below compare the same learners.`,
       '',
     );
   }
