@@ -58,6 +58,11 @@ export interface Config {
    * per finished stage; null (unset): `tty` on a terminal, else `lines`.
    */
   readonly progress: { readonly mode: 'tty' | 'lines' | 'off' | null; readonly everySeconds: number };
+  /**
+   * Developer diagnostics for profiles (docs/BENCHMARKS.md): LUMEN_TRACE_SQL=1 writes each DuckDB
+   * statement's wall and CPU time to stderr; LUMEN_PROFILE_DIR keeps each statement's query profile.
+   */
+  readonly duckdbTrace: { readonly sql: boolean; readonly profileDir: string | null };
 }
 
 type Env = Record<string, string | undefined>;
@@ -136,6 +141,10 @@ export function readConfig(env: Env = process.env): Config {
     duckdbThreads: optionalNum(env, 'LUMEN_DUCKDB_THREADS', (n) => Number.isInteger(n) && n >= 1),
     duckdbMemory: env.LUMEN_DUCKDB_MEMORY?.trim() || `${Math.max(1, Math.floor(totalmem() / 2 ** 30 / 2))}GB`,
     duckdbTempDir: env.LUMEN_DUCKDB_TEMP?.trim() || join(tmpdir(), 'lumen-duckdb'),
+    duckdbTrace: Object.freeze({
+      sql: env.LUMEN_TRACE_SQL?.trim() === '1',
+      profileDir: env.LUMEN_PROFILE_DIR?.trim() || null,
+    }),
     progress: Object.freeze({
       mode: progressMode(env),
       everySeconds: num(env, 'LUMEN_PROGRESS_SECONDS', 5, (n) => n > 0),

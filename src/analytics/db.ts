@@ -24,6 +24,12 @@ export interface DbOptions {
    * new folder inside it (removed on close), so processes never share spill files.
    */
   readonly tempDirectory?: string | null;
+  /**
+   * For profiles such as docs/BENCHMARKS.md's: `sql` writes each statement's wall time, the
+   * process's CPU time (user + system, all threads) during it and its first words to stderr;
+   * `profileDir` keeps DuckDB's query-tree profile of each statement as <dir>/<statement number>.txt.
+   */
+  readonly trace?: { readonly sql: boolean; readonly profileDir: string | null } | null;
 }
 
 /**
@@ -38,15 +44,6 @@ export interface DuckDbActivity {
 
 let statementsDone = 0;
 const busyConnections = new Set<DuckDBConnection>();
-
-/**
- * For profiles such as docs/BENCHMARKS.md's (read once, so a run without them pays one comparison
- * per statement): LUMEN_TRACE_SQL=1 writes each statement's wall time, the process's CPU time
- * (user + system, all threads) during it and its first words to stderr; LUMEN_PROFILE_DIR=<dir>
- * keeps DuckDB's query-tree profile of each statement as <dir>/<statement number>.txt.
- */
-const traceSql = process.env.LUMEN_TRACE_SQL === '1';
-const profileDir = process.env.LUMEN_PROFILE_DIR || null;
 
 function traceLabel(sql: string): string {
   const text = sql
@@ -150,6 +147,8 @@ export class Db {
     private readonly connection: DuckDBConnection,
     /** This database's own spill folder, removed on close. */
     private readonly spillDir: string | null,
+    private readonly traceSql: boolean,
+    private readonly profileDir: string | null,
   ) {}
 
   static async open(options: DbOptions): Promise<Db> {
@@ -166,7 +165,8 @@ export class Db {
       throw error;
     }
     const connection = await instance.connect();
-    const db = new Db(instance, connection, spillDir);
+    const profileDir = options.trace?.profileDir ?? null;
+    const db = new Db(instance, connection, spillDir, options.trace?.sql ?? false, profileDir);
     // ICU is loaded by the first statement, so the zone cannot go in the instance config. The
     // zone was checked against Intl's IANA list by config.ts; the pattern keeps quotes out.
     if (!/^[A-Za-z0-9_+\-/]+$/.test(options.tz)) throw new Error(`unsafe time zone name ${options.tz}`);
@@ -192,6 +192,7 @@ export class Db {
   /** Every statement goes through here, so duckDbActivity() sees it run and counts it. */
   private async tracked<T>(sql: string, work: () => Promise<T>): Promise<T> {
     busyConnections.add(this.connection);
+    const { traceSql, profileDir } = this;
     const started = traceSql ? performance.now() : 0;
     const cpu = traceSql ? process.cpuUsage() : null;
     try {

@@ -25,6 +25,7 @@ export function openDb(config: Config): Promise<Db> {
     threads: config.duckdbThreads,
     memoryLimit: config.duckdbMemory,
     tempDirectory: config.duckdbTempDir,
+    trace: config.duckdbTrace,
   });
 }
 

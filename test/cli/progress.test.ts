@@ -99,6 +99,16 @@ describe('lumen run with stderr not a terminal', () => {
     }
   });
 
+  test('LUMEN_TRACE_SQL=1 adds one line per DuckDB statement with its wall and CPU time; unset, none', async () => {
+    const traced = await runCli(['validate', '--data', data], { LUMEN_TRACE_SQL: '1' });
+    expect(traced.code, traced.stderr).toBe(0);
+    const lines = traced.stderr.split('\n').filter((l) => l.startsWith('[sql]'));
+    expect(lines.length).toBeGreaterThan(10);
+    for (const line of lines) expect(line).toMatch(/^\[sql\] +\d+ ms wall +\d+ ms cpu {2}\S/);
+    const plain = await runCli(['validate', '--data', data]);
+    expect(plain.stderr).not.toContain('[sql]');
+  });
+
   test('LUMEN_PROGRESS=tty redraws one status line in place and clears it before each stage line', async () => {
     const result = await runCli(['features', '--data', data, '--out', tempDir('lumen-progress-out-')], {
       LUMEN_PROGRESS: 'tty',
