@@ -21,6 +21,7 @@ import { parse } from 'csv-parse/sync';
 import { normalizeHeaderName } from '../../analytics/load.ts';
 import { drawLearnerProfile } from '../../run-folder/draw-run.ts';
 import {
+  byRiskDescending,
   chartPng,
   chartTitleLines,
   latestRunFolderOrFail,
@@ -190,20 +191,20 @@ export async function processLearnerProfile(
     asked ? (rows ?? []).filter((r) => r.user_id === asked) : [];
   // Only the enrolments of the requester's courses: one outside them all is answered exactly like a
   // learner the export does not know, and another course's enrolment is never mentioned.
-  const open = rowsInScope(ofLearner(readPredictions(runDir)), job.data.scope);
-  const outcomes = rowsInScope(ofLearner(readOutcomes(runDir)), job.data.scope);
+  const learnerOpen = ofLearner(readPredictions(runDir));
+  const learnerOutcomes = ofLearner(readOutcomes(runDir));
+  const open = rowsInScope(learnerOpen, job.data.scope);
+  const outcomes = rowsInScope(learnerOutcomes, job.data.scope);
   const known = open.length > 0 || outcomes.length > 0;
   const learnerId = known || !byEmail ? asked : '';
   // A requester who may not see all of the learner's courses gets the profile of one course they
   // may see (the riskiest open enrolment's, else the first finished one's): the whole-learner chart
   // would show the other courses' activity and risk.
-  const allCourses = new Set(
-    [...ofLearner(readPredictions(runDir)), ...ofLearner(readOutcomes(runDir))].map((r) => r.course_id ?? ''),
-  );
+  const allCourses = new Set([...learnerOpen, ...learnerOutcomes].map((r) => r.course_id ?? ''));
   const seenCourses = new Set([...open, ...outcomes].map((r) => r.course_id ?? ''));
   const courseId = [...allCourses].every((c) => seenCourses.has(c))
     ? null
-    : (open[0]?.course_id ?? outcomes[0]?.course_id ?? null);
+    : ([...open].sort(byRiskDescending)[0]?.course_id ?? outcomes[0]?.course_id ?? null);
   let chartPath = known && courseId === null ? profileChart(runDir, learnerId) : null;
   if (known && chartPath === null) {
     // The chart OUT/latest carries is another learner's, or shows courses the requester may not see.
