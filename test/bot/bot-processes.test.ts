@@ -244,12 +244,13 @@ beforeAll(async () => {
   env = processEnv({ dataDir, outDir });
   const worker = startChild('worker', ['worker']);
   const bot = startChild('bot', ['bot']);
-  // The refresh waits in the queue until the worker takes it.
-  const [refresh] = await Promise.all([
-    runCli(['refresh'], env),
+  // The worker must be connected before `lumen refresh` looks for one (on a loaded machine a worker
+  // started at the same moment can miss the refresh's grace period; operations.test.ts covers that).
+  await Promise.all([
     waitForOutput(worker, /waiting for jobs/),
     waitForOutput(bot, /lumen bot running: HTTP on port \d+/),
   ]);
+  const refresh = await runCli(['refresh'], env);
   expect(refresh.code, `${refresh.stderr}\nworker:\n${worker.output}`).toBe(0);
   expect(refresh.stdout).toMatch(/refresh \S+ done/);
 
