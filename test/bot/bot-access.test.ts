@@ -83,6 +83,12 @@ async function click(userId: string, value: string, channelId: string) {
   return responseId;
 }
 
+/**
+ * A learner lookup by course staff rebuilds the export's tables in the worker (validate, features,
+ * outcomes, the enrolment weeks) before it posts: on a loaded 2-core machine that took over 20 s.
+ */
+const PROFILE_WAIT_MS = 90_000;
+
 /** The answer posted to `responseId`'s response_url containing `text`. */
 function answered(responseId: string, text: string): Promise<RecordedCall> {
   return fake.waitFor(
@@ -288,6 +294,7 @@ describe('learner-level content goes to staff only, per course', () => {
     const profile = await fake.waitFor(
       (c) =>
         fake.calls.indexOf(c) >= mark && c.method === 'chat.postMessage' && c.params.channel === CHANNEL_A,
+      PROFILE_WAIT_MS,
     );
     expect(textOf(profile)).toContain('No open learner');
     expect(textOf(profile)).not.toMatch(/Risk\*|Drivers/);
@@ -303,6 +310,7 @@ describe('learner-level content goes to staff only, per course', () => {
     const bothProfile = await fake.waitFor(
       (c) =>
         fake.calls.indexOf(c) >= mark && c.method === 'chat.postMessage' && c.params.channel === CHANNEL_A,
+      PROFILE_WAIT_MS,
     );
     expect(textOf(bothProfile)).toContain(`*${courseA}*`);
     expect(textOf(bothProfile)).not.toContain(courseB);
@@ -325,7 +333,7 @@ describe('learner-level content goes to staff only, per course', () => {
       OLD_LIST_FEEDBACK_TEXT,
     );
     expect(fake.calls.slice(mark).filter((c) => c.method === 'chat.update')).toEqual([]);
-  });
+  }, 240_000);
 
   test("staff named by a Slack user group see their course; programme staff in a course channel see that course's learners", async () => {
     let mark = fake.calls.length;
