@@ -4,10 +4,12 @@
 -- Grain: one row per enrolment (int_enrolments) per ISO week, from the week of enrolled_on to the
 --   $as_of week inclusive, including weeks with no events (a never-active enrolment has only those).
 -- Columns: user_id, course_id, week_start (Monday, DATE), week_end (Sunday, or $as_of), week_index
---   (1 = the week of enrolment), the six weekly features in the course (sessions, avg_progress,
---   modules_completed, avg_quiz_score, active_days, inactivity_days), lesson_events, quiz_attempts,
---   cum_active_days, cum_modules_completed, cum_quiz_attempts, cum_avg_quiz_score,
+--   (1 = the week of enrolment), study_week (= week_index, as a model feature), the six weekly
+--   features in the course (sessions, avg_progress, modules_completed, avg_quiz_score, active_days,
+--   inactivity_days), lesson_events, quiz_attempts, cum_sessions, cum_active_days,
+--   cum_modules_completed, cum_lesson_events, cum_quiz_attempts, cum_avg_progress, cum_avg_quiz_score,
 --   share_required_completed (cum completed modules / the course's required modules, at most 1),
+--   active_weeks_to_date, courses_to_date (the learner's enrolments begun by week_end),
 --   never_active_to_date (no event in the course yet), enrolled_on,
 --   active_days_14 (active days in the course in the two weeks ending week_end), required_modules,
 --   modules_done (cum_modules_completed, at most required_modules),
@@ -19,7 +21,8 @@
 --       the mid-rank share of peers with a lower value; 0.5 with fewer than 5 peers),
 --     peer_days_inactive, peer_active_days_14, peer_cum_active_days, peer_modules_done,
 --       peer_avg_quiz_score (the peers' medians, for the reasons staff read; NULL with fewer than 5),
---   days_inactive_log (ln(1 + inactivity_days)), never_active (0/1),
+--   days_inactive_log (ln(1 + inactivity_days)), never_active (0/1), week_of_course (week_index,
+--   at most 52),
 --   plus outcome, completed_at, dropped_at (of the enrolment at $as_of, learner_outcomes) and
 --   next_active_on (the first active day in the course after week_end, up to $as_of): used only to
 --   label and to select rows, never as features
@@ -132,10 +135,14 @@ to_date as (
     select
         *,
         row_number() over enrolment_weeks as week_index,
+        sum(sessions) over enrolment_weeks as cum_sessions,
         sum(active_days) over enrolment_weeks as cum_active_days,
         sum(modules_completed) over enrolment_weeks as cum_modules_completed,
+        sum(lesson_events) over enrolment_weeks as cum_lesson_events,
         sum(quiz_attempts) over enrolment_weeks as cum_quiz_attempts,
+        sum(progress_sum) over enrolment_weeks as cum_progress_sum,
         sum(score_sum) over enrolment_weeks as cum_score_sum,
+        count(*) filter (active_days > 0) over enrolment_weeks as active_weeks_to_date,
         last_value(last_event_date ignore nulls) over enrolment_weeks as latest_event_date,
         active_days + coalesce(lag(active_days) over (partition by user_id, course_id order by week_start), 0)
             as active_days_14,
@@ -148,6 +155,14 @@ to_date as (
     )
 ),
 
+courses_to_date as (
+    select grid.user_id, grid.week_start, count(*) as courses_to_date
+    from (select distinct user_id, week_start from grid) as grid
+    join int_enrolments as enrolments
+        on enrolments.user_id = grid.user_id and enrolments.enrolled_on <= grid.week_start + 6
+    group by all
+),
+
 snapshots as (
     select
         to_date.user_id,
@@ -155,6 +170,9 @@ snapshots as (
         to_date.week_start,
         to_date.week_end,
         to_date.week_index,
+        -- The same number under a model-feature name: training_snapshots.csv starts with
+        -- user_id, course_id, week_index, label, and a feature named week_index would repeat that header.
+        to_date.week_index as study_week,
         to_date.sessions,
         -- Means are rounded to 10 decimals: parallel summation order otherwise changes the last bits.
         case when to_date.lesson_events > 0 then round(to_date.progress_sum / to_date.lesson_events, 10) end as avg_progress,
@@ -164,11 +182,16 @@ snapshots as (
         greatest(to_date.week_end - coalesce(to_date.latest_event_date, to_date.enrolled_on), 0) as inactivity_days,
         to_date.lesson_events,
         to_date.quiz_attempts,
+        to_date.cum_sessions,
         to_date.cum_active_days,
         to_date.cum_modules_completed,
+        to_date.cum_lesson_events,
         to_date.cum_quiz_attempts,
+        case when to_date.cum_lesson_events > 0 then round(to_date.cum_progress_sum / to_date.cum_lesson_events, 10) end as cum_avg_progress,
         case when to_date.cum_quiz_attempts > 0 then round(to_date.cum_score_sum / to_date.cum_quiz_attempts, 10) end as cum_avg_quiz_score,
         least(to_date.cum_modules_completed / outcomes.required_modules, 1) as share_required_completed,
+        to_date.active_weeks_to_date,
+        coalesce(courses_to_date.courses_to_date, 1) as courses_to_date,
         to_date.latest_event_date is null as never_active_to_date,
         to_date.enrolled_on,
         to_date.active_days_14,
@@ -177,6 +200,7 @@ snapshots as (
         ln(1 + greatest(to_date.week_end - coalesce(to_date.latest_event_date, to_date.enrolled_on), 0))
             as days_inactive_log,
         (to_date.latest_event_date is null)::integer as never_active,
+        least(to_date.week_index, 52) as week_of_course,
         -- Peers: same course, same calendar week, same stage since enrolment.
         least(to_date.week_index, 4) as stage,
         outcomes.outcome,
@@ -185,6 +209,7 @@ snapshots as (
         to_date.next_active_on
     from to_date
     join learner_outcomes as outcomes using (user_id, course_id)
+    left join courses_to_date using (user_id, week_start)
 ),
 
 -- Peers (same course, calendar week and stage) by GROUP BY rather than windows over every row: the
