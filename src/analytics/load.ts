@@ -224,14 +224,29 @@ function scanFile(path: string): { quoted: boolean; blankLines: boolean } {
   }
 }
 
+/** What walkRecords tells of each record besides where it starts. */
+interface RecordShape {
+  /** Nothing but an optional CR. */
+  readonly blank: boolean;
+  /** Fields: commas outside quotes, plus one. */
+  readonly fields: number;
+  /** The record ends in CR LF (false: LF, or the end of the file). */
+  readonly crlf: boolean;
+  /** A CR outside quotes that no LF follows (DuckDB's strict reader stops there). */
+  readonly bareCr: boolean;
+}
+
 /**
  * Walks the file's records as DuckDB's CSV reader (strict mode, `"` quote and escape) splits them:
  * a double quote opens a quoted field only at the start of a field, and line breaks inside quoted
  * fields belong to the field. `onRecord` is called at each line break outside quotes with the file
- * line (header = line 1) the record ending there started on, and whether it is a blank line
- * (nothing but an optional CR); it returns true to stop the walk.
+ * line (header = line 1) the record ending there started on, and its shape; it returns true to stop
+ * the walk. Returns the line of a quoted field still open at the end of the file, else null.
  */
-function walkRecords(path: string, onRecord: (startLine: number, blank: boolean) => boolean): void {
+function walkRecords(
+  path: string,
+  onRecord: (startLine: number, shape: RecordShape) => boolean,
+): number | null {
   const FIELD_START = 0;
   const UNQUOTED = 1;
   const QUOTED = 2;
@@ -243,29 +258,42 @@ function walkRecords(path: string, onRecord: (startLine: number, blank: boolean)
     let start = 1;
     let state = FIELD_START;
     let content = false;
+    let fields = 1;
+    let cr = false;
+    let bareCr = false;
     for (let position = 0; ; ) {
       const bytes = readSync(fd, buffer, 0, SCAN_BYTES, position);
       if (bytes === 0) {
+        if (state === QUOTED) return start;
         // The last record when the file does not end with a line break.
-        if (content) onRecord(start, false);
-        return;
+        if (content) onRecord(start, { blank: false, fields, crlf: false, bareCr: bareCr || cr });
+        return null;
       }
       for (let i = 0; i < bytes; i++) {
         const byte = buffer[i];
         if (byte === 0x0a) {
           line++;
           if (state === QUOTED) continue;
-          if (onRecord(start, !content)) return;
+          if (onRecord(start, { blank: !content, fields, crlf: cr, bareCr })) return null;
           start = line;
           state = FIELD_START;
           content = false;
+          fields = 1;
+          cr = false;
+          bareCr = false;
           continue;
+        }
+        if (state !== QUOTED) {
+          bareCr ||= cr;
+          cr = byte === 0x0d;
         }
         if (byte !== 0x0d) content = true;
         if (state === QUOTED) {
           if (byte === 0x22) state = QUOTE_IN_QUOTED;
-        } else if (byte === 0x2c) state = FIELD_START;
-        else if (state === FIELD_START)
+        } else if (byte === 0x2c) {
+          state = FIELD_START;
+          fields++;
+        } else if (state === FIELD_START)
           state = byte === 0x22 ? QUOTED : byte === 0x0d ? FIELD_START : UNQUOTED;
         else if (state === QUOTE_IN_QUOTED) state = byte === 0x22 ? QUOTED : UNQUOTED;
       }
@@ -274,6 +302,30 @@ function walkRecords(path: string, onRecord: (startLine: number, blank: boolean)
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The file's records checked as DuckDB's strict CSV reader reads them (the field count, quotes
+ * closed, no bare CR), for when that reader has failed: `problem` is the first one as "line N: ...",
+ * '' when there is none. `mixed`: some lines end in CR LF and some in LF (two files pasted together,
+ * a line edited by hand), which the strict reader cannot split; the lenient one can, but it would
+ * cut extra fields off a record without a word, hence this check before it is used.
+ */
+function checkRecords(path: string, width: number): { mixed: boolean; problem: string } {
+  let crlf = false;
+  let lf = false;
+  let problem = '';
+  const unterminated = walkRecords(path, (startLine, shape) => {
+    if (shape.crlf) crlf = true;
+    else if (!shape.blank) lf = true;
+    if (problem) return false;
+    if (shape.bareCr) problem = `line ${startLine}: a carriage return without a line feed`;
+    else if (!shape.blank && shape.fields !== width)
+      problem = `line ${startLine}: expected ${width} fields, found ${shape.fields}`;
+    return false;
+  });
+  if (!problem && unterminated !== null) problem = `line ${unterminated}: unterminated quoted field`;
+  return { mixed: crlf && lf, problem };
 }
 
 /**
@@ -286,7 +338,7 @@ function blankLineRuns(path: string): { lineNos: number[]; blankLines: number[] 
   const blankLines: number[] = [];
   let blanks = 0;
   let pending = false;
-  const onRecord = (startLine: number, blank: boolean): boolean => {
+  const onRecord = (startLine: number, { blank }: RecordShape): boolean => {
     if (blank) {
       blanks++;
       pending = true;
@@ -325,6 +377,8 @@ function csvReadError(spec: SourceSpec, path: string, error: unknown): InputErro
   const record = /Line: (\d+)/.exec(message)?.[1];
   const line = record ? lineOfRecord(path, Number(record)) : undefined;
   const where = line ? `${spec.file}: line ${line}` : spec.file;
+  // The first line says what went wrong; the rest lists the reader's options ("quote = ...").
+  const firstLine = message.split('\n')[0] ?? message;
   if (/unicode|utf-?8|byte sequence/i.test(message)) {
     return new InputError('BAD_ENCODING', `${where}: not valid UTF-8`, { cause: error });
   }
@@ -334,10 +388,9 @@ function csvReadError(spec: SourceSpec, path: string, error: unknown): InputErro
       cause: error,
     });
   }
-  if (/unterminated quote|quote/i.test(message)) {
+  if (/quote/i.test(firstLine)) {
     return new InputError('BAD_VALUE', `${where}: unterminated quoted field`, { cause: error });
   }
-  const firstLine = message.split('\n')[0] ?? message;
   return new InputError('NOT_CSV', `${where}: cannot be read as CSV (${firstLine})`, { cause: error });
 }
 
@@ -361,17 +414,29 @@ async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded
     : '';
   // rowid is file order because DuckDB preserves insertion order (preserve_insertion_order, on by
   // default) when it writes a parallel CSV scan to a table; the numbered views rely on it.
-  try {
-    await db.run(
+  const read = (strict: boolean) =>
+    db.run(
       `CREATE OR REPLACE TABLE raw_${spec.name} AS
         SELECT ${select}${breaks} FROM read_csv($path,
         header = true, all_varchar = true, delim = ',', quote = '"', escape = '"',
-        strict_mode = true, null_padding = false, auto_detect = false,
+        strict_mode = ${strict}, null_padding = false, auto_detect = false,
         columns = {${names.map((n) => `'${n}': 'VARCHAR'`).join(', ')}})`,
       { path },
     );
+  try {
+    await read(true);
   } catch (error) {
-    throw csvReadError(spec, path, error);
+    const { mixed, problem } = checkRecords(path, width);
+    // DuckDB names a record when it can; with mixed line endings its error is about those.
+    const named = /Line: \d+/.test(error instanceof Error ? error.message : String(error));
+    if (problem && (mixed || !named))
+      throw new InputError('BAD_VALUE', `${spec.file}: ${problem}`, { cause: error });
+    if (!mixed) throw csvReadError(spec, path, error);
+    try {
+      await read(false);
+    } catch (lenient) {
+      throw csvReadError(spec, path, lenient);
+    }
   }
   const [count] = await db.all<{ n: bigint; breaks: bigint | null }>(
     `SELECT count(*) AS n, ${quoted ? 'sum(lumen_line_breaks)' : '0'} AS breaks FROM raw_${spec.name}`,

@@ -316,3 +316,58 @@ describe('the sample export', () => {
     },
   );
 });
+
+describe('mixed line endings (some lines CR LF, some LF)', () => {
+  /** The users file with lines 2-5 ending in LF, a blank CR LF line before line 6, CR LF after it. */
+  function mixedUsers(edit: (lines: string[]) => void = () => {}): string {
+    const dir = copySample();
+    editFile(join(dir, 'lms_users.csv'), (text) => {
+      const lines = text.replace(/\n$/, '').split('\n');
+      edit(lines);
+      return `${lines.slice(0, 5).join('\n')}\n\r\n${lines.slice(5).join('\r\n')}\r\n`;
+    });
+    return dir;
+  }
+
+  test('load, with every later line number moved by the blank line', async () => {
+    const report = await runValidate(config, { dataDir: mixedUsers() });
+    expect(exclusions(report, 'lms_users.csv')).toEqual([['staff_account', 'role', 11, [3, 12, 29, 30, 34]]]);
+    expect(warnings(report)).toEqual([
+      ['lms_lesson_activity.csv', 'completed with progress below 100', 41, [4, 9, 10, 12, 17]],
+      ['lms_quiz_attempts.csv', 'quiz attempt without lesson activity on that module', 74, [4, 5, 6, 7, 8]],
+      ['lms_users.csv', 'updated_at before created_at', 30, [2, 7, 8, 9, 11]],
+    ]);
+    expect(report.files.find((f) => f.file === 'lms_users.csv')?.rowsRead).toBe(50);
+  });
+
+  test('a record with an extra field is still refused on its file line (the lenient reader would cut it)', async () => {
+    const dir = mixedUsers((lines) => {
+      lines[9] = `${lines[9]},extra`; // file line 10, line 11 after the blank line
+    });
+    await expect(runValidate(config, { dataDir: dir })).rejects.toThrow(
+      /^lms_users\.csv: line 11: expected 8 fields, found 9$/,
+    );
+  });
+
+  test('a quoted field left open is refused on the line it opens', async () => {
+    const dir = mixedUsers((lines) => {
+      lines[19] = (lines[19] ?? '').replace(',', ',"'); // file line 20, 21 after the blank line
+    });
+    await expect(runValidate(config, { dataDir: dir })).rejects.toThrow(
+      /^lms_users\.csv: line 21: unterminated quoted field$/,
+    );
+  });
+});
+
+test('a carriage return without a line feed (an old Mac line end) names its line', async () => {
+  const dir = copySample();
+  editFile(join(dir, 'lms_users.csv'), (text) => {
+    const lines = text.split('\n');
+    lines[6] = `${lines[6]}\r${lines[7]}`; // lines 7 and 8 joined by a bare CR
+    lines.splice(7, 1);
+    return lines.join('\n');
+  });
+  await expect(runValidate(config, { dataDir: dir })).rejects.toThrow(
+    /^lms_users\.csv: line 7: a carriage return without a line feed$/,
+  );
+});
