@@ -264,10 +264,9 @@ function walkRecords(
     for (let position = 0; ; ) {
       const bytes = readSync(fd, buffer, 0, SCAN_BYTES, position);
       if (bytes === 0) {
-        if (state === QUOTED) return start;
-        // The last record when the file does not end with a line break.
+        // The last record when the file does not end with a line break (or a quote left open).
         if (content) onRecord(start, { blank: false, fields, crlf: false, bareCr: bareCr || cr });
-        return null;
+        return state === QUOTED ? start : null;
       }
       for (let i = 0; i < bytes; i++) {
         const byte = buffer[i];
@@ -315,16 +314,20 @@ function checkRecords(path: string, width: number): { mixed: boolean; problem: s
   let crlf = false;
   let lf = false;
   let problem = '';
+  let problemLine = 0;
   const unterminated = walkRecords(path, (startLine, shape) => {
     if (shape.crlf) crlf = true;
     else if (!shape.blank) lf = true;
     if (problem) return false;
+    problemLine = startLine;
     if (shape.bareCr) problem = `line ${startLine}: a carriage return without a line feed`;
     else if (!shape.blank && shape.fields !== width)
       problem = `line ${startLine}: expected ${width} fields, found ${shape.fields}`;
     return false;
   });
-  if (!problem && unterminated !== null) problem = `line ${unterminated}: unterminated quoted field`;
+  // A quote left open runs to the end of the file: that record's field count says nothing.
+  if (unterminated !== null && (!problem || problemLine === unterminated))
+    problem = `line ${unterminated}: unterminated quoted field`;
   return { mixed: crlf && lf, problem };
 }
 
@@ -377,7 +380,6 @@ function csvReadError(spec: SourceSpec, path: string, error: unknown): InputErro
   const record = /Line: (\d+)/.exec(message)?.[1];
   const line = record ? lineOfRecord(path, Number(record)) : undefined;
   const where = line ? `${spec.file}: line ${line}` : spec.file;
-  // The first line says what went wrong; the rest lists the reader's options ("quote = ...").
   const firstLine = message.split('\n')[0] ?? message;
   if (/unicode|utf-?8|byte sequence/i.test(message)) {
     return new InputError('BAD_ENCODING', `${where}: not valid UTF-8`, { cause: error });
@@ -388,7 +390,8 @@ function csvReadError(spec: SourceSpec, path: string, error: unknown): InputErro
       cause: error,
     });
   }
-  if (/quote/i.test(firstLine)) {
+  // Not any "quote": the message also lists the reader's options ("quote = ...").
+  if (/unterminated quote/i.test(message)) {
     return new InputError('BAD_VALUE', `${where}: unterminated quoted field`, { cause: error });
   }
   return new InputError('NOT_CSV', `${where}: cannot be read as CSV (${firstLine})`, { cause: error });
