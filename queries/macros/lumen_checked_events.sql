@@ -7,8 +7,7 @@
 --   of the id column, which validate.ts then drops from the raw table (100k learners: ~0.2 GB less
 --   beside the checked table being written); its 10M-row sort is gone before that table is written.
 --   Grain: one row per data row with an id problem. Columns: line_no, id_blank (the trimmed id is
---   ''), id_repeated (a later row of a repeated id). A NULL id (an empty field) is neither, as
---   before: it is not '' and never equal to another id.
+--   '', or the field is empty), id_repeated (a later row of a repeated id).
 -- lumen_checked_events(events, id_problems, id_column, time_column, time_label, value_column): table
 --   macro; every row of the event file's staging model `events` (stg_lesson_activity or
 --   stg_quiz_attempts, which have no id column) with the reason it is excluded (NULL = kept) and
@@ -32,10 +31,10 @@ CREATE TYPE lumen_event_column AS ENUM (
 CREATE OR REPLACE MACRO lumen_event_id_problems(source, id_column) AS TABLE
 with
 
--- Only the line and the id, trimmed as stg_<file> trims its other ids (lumen_trim_id). Not
--- materialised: read twice.
+-- Only the line and the id, trimmed as stg_<file> trims its other ids (lumen_trim_id); an empty field
+-- (NULL) is a blank id like a whitespace-only one. Not materialised: read twice.
 event_ids as not materialized (
-    select line_no, lumen_trim_id(columns('^' || id_column || '$')) as lumen_event_id from query_table(source)
+    select line_no, coalesce(lumen_trim_id(columns('^' || id_column || '$')), '') as lumen_event_id from query_table(source)
 ),
 
 -- 64-bit hashes, sorted: a hash repeats where it equals the one before it. On 9.5M nearly unique

@@ -24,11 +24,14 @@ describe('exclusion reasons', () => {
     ['A09', 'U1', 'M1', 'started', '10', '3/20/2026'], // 10 after as-of
     ['A10', 'A1', 'M9', 'started', '-5', 'never'], // 11 several problems: counted once, as staff
     ['A11', 'U1', 'M1', 'started', 'NaN', '3/2/2026'], // 12 NaN is not a number here
+    ['', 'U1', 'M1', 'started', '10', '3/2/2026'], // 13 no id (an empty field)
+    [' \t', 'U1', 'M1', 'started', '10', '3/2/2026'], // 14 a blank id
   ];
   const quizzes = [
     ['Q1', 'U2', 'M2', '101', '3/4/2026'], // 2 out of range
     ['Q2', 'U2', 'M2', '99.5', '2026-03-04'], // 3 kept
     ['Q3', 'U2', 'M2', '', '2026-03-04'], // 4 unparseable score
+    ['', 'U2', 'M2', '50', '2026-03-04'], // 5 no id
   ];
   const users = [
     ['U1', 'Ada', 'Lovelace', 'ada@example.org', 'Research', 'learner', '1/5/2026', '1/6/2026'],
@@ -65,15 +68,17 @@ describe('exclusion reasons', () => {
       ['staff_account', 'user_id', 2, [3, 11]],
       ['unknown_module', 'module_id', 1, [5]],
       ['unknown_user', 'user_id', 1, [4]],
+      ['unparseable_value', 'activity_id', 2, [13, 14]],
       ['unparseable_value', 'event_time', 1, [7]],
       ['unparseable_value', 'progress', 2, [6, 12]],
     ]);
     expect(byFile['lms_quiz_attempts.csv']).toEqual([
       ['out_of_range', 'score', 1, [2]],
+      ['unparseable_value', 'attempt_id', 1, [5]],
       ['unparseable_value', 'score', 1, [4]],
     ]);
     const activity = report.files.find((f) => f.file === 'lms_lesson_activity.csv');
-    expect(activity).toMatchObject({ rowsRead: 11, rowsKept: 1, rowsExcluded: 10 });
+    expect(activity).toMatchObject({ rowsRead: 13, rowsKept: 1, rowsExcluded: 12 });
     expect(report.learners).toEqual({ kept: 3, staffExcluded: 1, active: 2 });
   });
 
