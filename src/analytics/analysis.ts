@@ -21,7 +21,7 @@ import { allRows, COMPLETION_FEATURES, imputationMeans, MODEL_FEATURES, specOf }
 import { type LearnerScore, scoreSnapshots } from './model/score.ts';
 import type { TrainingData, TrainResult } from './model/train.ts';
 import { OutputStage } from './output.ts';
-import { openDb, stageFeatureFiles, validateAndBuildFeatures } from './pipeline.ts';
+import { buildOutcomes, openDb, stageFeatureFiles, validateAndBuildFeatures } from './pipeline.ts';
 import {
   type LearnerInfo,
   type NeverActiveLearner,
@@ -46,36 +46,6 @@ import type { DataQualityReport } from './validate.ts';
 import { lastCompleteWeekEnd } from './weeks.ts';
 
 export type { AnalysisOptions, AnalysisResult, RunSummary };
-
-/**
- * The enrolments (int_enrolments: from lms_enrolments.csv when given, else inferred from activity) and
- * their outcomes (learner_outcomes, one row per enrolment; learner_overall_outcomes per learner) as of
- * `modelAsOf` (the end of the last complete week), after each course's drop-out rule measured on the
- * export (int_course_dropout_gaps); returns those rules for the card.
- */
-export async function buildOutcomes(
-  db: Db,
-  config: Config,
-  modelAsOf: string,
-  enrolmentsFile: boolean,
-): Promise<DropoutRule[]> {
-  await db.materialize('int_enrolments', { as_of: modelAsOf, enrolments_file: enrolmentsFile });
-  // Each course's drop-out rule from its own data (how long its learners go quiet and come back).
-  await db.materialize('int_course_dropout_gaps', { as_of: modelAsOf, min_days: config.dropoutDays });
-  const rules = (await db.all<Record<string, unknown>>('SELECT * FROM int_course_dropout_gaps')).map(
-    (row): DropoutRule => ({
-      courseId: String(row.course_id),
-      dropoutDays: Number(row.dropout_days),
-      learnersMeasured: Number(row.learners_measured),
-      p95ReturningGap: row.p95_returning_gap === null ? null : Number(row.p95_returning_gap),
-      returnedAfterLonger: Number(row.returned_after_longer),
-      source: String(row.source) as DropoutRule['source'],
-    }),
-  );
-  await db.materialize('learner_outcomes', { as_of: modelAsOf });
-  await db.materialize('learner_overall_outcomes');
-  return rules;
-}
 
 /** Everything a run knows, added to by its stages in order. */
 interface RunContext {
@@ -148,12 +118,7 @@ async function validateStage(run: RunContext): Promise<void> {
 async function outcomesStage(run: RunContext): Promise<void> {
   const { db, modelAsOf, options } = run;
   const report = need(run.report, 'the data quality report');
-  run.dropoutRules = await buildOutcomes(
-    db,
-    run.config,
-    modelAsOf,
-    (report as { enrolmentsFile?: boolean }).enrolmentsFile ?? false,
-  );
+  run.dropoutRules = await buildOutcomes(db, run.config, modelAsOf, report.enrolmentsFile);
   await db.materialize('never_active_learners', { as_of: modelAsOf });
   run.neverActive = (await db.all<Record<string, unknown>>('SELECT * FROM never_active_learners')).map(
     (row): NeverActiveLearner => ({

@@ -1,13 +1,15 @@
 /**
- * The first stages of the analytics pipeline as plain functions (validate, features), and the one
+ * The first stages of the analytics pipeline as plain functions (validate, features, outcomes), and the one
  * place a DuckDB database is opened with the settings. Used by the CLI's validate and features
  * commands, by runAnalysis (which the CLI and the refresh and train jobs run) and by the backtest.
  */
 import type { Config } from '../config.ts';
 import { Db } from './db.ts';
 import { buildWeeklyFeatures, writeWeeklyFeaturesCsv } from './features.ts';
+import type { DropoutRule } from './model/card.ts';
 import { OutputStage } from './output.ts';
 import { type DataQualityReport, validateData } from './validate.ts';
+import { lastCompleteWeekEnd } from './weeks.ts';
 
 export type StageReporter = (stage: string, detail?: string) => void;
 
@@ -99,4 +101,50 @@ export async function runFeatures(
     stage?.discard();
     db.close();
   }
+}
+
+/**
+ * The enrolments (int_enrolments: from lms_enrolments.csv when given, else inferred from activity) and
+ * their outcomes (learner_outcomes, one row per enrolment; learner_overall_outcomes per learner) as of
+ * `modelAsOf` (the end of the last complete week), after each course's drop-out rule measured on the
+ * export (int_course_dropout_gaps); returns those rules for the card.
+ */
+export async function buildOutcomes(
+  db: Db,
+  config: Config,
+  modelAsOf: string,
+  enrolmentsFile: boolean,
+): Promise<DropoutRule[]> {
+  await db.materialize('int_enrolments', { as_of: modelAsOf, enrolments_file: enrolmentsFile });
+  // Each course's drop-out rule from its own data (how long its learners go quiet and come back).
+  await db.materialize('int_course_dropout_gaps', { as_of: modelAsOf, min_days: config.dropoutDays });
+  const rules = (await db.all<Record<string, unknown>>('SELECT * FROM int_course_dropout_gaps')).map(
+    (row): DropoutRule => ({
+      courseId: String(row.course_id),
+      dropoutDays: Number(row.dropout_days),
+      learnersMeasured: Number(row.learners_measured),
+      p95ReturningGap: row.p95_returning_gap === null ? null : Number(row.p95_returning_gap),
+      returnedAfterLonger: Number(row.returned_after_longer),
+      source: String(row.source) as DropoutRule['source'],
+    }),
+  );
+  await db.materialize('learner_outcomes', { as_of: modelAsOf });
+  await db.materialize('learner_overall_outcomes');
+  return rules;
+}
+
+/**
+ * The export's tables a published run's charts are drawn from, rebuilt in `db`: load + validate,
+ * the weekly features, the enrolments and their outcomes as of the end of the last complete week.
+ */
+export async function rebuildExport(
+  db: Db,
+  config: Config,
+  options: PipelineOptions,
+): Promise<{ report: DataQualityReport; modelAsOf: string; dropoutRules: DropoutRule[] }> {
+  const { report } = await validateAndBuildFeatures(db, config, options);
+  const modelAsOf = lastCompleteWeekEnd(report.asOf);
+  options.onStage?.('outcomes');
+  const dropoutRules = await buildOutcomes(db, config, modelAsOf, report.enrolmentsFile);
+  return { report, modelAsOf, dropoutRules };
 }

@@ -12,7 +12,6 @@
  */
 import { constants, cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildOutcomes } from '../analytics/analysis.ts';
 import { writeBacktestChart } from '../analytics/charts/backtest-chart.ts';
 import {
   buildChartSet,
@@ -24,10 +23,9 @@ import {
 } from '../analytics/charts/index.ts';
 import { buildDashboard, dashboardInputFromAnalysis } from '../analytics/dashboard.ts';
 import type { Driver, LearnerScore, RiskBand } from '../analytics/model/score.ts';
-import { openDb, type StageReporter, validateAndBuildFeatures } from '../analytics/pipeline.ts';
+import { openDb, rebuildExport, type StageReporter } from '../analytics/pipeline.ts';
 import type { LearnerInfo, NeverActiveLearner } from '../analytics/prediction-csv.ts';
 import type { DataQualityReport } from '../analytics/validate.ts';
-import { lastCompleteWeekEnd } from '../analytics/weeks.ts';
 import type { Config } from '../config.ts';
 import { LumenError } from '../errors.ts';
 import { type CsvRow, RUN_FILES, type RunManifest } from './files.ts';
@@ -162,19 +160,12 @@ export async function drawAndPublish(config: Config, options: DrawRunOptions): P
   const db = await openDb(config);
   let drawn: { asOf: string; charts: ChartOutput[]; overview: Overview; quality: DataQualityReport };
   try {
-    const built = await validateAndBuildFeatures(db, config, {
+    const built = await rebuildExport(db, config, {
       dataDir,
       asOf: options.asOf ?? (options.dataDir ? undefined : report?.asOf),
       onStage: options.onStage,
     });
     const asOf = built.report.asOf;
-    options.onStage?.('outcomes');
-    await buildOutcomes(
-      db,
-      config,
-      lastCompleteWeekEnd(asOf),
-      (built.report as { enrolmentsFile?: boolean }).enrolmentsFile ?? false,
-    );
     options.onStage?.('charts');
     const inputs = modelInputsFromAnalysis({ train: null, card, artifact, scores }, config.riskThreshold);
     const overview = await readOverview(db, asOf);
@@ -269,15 +260,8 @@ export async function drawLearnerProfile(
   const asOf = readRunSummary(runDir)?.asOf ?? readDataQuality(runDir)?.asOf;
   const db = await openDb(config);
   try {
-    const built = await validateAndBuildFeatures(db, config, { dataDir: options.dataDir, asOf });
-    const modelAsOf = lastCompleteWeekEnd(built.report.asOf);
-    await buildOutcomes(
-      db,
-      config,
-      modelAsOf,
-      (built.report as { enrolmentsFile?: boolean }).enrolmentsFile ?? false,
-    );
-    if (courseId !== null) await db.materialize('enrolment_week_snapshots', { as_of: modelAsOf });
+    const built = await rebuildExport(db, config, { dataDir: options.dataDir, asOf });
+    if (courseId !== null) await db.materialize('enrolment_week_snapshots', { as_of: built.modelAsOf });
     const inputs = modelInputsFromAnalysis(
       { train: null, card: null, artifact: null, scores },
       config.riskThreshold,

@@ -6,7 +6,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildOutcomes, runAnalysis } from '../../src/analytics/analysis.ts';
+import { runAnalysis } from '../../src/analytics/analysis.ts';
 import { Db } from '../../src/analytics/db.ts';
 import { buildWeeklyFeatures } from '../../src/analytics/features.ts';
 import { generateLmsData } from '../../src/analytics/generate.ts';
@@ -14,6 +14,7 @@ import { COMPLETION_FEATURES, MODEL_FEATURES } from '../../src/analytics/model/f
 import { fitLogisticRegression, fitStandardScaler, standardize } from '../../src/analytics/model/logreg.ts';
 import { rocAuc } from '../../src/analytics/model/metrics.ts';
 import { trainCompletionModel } from '../../src/analytics/model/train.ts';
+import { buildOutcomes } from '../../src/analytics/pipeline.ts';
 import { PREDICTION_COLUMNS } from '../../src/analytics/prediction-csv.ts';
 import { validateData } from '../../src/analytics/validate.ts';
 import { readConfig } from '../../src/config.ts';

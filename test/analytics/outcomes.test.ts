@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { buildOutcomes, runAnalysis } from '../../src/analytics/analysis.ts';
+import { runAnalysis } from '../../src/analytics/analysis.ts';
 import { Db } from '../../src/analytics/db.ts';
 import { buildWeeklyFeatures } from '../../src/analytics/features.ts';
+import { buildOutcomes } from '../../src/analytics/pipeline.ts';
 import { validateData } from '../../src/analytics/validate.ts';
 import { readConfig } from '../../src/config.ts';
 import { writeDataset } from '../helpers/dataset.ts';

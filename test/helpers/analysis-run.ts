@@ -6,9 +6,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { type AnalysisResult, buildOutcomes, runAnalysis } from '../../src/analytics/analysis.ts';
+import { type AnalysisResult, runAnalysis } from '../../src/analytics/analysis.ts';
 import { Db } from '../../src/analytics/db.ts';
 import { buildWeeklyFeatures } from '../../src/analytics/features.ts';
+import { buildOutcomes } from '../../src/analytics/pipeline.ts';
 import { validateData } from '../../src/analytics/validate.ts';
 import { lastCompleteWeekEnd } from '../../src/analytics/weeks.ts';
 import { readConfig } from '../../src/config.ts';
