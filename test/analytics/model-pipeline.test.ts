@@ -34,7 +34,9 @@ beforeAll(async () => {
   dataDir = tempDir('lumen-model-data-');
   outDir = tempDir('lumen-model-out-');
   await generateLmsData({ learners: 1500, seed: 5, outDir: dataDir });
-  await runAnalysis(config, { dataDir, outDir, train: true, score: true });
+  // No charts: nothing here reads them (they are tested on a shared run in charts/render.test.ts and
+  // through lumen run in test/cli/charts.test.ts), and they are ~40% of a run's CPU.
+  await runAnalysis(config, { dataDir, outDir, train: true, score: true, charts: false });
 }, 120_000);
 
 /** The options of the fits below (5 learner-grouped folds, the gate at 0.6). */
@@ -221,6 +223,7 @@ describe('what the model knows early', () => {
       asOf: '2026-05-03',
       train: true,
       score: true,
+      charts: false,
     });
     expect(result.scores?.length).toBeGreaterThan(100);
     const finalOutcome = new Map(
@@ -242,7 +245,14 @@ describe('what the model knows early', () => {
     // 2026-05-03 is a Sunday; the Monday after it brings one more day of events.
     const runAt = async (asOf: string) => {
       const out = tempDir('lumen-week-edge-');
-      const result = await runAnalysis(config, { dataDir, outDir: out, asOf, train: true, score: true });
+      const result = await runAnalysis(config, {
+        dataDir,
+        outDir: out,
+        asOf,
+        train: true,
+        score: true,
+        charts: false,
+      });
       return { result, rows: readCsv(join(out, 'ML_Prediction.csv')) };
     };
     const sunday = await runAt('2026-05-03');
@@ -395,7 +405,7 @@ describe('saved models', () => {
     });
     writeFileSync(join(dir, 'lms_users.csv'), edited.join('\n'));
     const out = tempDir();
-    await runAnalysis(config, { dataDir: dir, outDir: out, train: true, score: true });
+    await runAnalysis(config, { dataDir: dir, outDir: out, train: true, score: true, charts: false });
     const names = [
       ...new Set(
         readCsv(join(out, 'ML_Prediction.csv'))
