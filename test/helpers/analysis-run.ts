@@ -24,17 +24,35 @@ export interface AnalysedRun {
   readonly outDir: string;
 }
 
-export async function analysedRun(learners = 800, seed = 3): Promise<AnalysedRun> {
+export interface SharedAnalysis {
+  readonly result: AnalysisResult;
+  readonly dataDir: string;
+  /** The run's output folder: read-only (copy it with copyFixture to change it). */
+  readonly outDir: string;
+}
+
+/**
+ * The run (train, score, charts) on the shared generated export with these settings, as of the
+ * export's last event, run once per test run for every file that asks: its AnalysisResult and its
+ * read-only output folder.
+ */
+export async function sharedAnalysis(learners = 800, seed = 3): Promise<SharedAnalysis> {
   const config = readConfig({});
   const dataDir = await sharedExport({ learners, seed });
   // The run is the same for every file that asks: run once per test run, its result kept with
-  // v8.serialize (plain data and Maps: it comes back deep-equal). The DuckDB below is each file's own.
+  // v8.serialize (plain data and Maps: it comes back deep-equal).
   const shared = await sharedFixture(`analysed-run-${learners}-${seed}`, async (dir) => {
     const run = await runAnalysis(config, { dataDir, outDir: join(dir, 'out'), train: true, score: true });
     writeFileSync(join(dir, 'result.v8'), serialize(run));
   });
-  const outDir = join(shared, 'out');
   const result = deserialize(readFileSync(join(shared, 'result.v8'))) as AnalysisResult;
+  return { result, dataDir, outDir: join(shared, 'out') };
+}
+
+export async function analysedRun(learners = 800, seed = 3): Promise<AnalysedRun> {
+  const config = readConfig({});
+  const { result, dataDir, outDir } = await sharedAnalysis(learners, seed);
+  // The DuckDB below is each file's own.
   const db = await Db.open({ tz: config.tz });
   const report = await validateData(db, { dataDir, tz: config.tz });
   await buildWeeklyFeatures(db, report.asOf);

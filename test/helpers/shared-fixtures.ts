@@ -119,9 +119,13 @@ export function sharedExport(settings: ExportSettings): Promise<string> {
   });
 }
 
-/** Copies a shared fixture's folder (or a folder in it) into `to`, writable, without the manifest. */
-export function copyFixture(from: string, to: string): string {
-  cpSync(from, to, { recursive: true, filter: (source) => !source.endsWith(MANIFEST) });
+/**
+ * Copies a shared fixture's folder (or a folder in it) into `to`, writable, without the manifest and
+ * without the entries (files or folders directly in `from`) named in `leaveOut`.
+ */
+export function copyFixture(from: string, to: string, leaveOut: readonly string[] = []): string {
+  const left = new Set(leaveOut.map((name) => join(from, name)));
+  cpSync(from, to, { recursive: true, filter: (source) => !source.endsWith(MANIFEST) && !left.has(source) });
   for (const path of filesUnder(to)) chmodSync(path, 0o644);
   return to;
 }
