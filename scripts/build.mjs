@@ -38,12 +38,21 @@ function builtFrom() {
   }
 }
 
-export function build({ ifStale = false } = {}) {
-  const sources = Math.max(
+function newestSourceMtimeMs() {
+  return Math.max(
     newestMtimeMs(join(ROOT, 'src')),
     newestMtimeMs(join(ROOT, 'tsconfig.json')),
     newestMtimeMs(join(ROOT, 'tsconfig.build.json')),
   );
+}
+
+/** True when dist/ was compiled from the sources as they are now (no source changed since). */
+export function buildIsCurrent() {
+  return existsSync(join(DIST, 'cli.js')) && builtFrom() >= newestSourceMtimeMs();
+}
+
+export function build({ ifStale = false } = {}) {
+  const sources = newestSourceMtimeMs();
   if (ifStale && existsSync(join(DIST, 'cli.js')) && builtFrom() >= sources) return false;
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--noCheck'], {
