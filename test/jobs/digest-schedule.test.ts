@@ -28,7 +28,7 @@ import { deleteKeys, REDIS_URL, testJobsConfig, uniquePrefix } from './redis-kit
 
 type Row = Record<string, string>;
 
-const WORKER_SCRIPT = new URL('./worker-process.ts', import.meta.url).pathname;
+const WORKER_SCRIPT = new URL('./worker-process.mjs', import.meta.url).pathname;
 const CHANNEL = 'CDIGEST';
 const TZ = 'Europe/Berlin';
 /**
@@ -62,7 +62,7 @@ interface WorkerProcess {
 }
 
 async function startWorkerProcess(offset = 0): Promise<WorkerProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
+  const proc = spawn(process.execPath, [WORKER_SCRIPT], {
     env: {
       ...process.env,
       REDIS_URL,

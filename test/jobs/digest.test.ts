@@ -525,7 +525,7 @@ describe('through the queue', () => {
 });
 
 describe('a worker killed while posting the digest', () => {
-  const WORKER_SCRIPT = new URL('./digest-worker-process.ts', import.meta.url).pathname;
+  const WORKER_SCRIPT = new URL('./digest-worker-process.mjs', import.meta.url).pathname;
   const children: ChildProcess[] = [];
   const rescuers: RunningWorker[] = [];
   const opened: JobQueues[] = [];
@@ -559,7 +559,7 @@ describe('a worker killed while posting the digest', () => {
     const killConfig = testJobsConfig(killPrefix, { dataDir, outDir });
     const slackLog = join(tempDir('lumen-digest-slack-'), 'slack.jsonl');
     writeFileSync(slackLog, '');
-    const proc = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
+    const proc = spawn(process.execPath, [WORKER_SCRIPT], {
       env: {
         ...process.env,
         REDIS_URL,

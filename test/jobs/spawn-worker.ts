@@ -1,18 +1,18 @@
 /**
- * A real worker process (test/jobs/worker-process.ts) on a test's queue prefix, with short lock and
+ * A real worker process (test/jobs/worker-process.mjs) on a test's queue prefix, with short lock and
  * stalled intervals so a killed worker's job is recovered within seconds. Resolves once it is ready.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { REDIS_URL } from './redis-kit.ts';
 
-const WORKER_SCRIPT = new URL('./worker-process.ts', import.meta.url).pathname;
+const WORKER_SCRIPT = new URL('./worker-process.mjs', import.meta.url).pathname;
 
 export function spawnWorker(opts: {
   prefix: string;
   dataDir: string;
   outDir: string;
 }): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
+  const proc = spawn(process.execPath, [WORKER_SCRIPT], {
     env: {
       ...process.env,
       REDIS_URL,

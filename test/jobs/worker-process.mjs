@@ -7,27 +7,30 @@
  * weekly schedule can fire in a test. Compute jobs run in child processes on the real clock; only
  * this process (the scheduler and the publish jobs) sees the shifted one. Prints "ready" once it
  * takes jobs.
+ *
+ * Plain JavaScript run by node (Lumen's modules through test/helpers/lumen-module.mjs: the current
+ * dist/ build, as `lumen worker` runs it), so the process does not pay for tsx.
  */
 import { createInterface } from 'node:readline';
-import { slackPublisherFromEnv } from '../../src/bot/publish.ts';
-import { readConfig } from '../../src/config.ts';
-import { readJobsConfig } from '../../src/jobs/config.ts';
-import { closeOnSignals, startWorker } from '../../src/jobs/job-worker.ts';
+import { lumenModule } from '../helpers/lumen-module.mjs';
+
+const [{ slackPublisherFromEnv }, { readConfig }, { readJobsConfig }, { closeOnSignals, startWorker }] =
+  await Promise.all(['bot/publish', 'config', 'jobs/config', 'jobs/job-worker'].map(lumenModule));
 
 const RealDate = Date;
 let offset = Number(process.env.TEST_CLOCK_OFFSET_MS ?? 0);
 
 class ShiftedDate extends RealDate {
-  constructor(...args: unknown[]) {
+  constructor(...args) {
     if (args.length === 0) super(RealDate.now() + offset);
-    else super(...(args as [number]));
+    else super(...args);
   }
 
-  static override now(): number {
+  static now() {
     return RealDate.now() + offset;
   }
 }
-globalThis.Date = ShiftedDate as DateConstructor;
+globalThis.Date = ShiftedDate;
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   const match = /^offset (-?\d+)$/.exec(line.trim());
@@ -36,7 +39,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   process.stdout.write(`clock ${new Date().toISOString()}\n`);
 });
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+const log = (line) => process.stderr.write(`${line}\n`);
 const worker = await startWorker(
   readConfig(process.env),
   readJobsConfig(process.env),

@@ -4,24 +4,22 @@
  * appended, "posted" printed, and the call never returns; with DIGEST_HANG=before-post the call
  * prints "posting" and never returns without appending (the worker dies before Slack got it). Either
  * way the test SIGKILLs it there.
+ *
+ * Plain JavaScript run by node (Lumen's modules through test/helpers/lumen-module.mjs: the current
+ * dist/ build), so the process does not pay for tsx.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
-import { readConfig } from '../../src/config.ts';
-import { readJobsConfig } from '../../src/jobs/config.ts';
-import { startWorker } from '../../src/jobs/job-worker.ts';
-import { carriesMetadata, type MessageMetadata, type Publisher } from '../../src/jobs/publisher.ts';
+import { lumenModule } from '../helpers/lumen-module.mjs';
+
+const [{ readConfig }, { readJobsConfig }, { startWorker }, { carriesMetadata }] = await Promise.all(
+  ['config', 'jobs/config', 'jobs/job-worker', 'jobs/publisher'].map(lumenModule),
+);
 
 const log = process.env.DIGEST_SLACK_LOG ?? '';
 const hang = process.env.DIGEST_HANG ?? 'after-post';
 
-interface LoggedCall {
-  readonly kind: 'message' | 'file';
-  readonly channel: string;
-  readonly metadata?: MessageMetadata;
-  readonly at: number;
-}
-
-const publisher: Publisher = {
+/** A Publisher (src/jobs/publisher.ts); its log lines: { kind: 'message' | 'file', channel, metadata?, at }. */
+const publisher = {
   async postMessage(channel, _blocks, text, options = {}) {
     if (hang === 'before-post') {
       process.stdout.write('posting\n');
@@ -33,13 +31,13 @@ const publisher: Publisher = {
     );
     process.stdout.write('posted\n');
     // Slack has the message; this worker never hears back (it is killed here).
-    return new Promise<never>(() => {});
+    return new Promise(() => {});
   },
   async findPosted(channel, metadata, sinceMs) {
     const calls = readFileSync(log, 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((line) => JSON.parse(line) as LoggedCall);
+      .map((line) => JSON.parse(line));
     const found = calls.find(
       (c) =>
         c.kind === 'message' &&
