@@ -91,4 +91,6 @@ test('lumen run publishes OUT/latest; charts, digest --dry-run and score work on
   ).toEqual(['lumen: learner NOPE is not in the export: no learner row with that user_id in lms_users.csv']);
   expect(readlinkSync(latest)).toBe(before);
   expect(readdirSync(join(out, 'runs')).length).toBe(3);
-});
+  // Four `lumen` processes that draw every chart (run, charts, score) one after another: on a loaded
+  // machine (the suite's files share two cores) they took over the default 60 s.
+}, 180_000);

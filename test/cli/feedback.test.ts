@@ -90,4 +90,5 @@ test('the model card reports how learners flagged with the feedback buttons turn
   expect(readFileSync(join(out, 'latest', 'model_card.md'), 'utf8')).toContain(
     '| contacted | 3 | 1 | 2 | 0 | 0 |',
   );
-});
+  // Two whole `lumen run`s of 600 learners: over the default 60 s when the suite loads both cores.
+}, 180_000);
