@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import SlowestFirst from './test/sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -16,5 +17,7 @@ export default defineConfig({
     // vega and Slack's SDK are loaded once per worker instead of once per file (~1 s of CPU a file).
     // Test files share no state through modules: fixtures go through test/helpers/shared-fixtures.ts.
     isolate: false,
+    // Without timings from an earlier run (a fresh clone), the slowest files start first.
+    sequence: { sequencer: SlowestFirst },
   },
 });
