@@ -14,7 +14,7 @@ import { writeBacktestChart } from './charts/backtest-chart.ts';
 import { buildChartSet, modelInputsFromAnalysis, readOverview, writeCharts } from './charts/index.ts';
 import { toCsv } from './csv-safe.ts';
 import { buildDashboard, dashboardInputFromAnalysis } from './dashboard.ts';
-import type { Db } from './db.ts';
+import { type Db, loadQuery } from './db.ts';
 import { buildArtifact, describeSavedModel, type ModelArtifact, readArtifact } from './model/artifact.ts';
 import { buildModelCard, type DropoutRule, type ModelCard, renderModelCard } from './model/card.ts';
 import { allRows, COMPLETION_FEATURES, imputationMeans, MODEL_FEATURES, specOf } from './model/features.ts';
@@ -340,6 +340,7 @@ async function writeStage(run: RunContext): Promise<void> {
      FROM learner_outcomes ORDER BY user_id, course_id`,
     stage.path('learner_outcomes.csv'),
   );
+  await run.db.copyToCsv(loadQuery('enrolment_weeks'), stage.path('enrolment_weeks.csv'));
 }
 
 /** The run, in order. Stage names are what onStage reports (ANALYSIS_STAGE_NAMES, analysis-types.ts). */

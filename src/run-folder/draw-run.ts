@@ -10,15 +10,17 @@
  * dashboard.html, published like any run (run.json: trained false, the same model version and data
  * fingerprint, previousRunId the drawn run).
  */
-import { constants, cpSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeBacktestChart } from '../analytics/charts/backtest-chart.ts';
 import {
   buildChartSet,
   type ChartOutput,
+  type LearnerWeekRow,
   modelInputsFromAnalysis,
   type Overview,
   readOverview,
+  renderLearnerProfile,
   writeCharts,
 } from '../analytics/charts/index.ts';
 import { buildDashboard, dashboardInputFromAnalysis } from '../analytics/dashboard.ts';
@@ -42,6 +44,7 @@ import {
   readDataQuality,
   readModelCard,
   readNeverActive,
+  readOutcomes,
   readPredictions,
   readRunSummary,
 } from './read.ts';
@@ -235,8 +238,11 @@ export async function drawAndPublish(config: Config, options: DrawRunOptions): P
 export interface LearnerProfileOptions {
   /** A published run: its scores are drawn as they are, nothing is scored again. */
   readonly runDir: string;
-  /** The export the run read. */
-  readonly dataDir: string;
+  /**
+   * The export the run read: rebuilt only for a run that holds no published weeks of the learner
+   * (publishedWeeksFile: runs written before enrolment_weeks.csv); null when it is not at hand.
+   */
+  readonly dataDir: string | null;
   readonly learnerId: string;
   /**
    * Only this course: the learner's weeks in it and this enrolment's score (for staff of the course,
@@ -246,9 +252,19 @@ export interface LearnerProfileOptions {
 }
 
 /**
+ * The run's file holding the learner's weeks for the profile chart (weekly_behavioral_features.csv
+ * for the whole learner, enrolment_weeks.csv for one course), or null when the run has none.
+ */
+export function publishedWeeksFile(runDir: string, courseId: string | null): string | null {
+  const path = join(runDir, courseId === null ? RUN_FILES.weeklyFeatures : RUN_FILES.enrolmentWeeks);
+  return existsSync(path) ? path : null;
+}
+
+/**
  * One learner's profile chart against a published run, without publishing anything: the run's
- * scores (ML_Prediction.csv) as they are; the learner's weeks from the export rebuilt in DuckDB as of
- * the run's as-of. Throws NOT_FOUND for a learner the export does not have.
+ * scores (ML_Prediction.csv) as they are; the learner's weeks as the run published them (a scan of
+ * one CSV file), or, for a run without them, from the export rebuilt in DuckDB as of the run's as-of.
+ * Throws NOT_FOUND for a learner the run (or the export) does not have.
  */
 export async function drawLearnerProfile(
   config: Config,
@@ -258,6 +274,37 @@ export async function drawLearnerProfile(
   const rows = readPredictions(runDir);
   const scores = rows ? scoresOfRows(rows) : null;
   const asOf = readRunSummary(runDir)?.asOf ?? readDataQuality(runDir)?.asOf;
+  const weeksFile = publishedWeeksFile(runDir, courseId);
+  if (weeksFile !== null && asOf) {
+    const db = await openDb(config);
+    try {
+      const weeks =
+        courseId === null
+          ? await db.query<LearnerWeekRow & CsvRow>('eda_published_learner_weeks', {
+              path: weeksFile,
+              user_id: learnerId,
+            })
+          : await db.query<LearnerWeekRow & CsvRow>('eda_published_enrolment_weeks', {
+              path: weeksFile,
+              user_id: learnerId,
+              course_id: courseId,
+            });
+      const known =
+        weeks.length > 0 ||
+        (readOutcomes(runDir) ?? []).some((r) => r.user_id === learnerId) ||
+        readNeverActive(runDir).some((r) => r.user_id === learnerId);
+      if (!known)
+        throw new LumenError('NOT_FOUND', `learner ${learnerId} is not in the run's published files`);
+      return await renderLearnerProfile(learnerId, weeks, scores, { asOf, courseId });
+    } finally {
+      db.close();
+    }
+  }
+  if (options.dataDir === null)
+    throw new LumenError(
+      'NOT_FOUND',
+      `the run ${runDir} holds no weeks of its learners and the export it read is not at hand`,
+    );
   const db = await openDb(config);
   try {
     const built = await rebuildExport(db, config, { dataDir: options.dataDir, asOf });

@@ -13,6 +13,11 @@ export const RUN_FILES = {
   /** DataQualityReport (it names the export folder and the as-of date). */
   dataQuality: 'data_quality.json',
   weeklyFeatures: 'weekly_behavioral_features.csv',
+  /**
+   * One row per enrolment and week to the model as-of (queries/marts/enrolment_weeks.sql): a
+   * learner's profile in one course is drawn from it without rebuilding the export.
+   */
+  enrolmentWeeks: 'enrolment_weeks.csv',
   outcomes: 'learner_outcomes.csv',
   /** One row per open enrolment; absent when the run published no list (unreliable model). */
   predictions: 'ML_Prediction.csv',

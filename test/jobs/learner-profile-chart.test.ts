@@ -3,7 +3,7 @@
  * scored again), and, for staff who may not see all of the learner's courses, only the course they
  * may see: its weeks and that enrolment's risk, never another course's.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -13,7 +13,8 @@ import type { JobContext, LearnerProfileResult, LearnerScope } from '../../src/j
 import { processLearnerProfile } from '../../src/jobs/processors/learner-profile.ts';
 import { drawLearnerProfile } from '../../src/run-folder/draw-run.ts';
 import { publishedRun } from '../bot/published-run.ts';
-import { removeTempDirs } from '../helpers/fs.ts';
+import { removeTempDirs, tempDir } from '../helpers/fs.ts';
+import { copyFixture } from '../helpers/shared-fixtures.ts';
 
 afterAll(removeTempDirs);
 
@@ -110,5 +111,62 @@ describe('the learner-profile chart per requester', () => {
     const answer = await profile(null);
     expect(answer.enrolments).toHaveLength(2);
     expect(answer.chartPath && basename(answer.chartPath)).toBe(`r1-${learner.id}.png`);
+  }, 120_000);
+});
+
+describe('drawn from the published run', () => {
+  const weekValues = (spec: unknown) =>
+    (spec as { data?: { values?: { metric: string; value: number | null }[] } }).data?.values ?? [];
+
+  test('its published weeks give the chart that rebuilding the export gives; without either, a clear refusal', async () => {
+    const config = readConfig({});
+    const runDir = join(outDir, 'latest');
+    const course = learner.second.course_id ?? '';
+    // The same run without its published weeks (as runs were before enrolment_weeks.csv): drawn by
+    // rebuilding the export as of the run's as-of.
+    const older = copyFixture(join(outDir, 'runs', 'r1'), tempDir('lumen-older-run-'), [
+      'enrolment_weeks.csv',
+      'weekly_behavioral_features.csv',
+    ]);
+    for (const courseId of [course, null]) {
+      const published = await drawLearnerProfile(config, {
+        runDir,
+        dataDir: null,
+        learnerId: learner.id,
+        courseId,
+      });
+      const rebuilt = await drawLearnerProfile(config, {
+        runDir: older,
+        dataDir,
+        learnerId: learner.id,
+        courseId,
+      });
+      expect(weekValues(published.spec).filter((v) => v.metric === 'Sessions').length).toBeGreaterThan(1);
+      // As JSON: rendering tags each data value with a vega id of its own.
+      expect(JSON.stringify(published.spec)).toBe(JSON.stringify(rebuilt.spec));
+    }
+    await expect(
+      drawLearnerProfile(config, { runDir: older, dataDir: null, learnerId: learner.id, courseId: course }),
+    ).rejects.toThrow(/holds no weeks of its learners and the export it read is not at hand/);
+    await expect(
+      drawLearnerProfile(config, { runDir, dataDir: null, learnerId: 'U-NOT-THERE', courseId: null }),
+    ).rejects.toThrow("learner U-NOT-THERE is not in the run's published files");
+  }, 120_000);
+
+  test('a course profile is drawn after the export has moved away', async () => {
+    const course = learner.first.course_id ?? '';
+    const moved = `${dataDir}-moved`;
+    renameSync(dataDir, moved);
+    try {
+      const answer = await profile([course]);
+      expect(answer.chartPath && basename(answer.chartPath)).toBe(`r1-${learner.id}--${course}.png`);
+      expect(
+        readFileSync(answer.chartPath ?? '')
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+    } finally {
+      renameSync(moved, dataDir);
+    }
   }, 120_000);
 });

@@ -19,6 +19,9 @@ import { type CohortRetentionRow, cohortRetentionSpec } from './specs/cohort-ret
 import { type DepartmentOutcomeRow, departmentCompletionSpec } from './specs/department-completion.ts';
 import { type InactivityRow, inactivityVsOutcomeSpec } from './specs/inactivity-vs-outcome.ts';
 import { type LearnerWeekRow, learnerProfileSpec } from './specs/learner-profile.ts';
+
+export type { LearnerWeekRow } from './specs/learner-profile.ts';
+
 import { type FeatureEffect, modelCoefficientsSpec } from './specs/model-coefficients.ts';
 import { type ModuleCompletionRow, moduleCompletionSpec } from './specs/module-completion.ts';
 import { type ProgressBinRow, progressDistributionSpec } from './specs/progress-distribution.ts';
@@ -228,19 +231,46 @@ export async function buildChartSpecs(
   if (learnerId) {
     const courseId = options.learnerCourseId ?? null;
     await add('learner-profile', async () => {
-      type WeekRow = LearnerWeekRow & Record<string, unknown>;
       const rows =
         courseId === null
           ? await db.query<WeekRow>('eda_learner_weeks', { user_id: learnerId })
           : await db.query<WeekRow>('eda_enrolment_weeks', { user_id: learnerId, course_id: courseId });
-      const score =
-        inputs.scores?.find(
-          (s) => s.userId === learnerId && (courseId === null || s.courseId === courseId),
-        ) ?? null;
-      return learnerProfileSpec(learnerId, rows, score, { asOf, courseId });
+      return profileSpec(learnerId, rows, inputs.scores, { asOf, courseId });
     });
   }
   return specs;
+}
+
+type WeekRow = LearnerWeekRow & Record<string, unknown>;
+
+/** The learner-profile spec from the learner's weeks and their score (of `courseId`, else the first). */
+function profileSpec(
+  learnerId: string,
+  rows: readonly LearnerWeekRow[],
+  scores: readonly LearnerScore[] | null,
+  context: { readonly asOf: string; readonly courseId: string | null },
+): TopLevelSpec {
+  const score =
+    scores?.find(
+      (s) => s.userId === learnerId && (context.courseId === null || s.courseId === context.courseId),
+    ) ?? null;
+  return learnerProfileSpec(learnerId, rows, score, context);
+}
+
+/**
+ * One learner's profile chart from week rows read elsewhere (a published run's
+ * weekly_behavioral_features.csv or enrolment_weeks.csv, queries/eda/eda_published_*): the same chart
+ * buildChartSet draws from the rebuilt export.
+ */
+export async function renderLearnerProfile(
+  learnerId: string,
+  rows: readonly LearnerWeekRow[],
+  scores: readonly LearnerScore[] | null,
+  context: { readonly asOf: string; readonly courseId: string | null },
+): Promise<ChartOutput> {
+  const spec = profileSpec(learnerId, rows, scores, context);
+  const { svg, png } = await renderChart(spec);
+  return { name: 'learner-profile', title: chartEntry('learner-profile').title, spec, svg, png };
 }
 
 /** Every chart the inputs allow, rendered. Charts whose inputs are missing say "no data". */

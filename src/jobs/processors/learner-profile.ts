@@ -19,7 +19,7 @@ import {
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { normalizeHeaderName } from '../../analytics/load.ts';
-import { drawLearnerProfile } from '../../run-folder/draw-run.ts';
+import { drawLearnerProfile, publishedWeeksFile } from '../../run-folder/draw-run.ts';
 import {
   byRiskDescending,
   chartPng,
@@ -130,10 +130,14 @@ async function renderProfileChart(
   const name = `${basename(runDir)}-${safe(learnerId)}${courseId === null ? '' : `--${safe(courseId)}`}.png`;
   const target = join(folder, name);
   if (existsSync(target)) return target;
-  // A run whose export is gone (moved, or never named) has no chart to draw: the answer goes without.
-  const named = readDataQuality(runDir)?.dataDir;
-  const dataDir = typeof named === 'string' && named !== '' ? exportDir(runDir) : null;
-  if (dataDir === null || !existsSync(dataDir)) return null;
+  // The run's published weeks are enough; a run written before enrolment_weeks.csv needs its export,
+  // and when that is gone (moved, or never named) the answer goes without a chart.
+  let dataDir: string | null = null;
+  if (publishedWeeksFile(runDir, courseId) === null) {
+    const named = readDataQuality(runDir)?.dataDir;
+    dataDir = typeof named === 'string' && named !== '' ? exportDir(runDir) : null;
+    if (dataDir === null || !existsSync(dataDir)) return null;
+  }
   const chart = await drawLearnerProfile(context.config, {
     runDir,
     dataDir,
