@@ -226,7 +226,12 @@ describe('refresh through the queue', () => {
       (await enqueueRefresh(queues, { trigger: 'test', asOf: wednesday })).id,
       { timeoutMs: 45_000 },
     );
-    expect(again.trained).toBe(true);
+    // Its model is one fitted as of that week (this attempt's, or, when the job was retried under
+    // load, the first attempt's, which the retry may reuse), never the doctored one.
+    expect(again.modelVersion).not.toBe(past.modelVersion);
+    expect(JSON.parse(readFileSync(join(again.runDir, 'models', 'latest.json'), 'utf8')).dataAsOf).toBe(
+      earlier,
+    );
   });
 
   test('post-at-risk after a refresh posts the new list, at most `limit` per course', async () => {
