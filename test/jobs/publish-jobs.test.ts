@@ -139,7 +139,9 @@ describe('publishing jobs', () => {
     const job = await enqueue(queues, 'post-at-risk', { outDir, channel: 'C-risk', scope: null });
     const result = await waitForJob(queues, 'post-at-risk', job.id, { timeoutMs: 20_000 });
     expect(result).toMatchObject({ posted: 'reason', count: 0 });
-    expect(publisher.messages.at(-1)?.text).toMatch(/not reliable enough.*Only 4 dropped learners/);
+    expect(publisher.messages.at(-1)?.text).toMatch(
+      /no model ranks the learners reliably enough \(neither completion nor going quiet\)\. .*Only 4 dropped learners/,
+    );
   });
 
   test('post-at-risk says a run that only trained scored no one, not that the model is unreliable', async () => {

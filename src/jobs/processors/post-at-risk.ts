@@ -134,7 +134,7 @@ export async function processPostAtRisk(
     // A reliable model and no list: the run only trained (a scoring run always writes the list).
     const text = card?.reliable
       ? `No at-risk list this time: ${trainedOnlyText(card.modelVersion)}.`
-      : `No at-risk list this time: the completion model is not reliable enough. ${escapeMrkdwn(reasons)}`;
+      : `No at-risk list this time: no model ranks the learners reliably enough (neither completion nor going quiet). ${escapeMrkdwn(reasons)}`;
     await ledger.message([section(text)], text);
     return { channel, posted: 'reason', count: 0 };
   }
