@@ -4,17 +4,10 @@
 //
 // When dist/ is current (compiled from the sources as they are now: vitest's global setup builds it
 // before the tests), the child loads that build of the same processor, which saves every fork the
-// ~0.7 s of CPU that loading the sources through tsx costs. Otherwise it registers tsx and loads the
-// processor from the sources.
-import { buildIsCurrent } from '../../scripts/build.mjs';
+// ~0.7 s of CPU that loading the sources through tsx costs; otherwise the sources through tsx
+// (lumenModule in scripts/build.mjs).
+import { lumenModule } from '../../scripts/build.mjs';
 
-async function loadProcessor() {
-  if (buildIsCurrent()) return import('../../dist/jobs/compute-sandbox.js');
-  const { register } = await import('tsx/esm/api');
-  register();
-  return import('./compute-sandbox.ts');
-}
-
-const processor = await loadProcessor();
+const processor = await lumenModule('jobs/compute-sandbox');
 
 export default processor.default;

@@ -5,11 +5,11 @@
  * prints "posting" and never returns without appending (the worker dies before Slack got it). Either
  * way the test SIGKILLs it there.
  *
- * Plain JavaScript run by node (Lumen's modules through test/helpers/lumen-module.mjs: the current
+ * Plain JavaScript run by node (Lumen's modules through lumenModule in scripts/build.mjs: the current
  * dist/ build), so the process does not pay for tsx.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
-import { lumenModule } from '../helpers/lumen-module.mjs';
+import { lumenModule } from '../../scripts/build.mjs';
 
 const [{ readConfig }, { readJobsConfig }, { startWorker }, { carriesMetadata }] = await Promise.all(
   ['config', 'jobs/config', 'jobs/job-worker', 'jobs/publisher'].map(lumenModule),

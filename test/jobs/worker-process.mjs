@@ -8,11 +8,11 @@
  * this process (the scheduler and the publish jobs) sees the shifted one. Prints "ready" once it
  * takes jobs.
  *
- * Plain JavaScript run by node (Lumen's modules through test/helpers/lumen-module.mjs: the current
+ * Plain JavaScript run by node (Lumen's modules through lumenModule in scripts/build.mjs: the current
  * dist/ build, as `lumen worker` runs it), so the process does not pay for tsx.
  */
 import { createInterface } from 'node:readline';
-import { lumenModule } from '../helpers/lumen-module.mjs';
+import { lumenModule } from '../../scripts/build.mjs';
 
 const [{ slackPublisherFromEnv }, { readConfig }, { readJobsConfig }, { closeOnSignals, startWorker }] =
   await Promise.all(['bot/publish', 'config', 'jobs/config', 'jobs/job-worker'].map(lumenModule));

@@ -3,6 +3,7 @@
  * scoring results, each as a Vega-Lite spec, an SVG and a 2x PNG.
  */
 export { CHART_CATALOG, CHART_IDS, type ChartEntry, type ChartId, chartEntry, isChartId } from './catalog.ts';
+export type { LearnerWeekRow } from './specs/learner-profile.ts';
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,9 +20,6 @@ import { type CohortRetentionRow, cohortRetentionSpec } from './specs/cohort-ret
 import { type DepartmentOutcomeRow, departmentCompletionSpec } from './specs/department-completion.ts';
 import { type InactivityRow, inactivityVsOutcomeSpec } from './specs/inactivity-vs-outcome.ts';
 import { type LearnerWeekRow, learnerProfileSpec } from './specs/learner-profile.ts';
-
-export type { LearnerWeekRow } from './specs/learner-profile.ts';
-
 import { type FeatureEffect, modelCoefficientsSpec } from './specs/model-coefficients.ts';
 import { type ModuleCompletionRow, moduleCompletionSpec } from './specs/module-completion.ts';
 import { type ProgressBinRow, progressDistributionSpec } from './specs/progress-distribution.ts';
