@@ -8,6 +8,9 @@
 --   modules_completed, avg_quiz_score, active_days, inactivity_days), lesson_events, quiz_attempts,
 --   cum_active_days, cum_modules_completed, cum_quiz_attempts, cum_avg_quiz_score,
 --   share_required_completed (cum completed modules / the course's required modules, at most 1),
+--   progress_per_step (the mean, over the in-progress lesson rows so far, of each row's progress gain
+--     over the learner's previous row on that module divided by the module's mean gain as known at the
+--     end of the row's week; NULL before the first such row),
 --   never_active_to_date (no event in the course yet), enrolled_on,
 --   active_days_14 (active days in the course in the two weeks ending week_end), required_modules,
 --   modules_done (cum_modules_completed, at most required_modules),
@@ -18,7 +21,8 @@
 --     pct_days_inactive, pct_active_days_14, pct_cum_active_days, pct_modules_done (DOUBLE in [0, 1]:
 --       the mid-rank share of peers with a lower value; 0.5 with fewer than 5 peers),
 --     peer_days_inactive, peer_active_days_14, peer_cum_active_days, peer_modules_done,
---       peer_avg_quiz_score (the peers' medians, for the reasons staff read; NULL with fewer than 5),
+--       peer_avg_quiz_score, peer_progress_per_step (the peers' medians, for the reasons staff read;
+--       NULL with fewer than 5),
 --   days_inactive_log (ln(1 + inactivity_days)), never_active (0/1),
 --   plus outcome, completed_at, dropped_at (of the enrolment at $as_of, learner_outcomes) and
 --   next_active_on (the first active day in the course after week_end, up to $as_of): used only to
@@ -93,6 +97,55 @@ weekly_events as (
     group by all
 ),
 
+-- Progress per lesson step: each in-progress lesson row's gain over the learner's previous row on the
+-- same module (rows at one instant in rising progress: date-only exports give a day's rows one
+-- instant), as a ratio to the typical step on that module as known at the end of the row's week (the
+-- mean gain of every learner's steps on it up to then), so modules of different lengths compare and a
+-- snapshot never changes when later weeks arrive. A slow pace shows here before it shows in modules
+-- done. Gains below 0 (a reset) or without a previous row on the module do not count.
+step_gains as (
+    select user_id, course_id, module_id, date_trunc('week', event_date)::date as week_start, gain
+    from (
+        select user_id, course_id, module_id, event_date, status,
+               progress - lag(progress) over (partition by user_id, module_id order by event_ts, progress) as gain
+        from events
+        where source = 'lesson' and progress is not null
+    )
+    where status = 'in_progress' and gain >= 0
+),
+
+learner_module_week_gains as (
+    select user_id, course_id, module_id, week_start, fsum(gain) as gain_sum, count(*) as steps
+    from step_gains
+    group by all
+),
+
+typical_gains as (
+    select
+        module_id,
+        week_start,
+        sum(gain_sum) over to_week / sum(steps) over to_week as typical_gain
+    from (
+        select module_id, week_start, fsum(gain_sum) as gain_sum, sum(steps) as steps
+        from learner_module_week_gains
+        group by all
+    )
+    window to_week as (partition by module_id order by week_start rows between unbounded preceding and current row)
+),
+
+weekly_gains as (
+    select
+        user_id,
+        course_id,
+        week_start,
+        fsum(gain_sum / typical_gain) as gain_ratio_sum,
+        sum(steps) as gain_steps
+    from learner_module_week_gains
+    join typical_gains using (module_id, week_start)
+    where typical_gain > 0
+    group by all
+),
+
 grid as (
     select
         user_id,
@@ -120,12 +173,15 @@ joined as (
         coalesce(weekly_events.progress_sum, 0) as progress_sum,
         coalesce(weekly_events.score_sum, 0) as score_sum,
         coalesce(weekly_events.active_days, 0) as active_days,
+        coalesce(weekly_gains.gain_ratio_sum, 0) as gain_ratio_sum,
+        coalesce(weekly_gains.gain_steps, 0) as gain_steps,
         weekly_events.first_event_date,
         weekly_events.last_event_date
     from grid
     left join weekly_events using (user_id, course_id, week_start)
     left join weekly_sessions using (user_id, course_id, week_start)
     left join weekly_completions using (user_id, course_id, week_start)
+    left join weekly_gains using (user_id, course_id, week_start)
 ),
 
 to_date as (
@@ -136,6 +192,8 @@ to_date as (
         sum(modules_completed) over enrolment_weeks as cum_modules_completed,
         sum(quiz_attempts) over enrolment_weeks as cum_quiz_attempts,
         sum(score_sum) over enrolment_weeks as cum_score_sum,
+        sum(gain_ratio_sum) over enrolment_weeks as cum_gain_ratio_sum,
+        sum(gain_steps) over enrolment_weeks as cum_gain_steps,
         last_value(last_event_date ignore nulls) over enrolment_weeks as latest_event_date,
         active_days + coalesce(lag(active_days) over (partition by user_id, course_id order by week_start), 0)
             as active_days_14,
@@ -169,6 +227,8 @@ snapshots as (
         to_date.cum_quiz_attempts,
         case when to_date.cum_quiz_attempts > 0 then round(to_date.cum_score_sum / to_date.cum_quiz_attempts, 10) end as cum_avg_quiz_score,
         least(to_date.cum_modules_completed / outcomes.required_modules, 1) as share_required_completed,
+        case when to_date.cum_gain_steps > 0 then round(to_date.cum_gain_ratio_sum / to_date.cum_gain_steps, 10) end
+            as progress_per_step,
         to_date.latest_event_date is null as never_active_to_date,
         to_date.enrolled_on,
         to_date.active_days_14,
@@ -201,7 +261,8 @@ peer_stats as (
         median(active_days_14) as peer_active_days_14,
         median(cum_active_days) as peer_cum_active_days,
         median(modules_done) as peer_modules_done,
-        median(cum_avg_quiz_score) as peer_avg_quiz_score
+        median(cum_avg_quiz_score) as peer_avg_quiz_score,
+        median(progress_per_step) as peer_progress_per_step
     from snapshots
     group by all
 ),
@@ -250,7 +311,8 @@ ranked as (
         peer_stats.peer_active_days_14,
         peer_stats.peer_cum_active_days,
         peer_stats.peer_modules_done,
-        peer_stats.peer_avg_quiz_score
+        peer_stats.peer_avg_quiz_score,
+        peer_stats.peer_progress_per_step
     from snapshots
     join peer_stats using (course_id, week_start, stage)
     join rank_days_inactive as r1
@@ -271,7 +333,8 @@ final as (
     select
         * exclude (
             stage, pct_days_inactive, pct_active_days_14, pct_cum_active_days, pct_modules_done,
-            peer_days_inactive, peer_active_days_14, peer_cum_active_days, peer_modules_done, peer_avg_quiz_score
+            peer_days_inactive, peer_active_days_14, peer_cum_active_days, peer_modules_done, peer_avg_quiz_score,
+            peer_progress_per_step
         ),
         -- Too few peers to compare with: neutral, and no "others" in the reasons.
         case when peers >= 5 then pct_days_inactive else 0.5 end as pct_days_inactive,
@@ -282,7 +345,8 @@ final as (
         case when peers >= 5 then peer_active_days_14 end as peer_active_days_14,
         case when peers >= 5 then peer_cum_active_days end as peer_cum_active_days,
         case when peers >= 5 then peer_modules_done end as peer_modules_done,
-        case when peers >= 5 then peer_avg_quiz_score end as peer_avg_quiz_score
+        case when peers >= 5 then peer_avg_quiz_score end as peer_avg_quiz_score,
+        case when peers >= 5 then peer_progress_per_step end as peer_progress_per_step
     from ranked
 )
 

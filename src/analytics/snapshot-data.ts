@@ -91,7 +91,8 @@ export async function scoredEnrolments(db: Db): Promise<ScoredEnrolment[]> {
             modules_done::INTEGER AS modules_done, required_modules::INTEGER AS required_modules,
             cum_avg_quiz_score::DOUBLE AS quiz_score, peer_days_inactive::DOUBLE AS peer_days_inactive,
             peer_active_days_14::DOUBLE AS peer_active_days_14, peer_cum_active_days::DOUBLE AS peer_cum_active_days,
-            peer_modules_done::DOUBLE AS peer_modules_done, peer_avg_quiz_score::DOUBLE AS peer_quiz_score
+            peer_modules_done::DOUBLE AS peer_modules_done, peer_avg_quiz_score::DOUBLE AS peer_quiz_score,
+            progress_per_step::DOUBLE AS progress_per_step, peer_progress_per_step::DOUBLE AS peer_progress_per_step
      FROM scoring_snapshots ORDER BY ${SNAPSHOT_ORDER}`,
   );
   const orNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -107,12 +108,14 @@ export async function scoredEnrolments(db: Db): Promise<ScoredEnrolment[]> {
     modulesDone: Number(r.modules_done),
     requiredModules: Number(r.required_modules),
     quizScore: orNull(r.quiz_score),
+    progressPerStep: orNull(r.progress_per_step),
     peer: {
       inactivityDays: orNull(r.peer_days_inactive),
       activeDays14: orNull(r.peer_active_days_14),
       cumActiveDays: orNull(r.peer_cum_active_days),
       modulesDone: orNull(r.peer_modules_done),
       quizScore: orNull(r.peer_quiz_score),
+      progressPerStep: orNull(r.peer_progress_per_step),
     },
   }));
 }

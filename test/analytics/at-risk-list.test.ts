@@ -15,7 +15,7 @@ import { generateLmsData } from '../../src/analytics/generate.ts';
 import type { ModelCard } from '../../src/analytics/model/card.ts';
 import { COMPLETION_FEATURES } from '../../src/analytics/model/features.ts';
 import { rocAuc } from '../../src/analytics/model/metrics.ts';
-import { selectFeatures } from '../../src/analytics/model/train.ts';
+import { selectFeatures, trainCompletionModel } from '../../src/analytics/model/train.ts';
 import { readConfig } from '../../src/config.ts';
 import { removeTempDirs, tempDir } from '../helpers/fs.ts';
 
@@ -94,7 +94,7 @@ describe('the list of a multi-cohort export (outcomes inferred)', () => {
     expect(reasons.length).toBeGreaterThan(100);
     for (const reason of reasons) {
       expect(reason).not.toMatch(/\bweek\b|typical/);
-      const others = Number(/\(others(?: in [^:]+)?: ([\d.]+)\)$/.exec(reason)?.[1] ?? Number.NaN);
+      const others = Number(/\(others(?: in [^:]+)?: ([\d.]+)%?\)$/.exec(reason)?.[1] ?? Number.NaN);
       // Each worded reason, and the side of the peers' median it must be on.
       const behind: [RegExp, (value: number) => boolean][] = [
         [/^no activity in the course for (\d+) days?/, (v) => Number.isNaN(others) || v > others],
@@ -102,6 +102,7 @@ describe('the list of a multi-cohort export (outcomes inferred)', () => {
         [/^(\d+) active days? in \S+ so far/, (v) => v < others],
         [/^(\d+) of \d+ required modules? done/, (v) => v < others],
         [/^average quiz score (\d+)/, (v) => v < others],
+        [/^slow progress: (\d+)% of the usual progress per lesson step/, (v) => v < others],
       ];
       const worded = behind.find(([pattern]) => pattern.test(reason));
       if (worded) expect(worded[1](Number(worded[0].exec(reason)?.[1]))).toBe(true);
@@ -222,5 +223,38 @@ describe('features the training rows cannot support', () => {
     expect(dropped.map((d) => d.feature)).toContain('cum_avg_quiz_score_missing');
     expect(spec.features).not.toContain('pct_modules_done');
     expect(spec.features).toContain('share_required_completed');
+  });
+
+  test('progress per step is a completion feature only: the disengagement model never holds it', () => {
+    const n = 400;
+    const columns = Object.fromEntries(
+      COMPLETION_FEATURES.columns.map((c, j) => [
+        c,
+        Array.from({ length: n }, (_, i) => ((i * (j + 3)) % 13) + (i % (j + 2)) + (i % 2) * (j % 3)),
+      ]),
+    );
+    const data = {
+      userIds: Array.from({ length: n }, (_, i) => `U${i}`),
+      courseIds: Array.from({ length: n }, () => 'C1'),
+      weekIndex: Array.from({ length: n }, () => 1),
+      labels: Array.from({ length: n }, (_, i) => i % 2),
+      columns,
+    };
+    const options = {
+      C: 1,
+      folds: 5,
+      seed: 1,
+      minClass: 10,
+      minAuc: 0.5,
+      asOf: '2026-03-29',
+      dataSpanDays: 100,
+      dropoutDays: 21,
+    };
+    const completion = trainCompletionModel(data, { ...options, target: 'completion' });
+    const disengagement = trainCompletionModel(data, { ...options, target: 'disengagement' });
+    expect(completion.model?.features).toContain('progress_per_step');
+    expect(disengagement.model?.features).toBeDefined();
+    expect(disengagement.model?.features).not.toContain('progress_per_step');
+    expect(disengagement.droppedFeatures.map((d) => d.feature)).not.toContain('progress_per_step');
   });
 });

@@ -60,7 +60,15 @@ describe('scoring enrolments not started yet', () => {
     modulesDone: 0,
     requiredModules: 4,
     quizScore: null,
-    peer: { inactivityDays: 3, activeDays14: 4, cumActiveDays: 6, modulesDone: 1, quizScore: null },
+    progressPerStep: null,
+    peer: {
+      inactivityDays: 3,
+      activeDays14: 4,
+      cumActiveDays: 6,
+      modulesDone: 1,
+      quizScore: null,
+      progressPerStep: null,
+    },
   });
   const enrolments = [enrolment('S1', false), enrolment('N1', true)];
   const columns = { days_inactive_log: [Math.log(21), Math.log(21)] };

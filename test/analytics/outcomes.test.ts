@@ -268,3 +268,69 @@ describe('the disengagement label, worked out by hand', async () => {
     ]);
   });
 });
+
+describe('progress per lesson step, worked out by hand', async () => {
+  // In-progress rows gain over the learner's previous row on the module: on M1, U1 0 -> 10 -> 20 on
+  // Monday 3/2 and a repeat of 20 on Tuesday (a step of 0), U2 0 -> 20 on Tuesday and 20 -> 40 the
+  // next week; on M2 (week of 3/9), U1 5 and 15, U2 10 (its first row has no step before it).
+  // Completed rows and a reset (40 -> 30) do not count; a started row only starts the count.
+  const dir = writeDataset(tempDir(), {
+    users: ['U1', 'U2'].map((id) => [
+      id,
+      'A',
+      id,
+      `${id}@example.org`,
+      'R',
+      'learner',
+      '1/5/2026',
+      '1/6/2026',
+    ]),
+    courses: [['C1', 'Course one', 'Cat', '1/1/2026']],
+    modules: [
+      ['M1', 'C1', 'One', '1'],
+      ['M2', 'C1', 'Two', '2'],
+    ],
+    lessons: [
+      ['A1', 'U1', 'M1', 'started', '0', '3/2/2026'],
+      ['A2', 'U1', 'M1', 'in_progress', '10', '3/2/2026'],
+      ['A3', 'U1', 'M1', 'in_progress', '20', '3/2/2026'],
+      ['A4', 'U1', 'M1', 'in_progress', '20', '3/3/2026'],
+      ['A5', 'U1', 'M1', 'completed', '100', '3/4/2026'],
+      ['A6', 'U1', 'M2', 'started', '0', '3/4/2026'],
+      ['A7', 'U1', 'M2', 'in_progress', '5', '3/10/2026'],
+      ['A8', 'U1', 'M2', 'in_progress', '20', '3/11/2026'],
+      ['A9', 'U2', 'M1', 'started', '0', '3/3/2026'],
+      ['A10', 'U2', 'M1', 'in_progress', '20', '3/3/2026'],
+      ['A11', 'U2', 'M1', 'in_progress', '40', '3/10/2026'],
+      ['A12', 'U2', 'M1', 'in_progress', '30', '3/11/2026'],
+      ['A13', 'U2', 'M2', 'in_progress', '10', '3/11/2026'],
+      ['A14', 'U2', 'M2', 'in_progress', '20', '3/12/2026'],
+    ],
+    quizzes: [],
+  });
+  const db = await Db.open({ tz: 'UTC' });
+  afterAll(() => db.close());
+  await validateData(db, { dataDir: dir, tz: 'UTC', asOf: '2026-03-22' });
+  await buildWeeklyFeatures(db, '2026-03-22');
+  await buildOutcomes(db, readConfig({}), '2026-03-22', false);
+  await db.materialize('enrolment_week_snapshots', { as_of: '2026-03-22' });
+
+  test('each step as a ratio to the typical step on its module as known that week, averaged over the steps so far', async () => {
+    const rows = await db.all<{ user_id: string; week_index: bigint; progress_per_step: number | null }>(
+      'SELECT user_id, week_index, progress_per_step FROM enrolment_week_snapshots ORDER BY user_id, week_index',
+    );
+    // The typical step (the mean gain on the module to the end of the week): M1 in the week of 3/2
+    // (10, 10, 0, 20) 10, in the week of 3/9 (+ 20) 12; M2 in the week of 3/9 (5, 15, 10) 10.
+    // U1 week 1: 10/10, 10/10, 0/10 -> 2/3; week 2 adds 5/10, 15/10 -> 4/5; week 3 nothing new.
+    // U2 week 1: 20/10 -> 2; week 2 adds 20/12 and 10/10 -> (2 + 5/3 + 1) / 3 = 14/9. Later weeks
+    // never change an earlier week's typical step: a snapshot stays as it was.
+    expect(rows.map((r) => [r.user_id, Number(r.week_index), r.progress_per_step])).toEqual([
+      ['U1', 1, expect.closeTo(2 / 3, 9)],
+      ['U1', 2, expect.closeTo(4 / 5, 9)],
+      ['U1', 3, expect.closeTo(4 / 5, 9)],
+      ['U2', 1, 2],
+      ['U2', 2, expect.closeTo(14 / 9, 9)],
+      ['U2', 3, expect.closeTo(14 / 9, 9)],
+    ]);
+  });
+});

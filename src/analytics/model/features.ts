@@ -26,7 +26,8 @@ export function featureSpec(sources: readonly { name: string; imputed?: boolean 
  * The at-risk model's inputs, per enrolment-week (queries/features/enrolment_week_snapshots.sql). They
  * mean the same in every course, so a model carries over to another course or cohort: silence in days,
  * the place among peers (same course, same calendar week, same stage since enrolment), the share of the
- * course's required modules done, quiz scores (0-100) and whether the learner has started at all. Raw
+ * course's required modules done, quiz scores (0-100), lesson progress per step as a ratio to the
+ * typical step on the same modules, and whether the learner has started at all. Raw
  * counts whose scale differs per course (sessions, events) are left out, and so is the week of the
  * course: within one running cohort every scored learner is past the weeks the model learnt from, so a
  * tenure weight only extrapolates (measured: it ranked late joiners first, list precision 0.38 at week
@@ -41,8 +42,22 @@ export const COMPLETION_FEATURES = featureSpec([
   { name: 'share_required_completed' },
   { name: 'pct_modules_done' },
   { name: 'cum_avg_quiz_score', imputed: true },
+  { name: 'progress_per_step', imputed: true },
   { name: 'never_active' },
 ]);
+
+/**
+ * The disengagement model's inputs: the completion model's without progress_per_step. A slow pace
+ * predicts not finishing (mid-window prospective AUC on the default generator up 0.01-0.05 on each of
+ * twelve seed and date pairs), but not the next weeks' silence: in a single running cohort it put
+ * learners who were about to go quiet for the deadline-driven fortnight off the list (week 8 list
+ * precision 0.94 -> 0.49; docs/BENCHMARKS.md, session 7).
+ */
+export const DISENGAGEMENT_FEATURES = featureSpec(
+  COMPLETION_FEATURES.columns
+    .filter((name) => name !== 'progress_per_step')
+    .map((name) => ({ name, imputed: COMPLETION_FEATURES.imputed.includes(name) })),
+);
 
 /** Every feature a model may hold (a fitted model keeps those its training rows could support). */
 export const MODEL_FEATURES: readonly string[] = COMPLETION_FEATURES.features;

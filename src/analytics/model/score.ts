@@ -41,6 +41,11 @@ export interface ScoredEnrolment {
   readonly modulesDone: number;
   readonly requiredModules: number;
   readonly quizScore: number | null;
+  /**
+   * Lesson progress per step as a ratio to the typical step on the same modules (1 = typical; null
+   * before the first step that moved progress).
+   */
+  readonly progressPerStep: number | null;
   /** The peers' medians (null with fewer than 5 peers). */
   readonly peer: {
     readonly inactivityDays: number | null;
@@ -48,6 +53,7 @@ export interface ScoredEnrolment {
     readonly cumActiveDays: number | null;
     readonly modulesDone: number | null;
     readonly quizScore: number | null;
+    readonly progressPerStep: number | null;
   };
 }
 
@@ -126,6 +132,7 @@ const REASON_OF: Record<string, string> = {
   pct_modules_done: 'modules',
   cum_avg_quiz_score: 'quiz',
   cum_avg_quiz_score_missing: 'no_quiz',
+  progress_per_step: 'pace',
 };
 
 /**
@@ -184,6 +191,20 @@ export function describeReason(reason: string, e: ScoredEnrolment): Omit<Driver,
         value: e.quizScore,
         typical: peer,
         text: `average quiz score ${Math.round(e.quizScore)}${others(Math.round(peer))}`,
+      };
+    }
+    case 'pace': {
+      const peer = e.peer.progressPerStep;
+      if (e.neverActive || e.progressPerStep === null || peer === null) return null;
+      // Compared as shown, in whole percent of the typical step.
+      const own = Math.round(e.progressPerStep * 100);
+      const typical = Math.round(peer * 100);
+      if (own >= typical) return null;
+      return {
+        feature: reason,
+        value: e.progressPerStep,
+        typical: peer,
+        text: `slow progress: ${own}% of the usual progress per lesson step on the same modules (others in ${e.courseId}: ${typical}%)`,
       };
     }
     case 'no_quiz': {

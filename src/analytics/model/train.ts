@@ -8,6 +8,7 @@ import {
   allRows,
   buildMatrix,
   COMPLETION_FEATURES,
+  DISENGAGEMENT_FEATURES,
   type FeatureSpec,
   featureSpec,
   imputationMeans,
@@ -414,14 +415,16 @@ function correlation(a: Float64Array, b: Float64Array): number {
 export const COLLINEAR_R = 0.98;
 
 /**
- * The features the training rows can support: every matrix column of `COMPLETION_FEATURES` except
+ * The features the training rows can support: every matrix column of `full` (the target's) except
  * constant ones (a missing-value indicator that never fires, a feature with one value) and those
  * (nearly) collinear with an earlier feature (|r| >= COLLINEAR_R; e.g. two counts that are equal on an
  * export with dates only). A twin would share the weight with a flipped sign and word a reason
  * backwards. Detected on the whole training matrix, before any fold.
  */
-export function selectFeatures(data: TrainingData): { spec: FeatureSpec; dropped: DroppedFeature[] } {
-  const full = COMPLETION_FEATURES;
+export function selectFeatures(
+  data: TrainingData,
+  full: FeatureSpec = COMPLETION_FEATURES,
+): { spec: FeatureSpec; dropped: DroppedFeature[] } {
   const rows = allRows(data.labels.length);
   const matrix = buildMatrix(data.columns, rows, imputationMeans(data.columns, rows, full), full);
   const columnOf = (j: number) => Float64Array.from(matrix, (x) => x[j] as number);
@@ -480,8 +483,9 @@ export function trainCompletionModel(
 ): TrainResult {
   const target = options.target ?? 'completion';
   const words = TARGET_WORDS[target];
+  const candidates = target === 'disengagement' ? DISENGAGEMENT_FEATURES : COMPLETION_FEATURES;
   const selection =
-    rawData.labels.length > 0 ? selectFeatures(rawData) : { spec: COMPLETION_FEATURES, dropped: [] };
+    rawData.labels.length > 0 ? selectFeatures(rawData, candidates) : { spec: candidates, dropped: [] };
   const data: TrainingData = { ...rawData, spec: selection.spec };
   const learners = countLearners(data);
   const completedRows = data.labels.reduce((a, b) => a + b, 0);
