@@ -4,7 +4,8 @@
 -- Grain: one row per week of the enrolment ($user_id, $course_id), from the week of enrolment to the
 --   run's model as-of week.
 -- Columns: week_start (VARCHAR YYYY-MM-DD), week_index, sessions, avg_progress, avg_quiz_score
--- Parameters: $path (VARCHAR: the CSV file), $user_id, $course_id (VARCHAR).
+-- Parameters: $path (VARCHAR: the CSV file), $user_id, $course_id (VARCHAR, as the export spells
+--   them: the file's formula protection is undone by lumen_csv_plain).
 select
     week_start,
     week_index::INTEGER as week_index,
@@ -12,5 +13,5 @@ select
     avg_progress::DOUBLE as avg_progress,
     avg_quiz_score::DOUBLE as avg_quiz_score
 from read_csv($path, header = true, all_varchar = true)
-where user_id = $user_id and course_id = $course_id
+where lumen_csv_plain(user_id) = $user_id and lumen_csv_plain(course_id) = $course_id
 order by week_start

@@ -17,6 +17,8 @@
 -- lumen_csv_safe(text) -> text with a leading single quote when it starts with = + - @, tab, CR or the
 --   full-width ＝ ＋ － ＠: the formula protection of every CSV (src/analytics/csv-safe.ts, the same
 --   rule as csv-stringify's escape_formulas); Db.copyToCsv applies it to every text column.
+-- lumen_csv_plain(text) -> the text before lumen_csv_safe: a leading single quote followed by a formula
+--   start dropped (src/analytics/csv-safe.ts fromCsvSafe); for reading a run's own CSV files back.
 CREATE OR REPLACE MACRO lumen_parse_number(s) AS (
   CASE WHEN isfinite(try_cast(trim(s) AS DOUBLE)) THEN try_cast(trim(s) AS DOUBLE) END
 );
@@ -131,4 +133,8 @@ CREATE OR REPLACE MACRO lumen_mid_rank(rank_in_group, ties, group_size) AS (
 
 CREATE OR REPLACE MACRO lumen_csv_safe(s) AS (
   CASE WHEN regexp_matches(s, '^[=+\-@\t\r\x{FF1D}\x{FF0B}\x{FF0D}\x{FF20}]') THEN '''' || s ELSE s END
+);
+
+CREATE OR REPLACE MACRO lumen_csv_plain(s) AS (
+  CASE WHEN regexp_matches(s, '^''[=+\-@\t\r\x{FF1D}\x{FF0B}\x{FF0D}\x{FF20}]') THEN substr(s, 2) ELSE s END
 );

@@ -28,6 +28,7 @@ import {
 } from './backtest.ts';
 import { renderBacktestMarkdown } from './backtest-sections.ts';
 import { writeBacktestChart } from './charts/backtest-chart.ts';
+import { fromCsvSafe } from './csv-safe.ts';
 import { OutputStage } from './output.ts';
 import type { StageReporter } from './pipeline.ts';
 import { lastCompleteWeekEnd } from './weeks.ts';
@@ -66,14 +67,13 @@ export interface BacktestResult {
 
 type CsvRow = Record<string, string>;
 
+/** A run's CSV file, each cell as it was before formula protection (ids match across files). */
 function readCsv(path: string): CsvRow[] {
-  return parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as CsvRow[];
-}
-
-/** ML_Prediction.csv prefixes formula-like ids with ' (prediction-csv.ts); learner_outcomes.csv does not. */
-function unquoteId(text: string | undefined): string {
-  const value = text ?? '';
-  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+  return parse(readFileSync(path, 'utf8'), {
+    columns: true,
+    skip_empty_lines: true,
+    cast: (value) => fromCsvSafe(value),
+  }) as CsvRow[];
 }
 
 function number(row: CsvRow, column: string, file: string): number {
@@ -87,8 +87,8 @@ function number(row: CsvRow, column: string, file: string): number {
 /** A date's ML_Prediction.csv; `target` is optional (older runs do not write it). */
 export function readPredictionRows(path: string): PredictionRow[] {
   return readCsv(path).map((row) => ({
-    userId: unquoteId(row.user_id),
-    courseId: unquoteId(row.course_id),
+    userId: row.user_id ?? '',
+    courseId: row.course_id ?? '',
     weekIndex: number(row, 'week_index', path),
     riskScore: number(row, 'risk_score', path),
     atRisk: row.at_risk === 'true',

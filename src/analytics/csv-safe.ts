@@ -12,3 +12,17 @@ import { type Input, type Options, stringify } from 'csv-stringify/sync';
 export function toCsv(rows: Input, options: Omit<Options, 'escape_formulas'> = {}): string {
   return stringify(rows, { ...options, escape_formulas: true });
 }
+
+/** A cell the rule protected: a single quote, then a formula start. */
+const PROTECTED = /^'[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * A cell of a CSV Lumen wrote, as it was before the rule: the leading single quote dropped where the
+ * rule added one. Readers of a run's files use it, so an id like "-7" or "+44..." is looked up as
+ * itself. (A text that itself began with ' and a formula start reads back without that quote: the rule
+ * does not mark which quotes it added.) queries/macros/lumen_macros.sql's lumen_csv_plain is the same
+ * for DuckDB.
+ */
+export function fromCsvSafe(text: string): string {
+  return PROTECTED.test(text) ? text.slice(1) : text;
+}

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, expect, test } from 'vitest';
 import { runAnalysis } from '../../src/analytics/analysis.ts';
-import { toCsv } from '../../src/analytics/csv-safe.ts';
+import { fromCsvSafe, toCsv } from '../../src/analytics/csv-safe.ts';
 import { Db } from '../../src/analytics/db.ts';
 import { readConfig } from '../../src/config.ts';
+import { readOutcomes, readWeeklyFeatures } from '../../src/run-folder/read.ts';
 import { copySample, editFile, removeTempDirs, tempDir } from '../helpers/fs.ts';
 
 afterAll(removeTempDirs);
@@ -87,5 +88,56 @@ test('a real run: LMS text starting with a formula is quoted in learner_outcomes
   })) {
     const unsafe = (parse(text) as string[][]).flat().filter((cell) => /^[=+@＝＋－＠\t\r]/.test(cell));
     expect(unsafe, name).toEqual([]);
+  }
+}, 60_000);
+
+test("reading a run's files back undoes the rule: fromCsvSafe and lumen_csv_plain give every cell back", async () => {
+  // A cell that itself began with ' and a formula start cannot be told from a protected one.
+  const cells = CELLS.filter((cell) => cell !== "'=already");
+  expect(cellsOf(toCsv(cells.map((cell) => [cell]))).map(fromCsvSafe)).toEqual(cells);
+  const db = await Db.open({ tz: 'UTC', threads: 1 });
+  try {
+    for (const cell of cells) {
+      const [row] = await db.all<{ plain: string }>(
+        'SELECT lumen_csv_plain(lumen_csv_safe($cell)) AS plain',
+        {
+          cell,
+        },
+      );
+      expect(row?.plain, JSON.stringify(cell)).toBe(cell);
+    }
+  } finally {
+    db.close();
+  }
+});
+
+test('a learner whose id starts with a formula character is found by that id in the run it was written to', async () => {
+  const dataDir = copySample();
+  const outDir = tempDir('lumen-csv-safe-ids-');
+  // U001 becomes -U001 in every file that names it (ids like "-7" or "+44..." are real).
+  for (const file of ['lms_users.csv', 'lms_lesson_activity.csv', 'lms_quiz_attempts.csv'])
+    editFile(join(dataDir, file), (text) => text.replace(/(^|,)U001(?=,|\r?$)/gm, '$1-U001'));
+  await runAnalysis(readConfig({ LUMEN_DUCKDB_THREADS: '1' }), { dataDir, outDir, train: true, score: true });
+  // Written protected...
+  expect(readFileSync(join(outDir, 'learner_outcomes.csv'), 'utf8')).toContain("'-U001,");
+  // ...and read back as the export spells it, by the run folder's readers and the chart queries.
+  expect((readOutcomes(outDir) ?? []).filter((r) => r.user_id === '-U001').length).toBeGreaterThan(0);
+  expect((readWeeklyFeatures(outDir) ?? []).filter((r) => r.user_id === '-U001').length).toBeGreaterThan(0);
+  const course = (readOutcomes(outDir) ?? []).find((r) => r.user_id === '-U001')?.course_id ?? '';
+  const db = await Db.open({ tz: 'UTC', threads: 1 });
+  try {
+    const learnerWeeks = await db.query('eda_published_learner_weeks', {
+      path: join(outDir, 'weekly_behavioral_features.csv'),
+      user_id: '-U001',
+    });
+    const enrolmentWeeks = await db.query('eda_published_enrolment_weeks', {
+      path: join(outDir, 'enrolment_weeks.csv'),
+      user_id: '-U001',
+      course_id: course,
+    });
+    expect(learnerWeeks.length).toBeGreaterThan(0);
+    expect(enrolmentWeeks.length).toBeGreaterThan(0);
+  } finally {
+    db.close();
   }
 }, 60_000);

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../../analytics/csv-safe.ts';
 import {
   byRiskDescending,
   latestRunFolderOrFail,
@@ -209,10 +209,7 @@ export async function processPostAtRisk(
     // Every listed course's not-started and at-risk enrolments the requester may see, snoozed left out.
     const csvRows = lists.flatMap((list) => [...list.notStarted, ...list.atRisk]);
     // LMS text (names, departments) that a spreadsheet would run as a formula is neutralised.
-    const csv = () =>
-      Buffer.from(
-        stringify(csvRows, { header: true, columns: Object.keys(csvRows[0] ?? {}), escape_formulas: true }),
-      );
+    const csv = () => Buffer.from(toCsv(csvRows, { header: true, columns: Object.keys(csvRows[0] ?? {}) }));
     await ledger.upload(`at-risk-${asOf}.csv`, csv, `At-risk learners ${asOf}`, {
       altText: atRiskCsvAltText(atRiskCount, asOf, { course: singleCourse, notStarted: notStartedCount }),
     });
