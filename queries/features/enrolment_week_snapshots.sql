@@ -8,9 +8,9 @@
 --   modules_completed, avg_quiz_score, active_days, inactivity_days), lesson_events, quiz_attempts,
 --   cum_active_days, cum_modules_completed, cum_quiz_attempts, cum_avg_quiz_score,
 --   share_required_completed (cum completed modules / the course's required modules, at most 1),
---   progress_per_step (the mean, over the in-progress lesson rows so far, of each row's progress gain
---     over the learner's previous row on that module divided by the module's mean gain as known at the
---     end of the row's week; NULL before the first such row),
+--   progress_per_step (lesson progress gained per in-progress row so far, against the typical gain
+--     per row on the same modules as known at the end of each week: 1 = typical, lower = slower; NULL
+--     before the first in-progress row on a module whose typical gain is above 0),
 --   never_active_to_date (no event in the course yet), enrolled_on,
 --   active_days_14 (active days in the course in the two weeks ending week_end), required_modules,
 --   modules_done (cum_modules_completed, at most required_modules),
@@ -97,37 +97,51 @@ weekly_events as (
     group by all
 ),
 
--- Progress per lesson step: each in-progress lesson row's gain over the learner's previous row on the
--- same module (rows at one instant in rising progress: date-only exports give a day's rows one
--- instant), as a ratio to the typical step on that module as known at the end of the row's week (the
--- mean gain of every learner's steps on it up to then), so modules of different lengths compare and a
--- snapshot never changes when later weeks arrive. A slow pace shows here before it shows in modules
--- done. Gains below 0 (a reset) or without a previous row on the module do not count.
-step_gains as (
-    select user_id, course_id, module_id, date_trunc('week', event_date)::date as week_start, gain
-    from (
-        select user_id, course_id, module_id, event_date, status,
-               progress - lag(progress) over (partition by user_id, module_id order by event_ts, progress) as gain
-        from events
-        where source = 'lesson' and progress is not null
-    )
-    where status = 'in_progress' and gain >= 0
+-- Progress per lesson step: how much lesson progress the learner's in-progress rows gain, against
+-- the typical gain on the same module as known at the end of each week (so modules of different
+-- lengths compare, and a snapshot never changes when later weeks arrive). By sums that add up week
+-- by week, without ordering every event (a window over every lesson row measured +93 s at 1M
+-- learners): on each module the learner's gain so far is the highest in-progress progress so far
+-- minus the lowest progress of any row so far (the started row), over the in-progress rows so far
+-- (the steps). Completed rows' jump to 100 is not a step; a reset lowers nothing.
+learner_module_weeks as (
+    select
+        user_id,
+        course_id,
+        module_id,
+        date_trunc('week', event_date)::date as week_start,
+        max(progress) filter (status = 'in_progress') as top_in_progress,
+        min(progress) as lowest,
+        count(*) filter (status = 'in_progress') as steps
+    from events
+    where source = 'lesson' and progress is not null
+    group by all
 ),
 
-learner_module_week_gains as (
-    select user_id, course_id, module_id, week_start, fsum(gain) as gain_sum, count(*) as steps
-    from step_gains
-    group by all
+learner_module_gains as (
+    select
+        user_id, course_id, module_id, week_start, steps,
+        greatest(gain_to_date - lag(gain_to_date, 1, 0) over module_weeks, 0) as gain
+    from (
+        select
+            *,
+            greatest(
+                coalesce(max(top_in_progress) over module_weeks - min(lowest) over module_weeks, 0), 0
+            ) as gain_to_date
+        from learner_module_weeks
+        window module_weeks as (partition by user_id, module_id order by week_start)
+    )
+    window module_weeks as (partition by user_id, module_id order by week_start)
 ),
 
 typical_gains as (
     select
         module_id,
         week_start,
-        sum(gain_sum) over to_week / sum(steps) over to_week as typical_gain
+        sum(gain) over to_week / nullif(sum(steps) over to_week, 0) as typical_gain
     from (
-        select module_id, week_start, fsum(gain_sum) as gain_sum, sum(steps) as steps
-        from learner_module_week_gains
+        select module_id, week_start, fsum(gain) as gain, sum(steps) as steps
+        from learner_module_gains
         group by all
     )
     window to_week as (partition by module_id order by week_start rows between unbounded preceding and current row)
@@ -138,9 +152,9 @@ weekly_gains as (
         user_id,
         course_id,
         week_start,
-        fsum(gain_sum / typical_gain) as gain_ratio_sum,
+        fsum(gain / typical_gain) as gain_ratio_sum,
         sum(steps) as gain_steps
-    from learner_module_week_gains
+    from learner_module_gains
     join typical_gains using (module_id, week_start)
     where typical_gain > 0
     group by all

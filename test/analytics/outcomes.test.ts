@@ -270,10 +270,12 @@ describe('the disengagement label, worked out by hand', async () => {
 });
 
 describe('progress per lesson step, worked out by hand', async () => {
-  // In-progress rows gain over the learner's previous row on the module: on M1, U1 0 -> 10 -> 20 on
-  // Monday 3/2 and a repeat of 20 on Tuesday (a step of 0), U2 0 -> 20 on Tuesday and 20 -> 40 the
-  // next week; on M2 (week of 3/9), U1 5 and 15, U2 10 (its first row has no step before it).
-  // Completed rows and a reset (40 -> 30) do not count; a started row only starts the count.
+  // On each module a learner's gain so far is the highest in-progress progress so far minus the lowest
+  // progress of any row so far; the steps are the in-progress rows. M1: U1 0 (started), 10, 20 on
+  // Monday 3/2, 20 on Tuesday (a step that gains nothing), completed on 3/4 (not a step); U2 0
+  // (started) and 20 on Tuesday, then 40 and a reset to 30 in the week of 3/9 (two steps, 20 more).
+  // M2 (week of 3/9): U1 0 (started 3/4), then 5 and 20; U2 has no started row: 10 then 20 (two steps
+  // that gain 10 from its lowest row).
   const dir = writeDataset(tempDir(), {
     users: ['U1', 'U2'].map((id) => [
       id,
@@ -315,22 +317,22 @@ describe('progress per lesson step, worked out by hand', async () => {
   await buildOutcomes(db, readConfig({}), '2026-03-22', false);
   await db.materialize('enrolment_week_snapshots', { as_of: '2026-03-22' });
 
-  test('each step as a ratio to the typical step on its module as known that week, averaged over the steps so far', async () => {
+  test('progress gained per in-progress row against the typical gain on the module as known that week', async () => {
     const rows = await db.all<{ user_id: string; week_index: bigint; progress_per_step: number | null }>(
       'SELECT user_id, week_index, progress_per_step FROM enrolment_week_snapshots ORDER BY user_id, week_index',
     );
-    // The typical step (the mean gain on the module to the end of the week): M1 in the week of 3/2
-    // (10, 10, 0, 20) 10, in the week of 3/9 (+ 20) 12; M2 in the week of 3/9 (5, 15, 10) 10.
-    // U1 week 1: 10/10, 10/10, 0/10 -> 2/3; week 2 adds 5/10, 15/10 -> 4/5; week 3 nothing new.
-    // U2 week 1: 20/10 -> 2; week 2 adds 20/12 and 10/10 -> (2 + 5/3 + 1) / 3 = 14/9. Later weeks
-    // never change an earlier week's typical step: a snapshot stays as it was.
+    // Typical gain per step: M1 in the week of 3/2 (20 + 20) / (3 + 1) = 10, in the week of 3/9
+    // (20 + 20 + 20) / (3 + 1 + 2) = 10; M2 in the week of 3/9 (20 + 10) / (2 + 2) = 7.5.
+    // U1: week 1 M1 20/10 over 3 steps -> 2/3; week 2 adds M2 20/7.5 over 2 -> (2 + 8/3) / 5 = 14/15.
+    // U2: week 1 20/10 over 1 -> 2; week 2 adds M1 20/10 over 2 and M2 10/7.5 over 2 -> (16/3) / 5.
+    // Later weeks never change an earlier week's typical gain: a snapshot stays as it was.
     expect(rows.map((r) => [r.user_id, Number(r.week_index), r.progress_per_step])).toEqual([
       ['U1', 1, expect.closeTo(2 / 3, 9)],
-      ['U1', 2, expect.closeTo(4 / 5, 9)],
-      ['U1', 3, expect.closeTo(4 / 5, 9)],
+      ['U1', 2, expect.closeTo(14 / 15, 9)],
+      ['U1', 3, expect.closeTo(14 / 15, 9)],
       ['U2', 1, 2],
-      ['U2', 2, expect.closeTo(14 / 9, 9)],
-      ['U2', 3, expect.closeTo(14 / 9, 9)],
+      ['U2', 2, expect.closeTo(16 / 15, 9)],
+      ['U2', 3, expect.closeTo(16 / 15, 9)],
     ]);
   });
 });
