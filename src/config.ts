@@ -49,10 +49,11 @@ export interface Config {
   /** DuckDB threads; null lets DuckDB use every core. */
   readonly duckdbThreads: number | null;
   /**
-   * DuckDB memory limit, e.g. "4GB". Default: a fifth of the machine's RAM (at least 1 GB). The limit
-   * covers DuckDB's buffers only: the process also holds the model's matrices and the charts, and
-   * spilling costs less than it saves (1M learners: 13.6 GB peak at half the RAM, 7.4 GB at 5 GB,
-   * about a fifth more CPU; docs/BENCHMARKS.md).
+   * DuckDB memory limit, e.g. "4GB". Default: a sixth of the machine's RAM (at least 1 GB). The limit
+   * covers DuckDB's buffers only: the process also holds the scores, the model's matrices and the
+   * charts, and spilling costs less than it saves (1M learners: 13.6 GB peak at half the RAM, 7.4 GB
+   * at 5 GB, 8.25 GB at a fifth with progress_per_step, its peak in the charts stage;
+   * docs/BENCHMARKS.md).
    */
   readonly duckdbMemory: string;
   /** Where DuckDB spills beyond its memory limit. */
@@ -145,7 +146,7 @@ export function readConfig(env: Env = process.env): Config {
     maxTrainingRows: num(env, 'LUMEN_MAX_TRAINING_ROWS', 500_000, (n) => Number.isInteger(n) && n >= 1000),
     duckdbThreads: optionalNum(env, 'LUMEN_DUCKDB_THREADS', (n) => Number.isInteger(n) && n >= 1),
     duckdbMemory:
-      env.LUMEN_DUCKDB_MEMORY?.trim() || `${Math.max(1024, Math.floor(totalmem() / 2 ** 20 / 5))}MB`,
+      env.LUMEN_DUCKDB_MEMORY?.trim() || `${Math.max(1024, Math.floor(totalmem() / 2 ** 20 / 6))}MB`,
     duckdbTempDir: env.LUMEN_DUCKDB_TEMP?.trim() || join(tmpdir(), 'lumen-duckdb'),
     duckdbTrace: Object.freeze({
       sql: env.LUMEN_TRACE_SQL?.trim() === '1',
