@@ -28,7 +28,7 @@ import {
 } from './backtest.ts';
 import { renderBacktestMarkdown } from './backtest-sections.ts';
 import { writeBacktestChart } from './charts/backtest-chart.ts';
-import { fromCsvSafe } from './csv-safe.ts';
+import { rowsFromCsvSafe } from './csv-safe.ts';
 import { OutputStage } from './output.ts';
 import type { StageReporter } from './pipeline.ts';
 import { lastCompleteWeekEnd } from './weeks.ts';
@@ -69,11 +69,9 @@ type CsvRow = Record<string, string>;
 
 /** A run's CSV file, each cell as it was before formula protection (ids match across files). */
 function readCsv(path: string): CsvRow[] {
-  return parse(readFileSync(path, 'utf8'), {
-    columns: true,
-    skip_empty_lines: true,
-    cast: (value) => fromCsvSafe(value),
-  }) as CsvRow[];
+  return rowsFromCsvSafe(
+    parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as CsvRow[],
+  );
 }
 
 function number(row: CsvRow, column: string, file: string): number {
