@@ -12,6 +12,20 @@ import { readSimpleCsv, removeTempDirs, tempDir } from '../helpers/fs.ts';
 
 afterAll(removeTempDirs);
 
+/** An export of one course, C1 (modules M1 and M2), and the learners with these ids. */
+function oneCourseExport(ids: string[], lessons: string[][], quizzes: string[][]): string {
+  return writeDataset(tempDir(), {
+    users: ids.map((id) => [id, id, id, `${id}@example.org`, 'R', 'learner', '1/5/2026', '1/6/2026']),
+    courses: [['C1', 'Course one', 'Cat', '1/1/2026']],
+    modules: [
+      ['M1', 'C1', 'One', '1'],
+      ['M2', 'C1', 'Two', '2'],
+    ],
+    lessons,
+    quizzes,
+  });
+}
+
 describe('learner outcomes and training snapshots, worked out by hand', async () => {
   // C1 has modules M1, M2; C2 has M3. As of Thursday 2026-04-30, dropout after 21 inactive days. The
   // model sees complete weeks: outcomes are as of Sunday 2026-04-26 (src/analytics/weeks.ts).
@@ -222,25 +236,7 @@ describe('the disengagement label, worked out by hand', async () => {
       quizzes.push([`Q${n}`, user, 'M1', d === 2 || d === 3 ? '75' : score, day(d)]);
     }
   }
-  const dir = writeDataset(tempDir(), {
-    users: ['A', 'B', 'C', 'D'].map((id) => [
-      id,
-      id,
-      id,
-      `${id}@example.org`,
-      'R',
-      'learner',
-      '1/5/2026',
-      '1/6/2026',
-    ]),
-    courses: [['C1', 'Course one', 'Cat', '1/1/2026']],
-    modules: [
-      ['M1', 'C1', 'One', '1'],
-      ['M2', 'C1', 'Two', '2'],
-    ],
-    lessons,
-    quizzes,
-  });
+  const dir = oneCourseExport(['A', 'B', 'C', 'D'], lessons, quizzes);
   const db = await Db.open({ tz: 'UTC' });
   afterAll(() => db.close());
   const config = readConfig({});
@@ -271,28 +267,14 @@ describe('the disengagement label, worked out by hand', async () => {
 
 describe('progress per lesson step, worked out by hand', async () => {
   // On each module a learner's gain so far is the highest in-progress progress so far minus the lowest
-  // progress of any row so far; the steps are the in-progress rows. M1: U1 0 (started), 10, 20 on
+  // progress of a started or in-progress row so far; the steps are the in-progress rows. M1: U1 0 (started), 10, 20 on
   // Monday 3/2, 20 on Tuesday (a step that gains nothing), completed on 3/4 (not a step); U2 0
   // (started) and 20 on Tuesday, then 40 and a reset to 30 in the week of 3/9 (two steps, 20 more).
   // M2 (week of 3/9): U1 0 (started 3/4), then 5 and 20; U2 has no started row: 10 then 20 (two steps
   // that gain 10 from its lowest row).
-  const dir = writeDataset(tempDir(), {
-    users: ['U1', 'U2'].map((id) => [
-      id,
-      'A',
-      id,
-      `${id}@example.org`,
-      'R',
-      'learner',
-      '1/5/2026',
-      '1/6/2026',
-    ]),
-    courses: [['C1', 'Course one', 'Cat', '1/1/2026']],
-    modules: [
-      ['M1', 'C1', 'One', '1'],
-      ['M2', 'C1', 'Two', '2'],
-    ],
-    lessons: [
+  const dir = oneCourseExport(
+    ['U1', 'U2'],
+    [
       ['A1', 'U1', 'M1', 'started', '0', '3/2/2026'],
       ['A2', 'U1', 'M1', 'in_progress', '10', '3/2/2026'],
       ['A3', 'U1', 'M1', 'in_progress', '20', '3/2/2026'],
@@ -308,8 +290,8 @@ describe('progress per lesson step, worked out by hand', async () => {
       ['A13', 'U2', 'M2', 'in_progress', '10', '3/11/2026'],
       ['A14', 'U2', 'M2', 'in_progress', '20', '3/12/2026'],
     ],
-    quizzes: [],
-  });
+    [],
+  );
   const db = await Db.open({ tz: 'UTC' });
   afterAll(() => db.close());
   await validateData(db, { dataDir: dir, tz: 'UTC', asOf: '2026-03-22' });
