@@ -9,7 +9,6 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import type { Config } from '../config.ts';
 import { LumenError } from '../errors.ts';
 import { runAnalysis } from './analysis.ts';
@@ -28,7 +27,7 @@ import {
 } from './backtest.ts';
 import { renderBacktestMarkdown } from './backtest-sections.ts';
 import { writeBacktestChart } from './charts/backtest-chart.ts';
-import { rowsFromCsvSafe } from './csv-safe.ts';
+import { parseCsvSafe } from './csv-safe.ts';
 import { OutputStage } from './output.ts';
 import type { StageReporter } from './pipeline.ts';
 import { lastCompleteWeekEnd } from './weeks.ts';
@@ -69,9 +68,7 @@ type CsvRow = Record<string, string>;
 
 /** A run's CSV file, each cell as it was before formula protection (ids match across files). */
 function readCsv(path: string): CsvRow[] {
-  return rowsFromCsvSafe(
-    parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as CsvRow[],
-  );
+  return parseCsvSafe(readFileSync(path, 'utf8'));
 }
 
 function number(row: CsvRow, column: string, file: string): number {

@@ -6,6 +6,7 @@
  * queries/macros/lumen_macros.sql's lumen_csv_safe is the same rule for DuckDB's COPY (Db.copyToCsv
  * applies it to every text column). Numbers are never changed (a negative number is no formula).
  */
+import { parse } from 'csv-parse/sync';
 import { type Input, type Options, stringify } from 'csv-stringify/sync';
 
 /** csv-stringify with formula protection always on. */
@@ -28,16 +29,17 @@ export function fromCsvSafe(text: string): string {
 }
 
 /**
- * fromCsvSafe on every cell of rows parsed from a CSV Lumen wrote, in place. A plain loop: csv-parse's
- * `cast` callback made reading a run's files slow enough (a context object per cell) to hold up a
- * worker past its job lock.
+ * The rows of a CSV Lumen wrote (header row: column names), each cell as it was before the rule: the
+ * one reader of a run's CSV files for the run folder and the backtest. fromCsvSafe runs in a plain
+ * loop over the parsed cells: csv-parse's `cast` callback (a context object per cell) made reading a
+ * run's files slow enough to hold a worker past its job lock.
  */
-export function rowsFromCsvSafe<T extends Record<string, string>>(rows: T[]): T[] {
+export function parseCsvSafe(text: string): Record<string, string>[] {
+  const rows = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   for (const row of rows)
     for (const key in row) {
       const value = row[key];
-      if (value !== undefined && value.charCodeAt(0) === 39)
-        (row as Record<string, string>)[key] = fromCsvSafe(value);
+      if (value !== undefined && value.charCodeAt(0) === 39) row[key] = fromCsvSafe(value);
     }
   return rows;
 }

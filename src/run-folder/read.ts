@@ -5,9 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { type BacktestReport, readBacktestReport } from '../analytics/backtest.ts';
-import { rowsFromCsvSafe } from '../analytics/csv-safe.ts';
+import { parseCsvSafe } from '../analytics/csv-safe.ts';
 import { type ModelArtifact, readArtifact } from '../analytics/model/artifact.ts';
 import type { ModelCard } from '../analytics/model/card.ts';
 import type { DataQualityReport } from '../analytics/validate.ts';
@@ -28,9 +27,7 @@ function readJson<T>(path: string): T | null {
 /** A run's CSV file, each cell as it was before formula protection (ids look up as themselves). */
 function readCsv(path: string): CsvRow[] | null {
   if (!existsSync(path)) return null;
-  return rowsFromCsvSafe(
-    parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as CsvRow[],
-  );
+  return parseCsvSafe(readFileSync(path, 'utf8'));
 }
 
 export function readManifest(runDir: string): RunManifest | null {

@@ -34,7 +34,7 @@ export function featureSpec(sources: readonly { name: string; imputed?: boolean 
  * 4 of a single cohort, below the base rate of 0.48), and tenure is never a reason to contact anyone.
  * In priority order: when two are (nearly) collinear on the training rows, the later one is dropped.
  */
-export const COMPLETION_FEATURES = featureSpec([
+const COMPLETION_SOURCES = [
   { name: 'days_inactive_log' },
   { name: 'pct_days_inactive' },
   { name: 'pct_active_days_14' },
@@ -44,7 +44,9 @@ export const COMPLETION_FEATURES = featureSpec([
   { name: 'cum_avg_quiz_score', imputed: true },
   { name: 'progress_per_step', imputed: true },
   { name: 'never_active' },
-]);
+];
+
+export const COMPLETION_FEATURES = featureSpec(COMPLETION_SOURCES);
 
 /**
  * The disengagement model's inputs: the completion model's without progress_per_step. A slow pace
@@ -54,9 +56,7 @@ export const COMPLETION_FEATURES = featureSpec([
  * precision 0.94 -> 0.49; docs/BENCHMARKS.md, session 7).
  */
 export const DISENGAGEMENT_FEATURES = featureSpec(
-  COMPLETION_FEATURES.columns
-    .filter((name) => name !== 'progress_per_step')
-    .map((name) => ({ name, imputed: COMPLETION_FEATURES.imputed.includes(name) })),
+  COMPLETION_SOURCES.filter((source) => source.name !== 'progress_per_step'),
 );
 
 /** Every feature a model may hold (a fitted model keeps those its training rows could support). */
