@@ -414,9 +414,12 @@ export function dashboardInputFromAnalysis(
     atRisk,
     noListReason: result.scores ? null : (result.noListReason ?? 'no learners were scored'),
     target: result.artifact
-      ? result.artifact.target === 'disengagement'
-        ? 'goes quiet or scores low in the coming weeks'
-        : 'does not complete the course'
+      ? (result.artifact.target === 'disengagement'
+          ? 'goes quiet or scores low in the coming weeks'
+          : 'does not complete the course') +
+        (result.artifact.silenceOnly
+          ? ', ranked by days since the last activity alone (the model fitted on every feature did no better; see the model card)'
+          : '')
       : null,
     quality: result.report,
     card: result.card,

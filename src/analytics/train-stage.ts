@@ -108,8 +108,11 @@ export async function chooseTarget(
   const horizonSpan = `${horizons.at(-1)}-${horizons[0]}`;
   // The longest horizon whose model passes the gate: out-of-fold AUCs on different labels do not
   // compare (measured: picking the best of them ranked eventual non-completion worse).
+  // A full model at any horizon before the baseline's order at the longest.
   let lastReasons: string[] = [];
-  let early: { result: TrainResult; data: TrainingData; horizon: number } | null = null;
+  type Early = { result: TrainResult; data: TrainingData; horizon: number };
+  let early: Early | null = null;
+  let silenceEarly: Early | null = null;
   for (const horizon of horizons) {
     await db.materialize('early_training_snapshots', { as_of: modelAsOf, horizon });
     const sample = await capTrainingRows(db, 'early_training_snapshots', config.maxTrainingRows);
@@ -122,9 +125,18 @@ export async function chooseTarget(
       sample,
     };
     if (!result.gate.reliable) lastReasons = result.gate.reasons;
+    else if (result.silenceOnly) silenceEarly ??= { result, data: earlyData, horizon };
     else {
       early = { result, data: earlyData, horizon };
       break;
+    }
+  }
+  if (!early && silenceEarly) {
+    // The fit of the chosen horizon's table (the loop left the last horizon's in DuckDB).
+    early = silenceEarly;
+    if (early.horizon !== horizons.at(-1)) {
+      await db.materialize('early_training_snapshots', { as_of: modelAsOf, horizon: early.horizon });
+      await capTrainingRows(db, 'early_training_snapshots', config.maxTrainingRows);
     }
   }
   const earlyWords = (horizon: number) =>
@@ -178,6 +190,14 @@ export async function chooseTarget(
           `Nor can the disengagement target be used (no activity in the next ${horizonSpan} days): ${lastReasons.join(' ')}`,
         ],
       },
+    };
+  }
+  if (train.silenceOnly) {
+    const { modelAuc, baselineAuc } = train.silenceOnly;
+    train = {
+      ...train,
+      targetNote:
+        `${train.targetNote ?? ''} The model fitted on every feature was no better than days since the last activity alone (cross-validated ROC AUC ${modelAuc.toFixed(3)} against ${baselineAuc.toFixed(3)}), so the list is that order: the enrolments quiet the longest first, with the risk that silence showed in the training weeks. It is no better than sorting by the last activity by hand.`.trim(),
     };
   }
   return {

@@ -10,10 +10,11 @@ import { runAnalysis } from '../../src/analytics/analysis.ts';
 import { Db } from '../../src/analytics/db.ts';
 import { buildWeeklyFeatures } from '../../src/analytics/features.ts';
 import { generateLmsData } from '../../src/analytics/generate.ts';
-import { COMPLETION_FEATURES, MODEL_FEATURES } from '../../src/analytics/model/features.ts';
+import { buildModelCard, renderModelCard } from '../../src/analytics/model/card.ts';
+import { allRows, COMPLETION_FEATURES, MODEL_FEATURES } from '../../src/analytics/model/features.ts';
 import { fitLogisticRegression, fitStandardScaler, standardize } from '../../src/analytics/model/logreg.ts';
 import { rocAuc } from '../../src/analytics/model/metrics.ts';
-import { trainCompletionModel } from '../../src/analytics/model/train.ts';
+import { predictRows, trainCompletionModel } from '../../src/analytics/model/train.ts';
 import { buildOutcomes } from '../../src/analytics/pipeline.ts';
 import { PREDICTION_COLUMNS } from '../../src/analytics/prediction-csv.ts';
 import { validateData } from '../../src/analytics/validate.ts';
@@ -181,9 +182,15 @@ describe('outputs of lumen run', () => {
 });
 
 describe('the gate against days since the last activity', () => {
-  test('a model no better than sorting by silence publishes no list, and says so', () => {
-    // Labels that silence alone decides (active again exactly when silent under 10 days): the baseline
-    // ranks them perfectly, so no fitted model can beat it.
+  const NO_FORECAST = { learners: 0, cv: null, baseline: null, usable: false, reason: 'none', model: null };
+  const CARD_CONTEXT = {
+    asOf: TRAIN_OPTIONS.asOf,
+    trainedAt: '2026-06-28T00:00:00Z',
+    C: 1,
+    features: MODEL_FEATURES,
+  };
+  /** Training rows whose label depends on silence through `label`; two columns of noise beside it. */
+  const silenceData = (label: (days: number, noise: number) => number) => {
     let seed = 11;
     const next = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -192,25 +199,59 @@ describe('the gate against days since the last activity', () => {
     const n = 400;
     const silentDays = Array.from({ length: n }, () => Math.floor(next() * 30));
     const noise = () => Array.from({ length: n }, () => next());
-    const result = trainCompletionModel(
-      {
+    const coin = noise();
+    return {
+      silentDays,
+      data: {
         userIds: silentDays.map((_, i) => `U${i}`),
         weekIndex: silentDays.map((_, i) => 1 + (i % 6)),
-        labels: silentDays.map((d) => (d < 10 ? 1 : 0)),
+        labels: silentDays.map((d, i) => label(d, coin[i] as number)),
         columns: {
           days_inactive_log: silentDays.map((d) => Math.log1p(d)),
           pct_active_days_14: noise(),
           pct_modules_done: noise(),
         },
       },
-      TRAIN_OPTIONS,
+    };
+  };
+
+  test('a model no better than sorting by silence gives way to that order, and says so', () => {
+    // Labels that silence alone decides (active again exactly when silent under 10 days): the baseline
+    // ranks them perfectly, so no fitted model can beat it.
+    const { silentDays, data } = silenceData((d) => (d < 10 ? 1 : 0));
+    const result = trainCompletionModel(data, TRAIN_OPTIONS);
+    expect(result.gate.reliable).toBe(true);
+    // The full model's figure is kept for the card; the list is the baseline's order.
+    expect(result.silenceOnly?.baselineAuc).toBe(1);
+    expect(result.silenceOnly?.modelAuc).toBeGreaterThan(0.6);
+    expect(result.silenceOnly?.modelAuc).toBeLessThanOrEqual(1);
+    expect(result.model?.features).toEqual(['days_inactive_log']);
+    // Risk rises with silence: the order staff would get by sorting on the last activity.
+    const p = predictRows(
+      result.model as NonNullable<typeof result.model>,
+      data.columns,
+      allRows(silentDays.length),
     );
-    expect(result.evaluation?.baselineAuc).toBe(1);
-    expect(result.evaluation?.cvAuc).toBeGreaterThan(0.6);
+    const order = silentDays.map((d, i) => [d, 1 - (p[i] as number)] as const).sort((a, b) => a[0] - b[0]);
+    for (let k = 1; k < order.length; k++) {
+      expect((order[k] as readonly number[])[1]).toBeGreaterThanOrEqual(
+        (order[k - 1] as readonly number[])[1] as number,
+      );
+    }
+    const card = buildModelCard(result, NO_FORECAST, null, null, CARD_CONTEXT);
+    expect(renderModelCard(card)).toMatch(
+      /Quality gate: \*\*passed by days since the last activity alone\*\*: the model fitted on every feature ranked no better \(cross-validated ROC AUC [01]\.\d{3} against 1\.000\)/,
+    );
+  });
+
+  test('when silence ranks no better than chance either, no list is published', () => {
+    // Labels a coin decides: neither the model nor the baseline reaches LUMEN_MIN_AUC.
+    const { data } = silenceData((_, coin) => (coin < 0.5 ? 1 : 0));
+    const result = trainCompletionModel(data, TRAIN_OPTIONS);
+    expect(result.evaluation?.baselineAuc).toBeLessThan(TRAIN_OPTIONS.minAuc);
     expect(result.gate.reliable).toBe(false);
-    expect(result.gate.reasons.join(' ')).toMatch(
-      /is no better than days since the last activity alone \(1\.000\): sorting the learners by their last activity would do as well/,
-    );
+    expect(result.silenceOnly ?? null).toBeNull();
+    expect(result.gate.reasons.join(' ')).toMatch(/is below 0\.6 \(LUMEN_MIN_AUC\)/);
   });
 });
 

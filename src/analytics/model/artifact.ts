@@ -12,6 +12,7 @@ import type {
   FittedModel,
   Gate,
   ModelTarget,
+  SilenceOnly,
   TrainedOn,
   TrainResult,
 } from './train.ts';
@@ -40,6 +41,8 @@ export interface ModelArtifact extends FittedModel {
   readonly neverActiveRisk?: number | null;
   /** What it learnt from (absent in models saved before it was recorded). */
   readonly trainedOn?: TrainedOn;
+  /** Set when the list is days since the last activity alone: the full model did not beat it. */
+  readonly silenceOnly?: SilenceOnly | null;
   readonly threshold: number;
   readonly thresholdSource: string;
   readonly gate: Gate;
@@ -75,6 +78,7 @@ export function buildArtifact(
     concernRate: 1 - train.baseRate,
     neverActiveRisk: train.neverActive?.risk ?? null,
     trainedOn: train.trainedOn,
+    silenceOnly: train.silenceOnly ?? null,
     ...model,
     threshold: evaluation.threshold,
     thresholdSource: 'maximises F1 of the at-risk (dropped) class on out-of-fold predictions',

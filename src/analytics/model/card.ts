@@ -46,6 +46,8 @@ export interface ModelCard {
   /** What the list ranks (train.ts ModelTarget), and why this target. */
   readonly target: TrainResult['target'];
   readonly targetNote: string | null;
+  /** Set when the list is days since the last activity alone: the full model did not beat it. */
+  readonly silenceOnly: TrainResult['silenceOnly'] | null;
   /** Features left out of the fit (constant or collinear on the training rows). */
   readonly droppedFeatures: TrainResult['droppedFeatures'];
   /** Platt scaling and the out-of-fold calibration table after it. */
@@ -99,6 +101,7 @@ export function buildModelCard(
     gateReasons: train.gate.reasons,
     target: train.target,
     targetNote: train.targetNote ?? null,
+    silenceOnly: train.silenceOnly ?? null,
     droppedFeatures: train.droppedFeatures,
     calibration: train.calibration,
     calibratedBins: train.calibratedBins,
@@ -134,7 +137,13 @@ export function renderModelCard(card: ModelCard): string {
     `- Trained at: ${card.trainedAt}; data as of ${card.dataAsOf}; training data fingerprint ${card.dataFingerprint}`,
   );
   out.push(
-    `- Quality gate: ${card.reliable ? '**passed**: at-risk lists are published' : '**failed**: the model is unreliable and no at-risk list is published'}`,
+    `- Quality gate: ${
+      !card.reliable
+        ? '**failed**: the model is unreliable and no at-risk list is published'
+        : card.silenceOnly
+          ? `**passed by days since the last activity alone**: the model fitted on every feature ranked no better (cross-validated ROC AUC ${card.silenceOnly.modelAuc.toFixed(3)} against ${card.silenceOnly.baselineAuc.toFixed(3)}), so the published lists are that order`
+          : '**passed**: at-risk lists are published'
+    }`,
   );
   for (const reason of card.gateReasons) out.push(`  - ${reason}`);
   out.push(

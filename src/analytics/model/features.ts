@@ -59,6 +59,13 @@ export const DISENGAGEMENT_FEATURES = featureSpec(
   COMPLETION_SOURCES.filter((source) => source.name !== 'progress_per_step'),
 );
 
+/**
+ * The baseline as a model: days since the last activity alone. A list ranked by it is the order staff
+ * get by sorting on the last activity; it ranks the list when the full model does not beat that order
+ * (train.ts), so a week whose model is no better than the baseline still gets a list, named as such.
+ */
+export const SILENCE_FEATURES = featureSpec([{ name: 'days_inactive_log' }]);
+
 /** Every feature a model may hold (a fitted model keeps those its training rows could support). */
 export const MODEL_FEATURES: readonly string[] = COMPLETION_FEATURES.features;
 

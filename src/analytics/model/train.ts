@@ -12,6 +12,7 @@ import {
   type FeatureSpec,
   featureSpec,
   imputationMeans,
+  SILENCE_FEATURES,
   type SnapshotColumns,
   specOf,
 } from './features.ts';
@@ -96,6 +97,14 @@ export interface TrainOptions {
   readonly dropoutDays: number;
 }
 
+/** Set on a result whose list is ranked by days since the last activity alone (SILENCE_FEATURES). */
+export interface SilenceOnly {
+  /** The full model's cross-validated ROC AUC, which did not beat the baseline. */
+  readonly modelAuc: number;
+  /** The baseline's ROC AUC on the same rows. */
+  readonly baselineAuc: number;
+}
+
 export interface Coefficient {
   readonly feature: string;
   readonly coef: number;
@@ -177,6 +186,8 @@ export interface TrainResult {
   readonly neverActive?: NeverActiveRisk | null;
   /** Set when the fit learnt from a sample of the training rows (LUMEN_MAX_TRAINING_ROWS). */
   readonly sample?: TrainingSample | null;
+  /** Set when the full model was no better than the baseline, so this fit is the baseline's order. */
+  readonly silenceOnly?: SilenceOnly | null;
 }
 
 /** How the rows of a fit were sampled when there were more than LUMEN_MAX_TRAINING_ROWS. */
@@ -481,9 +492,29 @@ export function trainCompletionModel(
   rawData: TrainingData,
   options: TrainOptions & { readonly target?: ModelTarget },
 ): TrainResult {
+  const full = fitTarget(rawData, options, false);
+  const evaluation = full.evaluation;
+  const baselineAuc = evaluation?.baselineAuc ?? null;
+  if (full.gate.reliable || !evaluation || baselineAuc === null || baselineAuc < options.minAuc) return full;
+  // The full model did not beat days since the last activity, which itself ranks well enough: the
+  // list is that order (what staff would get by sorting on it), with calibrated risk, and says so.
+  const silence = fitTarget(rawData, options, true);
+  if (!silence.gate.reliable) return full;
+  return { ...silence, silenceOnly: { modelAuc: evaluation.cvAuc, baselineAuc } };
+}
+
+function fitTarget(
+  rawData: TrainingData,
+  options: TrainOptions & { readonly target?: ModelTarget },
+  silenceOnly: boolean,
+): TrainResult {
   const target = options.target ?? 'completion';
   const words = TARGET_WORDS[target];
-  const candidates = target === 'disengagement' ? DISENGAGEMENT_FEATURES : COMPLETION_FEATURES;
+  const candidates = silenceOnly
+    ? SILENCE_FEATURES
+    : target === 'disengagement'
+      ? DISENGAGEMENT_FEATURES
+      : COMPLETION_FEATURES;
   const selection =
     rawData.labels.length > 0 ? selectFeatures(rawData, candidates) : { spec: candidates, dropped: [] };
   const data: TrainingData = { ...rawData, spec: selection.spec };
@@ -538,7 +569,7 @@ export function trainCompletionModel(
       `cross-validated ROC AUC ${evaluation.cvAuc.toFixed(3)} is below ${options.minAuc} (LUMEN_MIN_AUC): the model ranks learners little better than chance.`,
     );
   }
-  if (evaluation.baselineAuc !== null && evaluation.cvAuc <= evaluation.baselineAuc) {
+  if (!silenceOnly && evaluation.baselineAuc !== null && evaluation.cvAuc <= evaluation.baselineAuc) {
     // A list is worth publishing only when it beats what staff can do by hand: sort by silence.
     reasons.push(
       `cross-validated ROC AUC ${evaluation.cvAuc.toFixed(3)} is no better than days since the last activity alone (${evaluation.baselineAuc.toFixed(3)}): sorting the learners by their last activity would do as well.`,

@@ -176,8 +176,9 @@ export async function processPostAtRisk(
       : `${atRiskCount} of ${inScope.length} open enrolments at risk in ${courses.length} courses as of ${asOf}${waiting}`;
   // What the list ranks (ML_Prediction.csv's target; absent in runs before it).
   const target = rows[0]?.target;
-  const ranks =
-    target === 'disengagement'
+  const ranks = card?.silenceOnly
+    ? 'Ranked by days since the last activity: no model fitted on this export did better (see the model card).'
+    : target === 'disengagement'
       ? 'Ranked by the risk of going quiet or scoring low in the coming weeks (nobody has completed yet to learn from).'
       : target === 'completion'
         ? 'Ranked by the risk of not completing the course.'
