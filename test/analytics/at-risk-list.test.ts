@@ -163,6 +163,15 @@ describe('one running cohort on its own', () => {
     expect(card.training.features).not.toContain('week_of_course');
     const md = readFileSync(join(out, 'model_card.md'), 'utf8');
     expect(md).toContain('goes quiet');
+    // The training table and the confusion matrix count the target's own labels, not completions.
+    expect(md).toContain(
+      `| | active again | went quiet or scored low |\n| --- | ---: | ---: |\n| enrolments | ${card.training.learners.completed} | ${card.training.learners.dropped} |`,
+    );
+    expect(md).toMatch(
+      new RegExp(`in the ${card.horizonDays} days after the week without quiz attempts averaging below`),
+    );
+    expect(md).toContain('| | predicted went quiet or scored low | predicted active again |');
+    expect(md).not.toMatch(/\| (predicted |actual )?(completed|dropped) \|/);
     // The first weeks where the model is no better than days since the last activity are said plainly.
     const weak = (card.evaluation?.aucByWeek ?? []).filter(
       (w) =>

@@ -5,7 +5,7 @@
 import type { ForecastResult } from '../forecast.ts';
 import type { StatsReport } from '../stats-report.ts';
 import type { ModelArtifact } from './artifact.ts';
-import type { TrainResult } from './train.ts';
+import { TARGET_WORDS, type TrainResult } from './train.ts';
 
 /** Learners a reviewer marked with a feedback button, by their latest verdict and how they turned out. */
 export interface FeedbackOutcome {
@@ -46,6 +46,8 @@ export interface ModelCard {
   /** What the list ranks (train.ts ModelTarget), and why this target. */
   readonly target: TrainResult['target'];
   readonly targetNote: string | null;
+  /** The disengagement target's horizon in days; null for the completion target. */
+  readonly horizonDays: number | null;
   /** Set when the list is days since the last activity alone: the full model did not beat it. */
   readonly silenceOnly: TrainResult['silenceOnly'] | null;
   /** Features left out of the fit (constant or collinear on the training rows). */
@@ -101,6 +103,7 @@ export function buildModelCard(
     gateReasons: train.gate.reasons,
     target: train.target,
     targetNote: train.targetNote ?? null,
+    horizonDays: train.horizonDays ?? null,
     silenceOnly: train.silenceOnly ?? null,
     droppedFeatures: train.droppedFeatures,
     calibration: train.calibration,
@@ -161,19 +164,23 @@ export function renderModelCard(card: ModelCard): string {
   }
   out.push('');
   out.push('## Training data', '');
+  const words = TARGET_WORDS[card.target];
   out.push(
-    'One row per enrolment-week (a learner in one course, a week since enrolment) of enrolments whose outcome is known, for weeks that ended before the outcome became known ' +
-      "(completed: before the completion date; dropped: before the status date of lms_enrolments.csv, or last activity in the course + the course's drop-out rule, or the course's end). " +
-      'Label 1 = completed, 0 = dropped. The exact matrix is in training_snapshots.csv.',
+    card.target === 'completion'
+      ? 'One row per enrolment-week (a learner in one course, a week since enrolment) of enrolments whose outcome is known, for weeks that ended before the outcome became known ' +
+          "(completed: before the completion date; dropped: before the status date of lms_enrolments.csv, or last activity in the course + the course's drop-out rule, or the course's end). " +
+          'Label 1 = completed, 0 = dropped. The exact matrix is in training_snapshots.csv.'
+      : `One row per enrolment-week (a learner in one course, a week since enrolment) of started enrolments, for weeks that ended while the enrolment was open and at least ${card.horizonDays ?? 'the horizon of'} days before the data's as-of date. ` +
+          `Label 1 = ${words.good} in the ${card.horizonDays ?? 'horizon'} days after the week without quiz attempts averaging below the course's lower quartile, 0 = ${words.bad}. The exact matrix is in training_snapshots.csv.`,
     '',
   );
   const t = card.training;
-  out.push(`| | completed | dropped |`, `| --- | ---: | ---: |`);
+  out.push(`| | ${words.good} | ${words.bad} |`, `| --- | ---: | ---: |`);
   out.push(`| enrolments | ${t.learners.completed} | ${t.learners.dropped} |`);
   out.push(`| enrolment-weeks | ${t.rowLabels.completed} | ${t.rowLabels.dropped} |`);
   out.push(
     '',
-    `Base rate (share of completed rows): ${f3(t.baseRate)}. Features: ${t.features.length}. L2 penalty C = ${t.C}.`,
+    `Base rate (share of ${words.good} rows): ${f3(t.baseRate)}. Features: ${t.features.length}. L2 penalty C = ${t.C}.`,
     '',
   );
   if (t.sample) {
@@ -189,7 +196,7 @@ export function renderModelCard(card: ModelCard): string {
     out.push(`| metric | value |`, `| --- | ---: |`);
     out.push(`| ROC AUC | ${f3(e.cvAuc)} |`);
     out.push(`| ROC AUC per fold | ${e.foldAucs.map(f3).join(', ')} |`);
-    out.push(`| PR AUC (average precision, completed class) | ${f3(e.prAuc)} |`);
+    out.push(`| PR AUC (average precision, ${words.good} class) | ${f3(e.prAuc)} |`);
     out.push(`| Brier score | ${f3(e.brier)} |`);
     out.push(`| Log loss | ${f3(e.logLoss)} |`);
     out.push('');
@@ -200,9 +207,9 @@ export function renderModelCard(card: ModelCard): string {
     out.push('Classification report at that threshold:', '', '```', e.reportText.trimEnd(), '```', '');
     const [[tn, fp] = [], [fn, tp] = []] = e.confusion.matrix;
     out.push('Confusion matrix (rows: actual, columns: predicted):', '');
-    out.push('| | predicted dropped | predicted completed |', '| --- | ---: | ---: |');
-    out.push(`| actual dropped | ${tn} | ${fp} |`, `| actual completed | ${fn} | ${tp} |`, '');
-    out.push('Calibration (10 equal-width bins of predicted P(completed)):', '');
+    out.push(`| | predicted ${words.bad} | predicted ${words.good} |`, '| --- | ---: | ---: |');
+    out.push(`| actual ${words.bad} | ${tn} | ${fp} |`, `| actual ${words.good} | ${fn} | ${tp} |`, '');
+    out.push(`Calibration (10 equal-width bins of predicted P(${words.good})):`, '');
     out.push('| bin | rows | mean predicted | observed rate |', '| --- | ---: | ---: | ---: |');
     for (const b of e.calibration) {
       out.push(

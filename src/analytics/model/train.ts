@@ -328,7 +328,7 @@ function safeAuc(labels: number[], scores: number[]): number | null {
   return positives === 0 || positives === labels.length ? null : rocAuc(labels, scores);
 }
 
-function evaluate(data: TrainingData, options: TrainOptions): Evaluation {
+function evaluate(data: TrainingData, options: TrainOptions, target: ModelTarget): Evaluation {
   const n = data.labels.length;
   const folds = groupKFold(data.userIds, options.folds, options.seed);
   const oof = new Array<number>(n).fill(Number.NaN);
@@ -349,7 +349,12 @@ function evaluate(data: TrainingData, options: TrainOptions): Evaluation {
   const risk = oof.map((p) => 1 - p);
   const best = bestF1Threshold(atRisk, risk);
   const predicted = risk.map((r) => (r >= best.threshold ? 0 : 1));
-  const report = classificationReport(labels, predicted, ['dropped', 'completed'], [0, 1]);
+  const report = classificationReport(
+    labels,
+    predicted,
+    [TARGET_WORDS[target].bad, TARGET_WORDS[target].good],
+    [0, 1],
+  );
   const buckets = new Map<string, number[]>();
   data.weekIndex.forEach((w, i) => {
     const key = weekBucket(w);
@@ -546,7 +551,7 @@ function fitTarget(
     return { ...base, gate: { reliable: false, reasons }, evaluation: null, model: null, coefficients: [] };
   }
 
-  const evaluation = evaluate(data, options);
+  const evaluation = evaluate(data, options, target);
   const calibration = fitCalibration(data.labels, evaluation.oofProbabilities);
   const calibratedBins = calibrationTable(
     data.labels,
