@@ -104,3 +104,63 @@ describe('scoring enrolments not started yet', () => {
     expect(scores.find((s) => s.userId === 'N1')?.riskScore).toBeCloseTo(21 / 22, 12);
   });
 });
+
+describe('a list entry needs a reason', () => {
+  // P(active again) falls with silence; the model is the same for both learners below.
+  const model: FittedModel = {
+    features: ['days_inactive_log'],
+    imputation: { days_inactive_log: 0 },
+    scaler: { mean: [0], std: [1] },
+    intercept: 0,
+    coef: [-1],
+    C: 1,
+    iterations: 1,
+    converged: true,
+  };
+  const started = (userId: string, inactivityDays: number, peerInactivityDays: number): ScoredEnrolment => ({
+    userId,
+    courseId: 'C1',
+    weekIndex: 2,
+    enrolledOn: '2026-01-05',
+    neverActive: false,
+    inactivityDays,
+    activeDays14: 1,
+    cumActiveDays: 2,
+    modulesDone: 0,
+    requiredModules: 4,
+    quizScore: null,
+    progressPerStep: null,
+    peer: {
+      inactivityDays: peerInactivityDays,
+      activeDays14: 1,
+      cumActiveDays: 2,
+      modulesDone: 0,
+      quizScore: null,
+      progressPerStep: null,
+    },
+  });
+  const policy = {
+    high: 0.7,
+    medium: 0.4,
+    listSize: { kind: 'count', value: 1 } as const,
+    minListed: 1,
+    minRisk: 0.3,
+  };
+
+  test('the highest risk on which the learner is behind no peer is left off; the next, with a reason, is listed', () => {
+    // Q1: silent 30 days, as long as the peers at the same week (a quiet spell everyone is in): the
+    // highest risk, and no reason to give. Q2: silent 20 days where peers were silent 3: a reason.
+    const enrolments = [started('Q1', 30, 30), started('Q2', 20, 3)];
+    const columns = { days_inactive_log: [Math.log(31), Math.log(21)] };
+    const scores = scoreSnapshots(model, enrolments, columns, policy);
+    const q1 = scores.find((s) => s.userId === 'Q1');
+    const q2 = scores.find((s) => s.userId === 'Q2');
+    expect(q1?.riskScore).toBeGreaterThan(q2?.riskScore ?? 1);
+    expect(q1?.rankInCourse).toBe(1);
+    expect(q1?.drivers).toEqual([]);
+    expect(q1?.atRisk).toBe(false);
+    expect(q2?.atRisk).toBe(true);
+    expect(q2?.listReason).toBe('top 1 of 2 in C1');
+    expect(q2?.drivers.map((d) => d.text)).toEqual(['no activity in the course for 20 days (others: 3)']);
+  });
+});

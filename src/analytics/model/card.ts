@@ -201,7 +201,7 @@ export function renderModelCard(card: ModelCard): string {
     out.push(`| Log loss | ${f3(e.logLoss)} |`);
     out.push('');
     out.push(
-      `For reference, the risk that maximises the concern's F1 out of fold is ${f3(e.threshold)} (F1 = ${f3(e.thresholdF1)}); the lists do not use it: each course lists its top LUMEN_LIST_SIZE enrolments above the minimum risk (LUMEN_RISK_THRESHOLD, default the concern's base rate).`,
+      `For reference, the risk that maximises the concern's F1 out of fold is ${f3(e.threshold)} (F1 = ${f3(e.thresholdF1)}); the lists do not use it: each course lists its top LUMEN_LIST_SIZE enrolments above the minimum risk (LUMEN_RISK_THRESHOLD, default the concern's base rate) that have at least one reason (a feature on which they are behind their peers at the same week).`,
       '',
     );
     out.push('Classification report at that threshold:', '', '```', e.reportText.trimEnd(), '```', '');

@@ -250,7 +250,8 @@ export function topDrivers(
 /**
  * Scores the open enrolments (one row of `columns` per entry of `enrolments`) with the calibrated
  * model and builds each course's list: never-active enrolments not in the low band in their own section, then the top
- * `listLength` by risk whose risk is at least `minRisk` and not in the low band. Highest risk first.
+ * `listLength` by risk whose risk is at least `minRisk`, not in the low band, and with at least one
+ * reason (a feature on which the enrolment is behind its peers at the same week). Highest risk first.
  */
 export function scoreSnapshots(
   model: FittedModel & {
@@ -283,7 +284,9 @@ export function scoreSnapshots(
       // Not started: listed in their own section unless their risk is low (in a cohort's first weeks,
       // not having started yet can be what most learners do).
       if (s.enrolment.neverActive) listReason = band === 'low' ? '' : 'not started';
-      else if (listed < length && s.risk >= policy.minRisk && band !== 'low') {
+      // Listed only with a reason staff can act on: a high risk on which the learner is behind none
+      // of the peers at the same week (drivers) comes from where they are, not what they do.
+      else if (listed < length && s.risk >= policy.minRisk && band !== 'low' && s.drivers.length > 0) {
         listed++;
         listReason = `top ${length} of ${rowsOfCourse.length} in ${courseId}`;
       }
