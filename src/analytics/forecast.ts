@@ -62,13 +62,13 @@ export function regressionMetrics(actual: number[], predicted: number[]): Regres
 }
 
 /** Ordinary least squares with an unpenalised intercept and a tiny ridge so collinear columns stay finite. */
-function fitLinear(X: number[][], y: number[]): { intercept: number; coef: number[] } {
+function fitLinear(X: ReadonlyArray<ArrayLike<number>>, y: number[]): { intercept: number; coef: number[] } {
   const n = X.length;
   const p = X[0]?.length ?? 0;
   const design = new Matrix(n, p + 1);
   for (let i = 0; i < n; i++) {
     design.set(i, 0, 1);
-    for (let j = 0; j < p; j++) design.set(i, j + 1, (X[i] as number[])[j] as number);
+    for (let j = 0; j < p; j++) design.set(i, j + 1, (X[i] as ArrayLike<number>)[j] as number);
   }
   const xtx = design.transpose().mmul(design);
   for (let j = 1; j <= p; j++) xtx.set(j, j, xtx.get(j, j) + 1e-6 * n);

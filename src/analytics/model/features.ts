@@ -120,9 +120,13 @@ export function buildMatrix(
   const slots = spec.columns.map((name) => spec.imputed.indexOf(name));
   const fills = spec.columns.map((name) => means[name] ?? 0);
   const out: Float64Array[] = new Array(rows.length);
+  // One buffer for every row, each row a view of it: a separate small typed array per row has a
+  // backing store of its own, and half a million of them per fit cost more in garbage collection
+  // than the fit itself (100k learners: 13 s of GC in a 35 s training stage).
+  const flat = new Float64Array(rows.length * p);
   for (let k = 0; k < rows.length; k++) {
     const i = rows[k] as number;
-    const x = new Float64Array(p);
+    const x = flat.subarray(k * p, (k + 1) * p);
     for (let j = 0; j < base; j++) {
       const v = sources[j]?.[i];
       if (v === null || v === undefined) {

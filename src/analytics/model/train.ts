@@ -301,7 +301,7 @@ export function fingerprint(data: TrainingData): string {
     imputationMeans(data.columns, allRows(data.labels.length), spec),
     spec,
   )) {
-    hash.update(new Uint8Array(row.buffer));
+    hash.update(new Uint8Array(row.buffer, row.byteOffset, row.byteLength));
   }
   hash.update(Int8Array.from(data.labels));
   hash.update(data.userIds.join('\n'));

@@ -132,7 +132,7 @@ describe('standardize', () => {
     const scaler = fitStandardScaler([[1], [2], [3], [4]]);
     expect(scaler.mean).toEqual([2.5]);
     expect(scaler.std[0]).toBeCloseTo(Math.sqrt(1.25), 15);
-    expect(standardize([[2.5]], scaler)).toEqual([[0]]);
+    expect(standardize([[2.5]], scaler).map((row) => [...row])).toEqual([[0]]);
   });
 
   it('rejects ragged or non-finite input', () => {
