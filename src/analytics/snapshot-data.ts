@@ -12,6 +12,21 @@ export function numbers(values: unknown[] | undefined): (number | null)[] {
   return (values ?? []).map((v) => (v === null || v === undefined ? null : Number(v)));
 }
 
+/**
+ * A feature column as doubles, NaN where the table has NULL (the model's code reads NaN, null and
+ * undefined alike as missing). Not an array of numbers or null: half a million rows of eleven such
+ * columns are millions of boxed numbers that every major garbage collection walks.
+ */
+export function featureValues(values: unknown[] | undefined): Float64Array {
+  const list = values ?? [];
+  const out = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    out[i] = v === null || v === undefined ? Number.NaN : Number(v);
+  }
+  return out;
+}
+
 /** One order for every read of a snapshot table, so the files and arrays drawn from it line up. */
 export const SNAPSHOT_ORDER = 'user_id, course_id, week_index';
 
@@ -25,7 +40,7 @@ export async function readSnapshotColumns(db: Db, table: string, extra: string[]
   ];
   const raw = await db.columns(`SELECT ${select.join(', ')} FROM ${table} ORDER BY ${SNAPSHOT_ORDER}`);
   const columns: SnapshotColumns = {};
-  for (const name of COMPLETION_FEATURES.columns) columns[name] = numbers(raw[name]);
+  for (const name of COMPLETION_FEATURES.columns) columns[name] = featureValues(raw[name]);
   return {
     userIds: (raw.user_id ?? []).map(String),
     courseIds: (raw.course_id ?? []).map(String),

@@ -69,7 +69,10 @@ export const SILENCE_FEATURES = featureSpec([{ name: 'days_inactive_log' }]);
 /** Every feature a model may hold (a fitted model keeps those its training rows could support). */
 export const MODEL_FEATURES: readonly string[] = COMPLETION_FEATURES.features;
 
-/** Raw columns as read from DuckDB: numbers, null where an average has no rows. */
+/**
+ * Raw columns as read from DuckDB: numbers, missing (null, or NaN in a typed column) where an average
+ * has no rows.
+ */
 export type SnapshotColumns = Record<string, ArrayLike<number | null>>;
 
 /**
@@ -97,7 +100,7 @@ export function imputationMeans(
     let count = 0;
     for (let k = 0; k < rows.length; k++) {
       const v = values?.[rows[k] as number];
-      if (v !== null && v !== undefined) {
+      if (v !== null && v !== undefined && !Number.isNaN(v)) {
         sum += v;
         count++;
       }
@@ -129,7 +132,7 @@ export function buildMatrix(
     const x = flat.subarray(k * p, (k + 1) * p);
     for (let j = 0; j < base; j++) {
       const v = sources[j]?.[i];
-      if (v === null || v === undefined) {
+      if (v === null || v === undefined || Number.isNaN(v)) {
         x[j] = fills[j] as number;
         const slot = slots[j] as number;
         if (slot >= 0) x[base + slot] = 1;

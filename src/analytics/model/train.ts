@@ -366,7 +366,12 @@ function evaluate(data: TrainingData, options: TrainOptions, target: ModelTarget
   const pr = prCurve(labels, oof);
   // Longer silence, less likely to end well: the baseline's P(good) falls with days inactive.
   const silence = data.columns.days_inactive_log;
-  const baseline = silence ? Array.from({ length: n }, (_, i) => -(silence[i] ?? 0)) : null;
+  const baseline = silence
+    ? Array.from({ length: n }, (_, i) => {
+        const days = silence[i];
+        return days === null || days === undefined || Number.isNaN(days) ? 0 : -days;
+      })
+    : null;
   return {
     folds: options.folds,
     cvAuc: rocAuc(labels, oof),
