@@ -52,8 +52,8 @@ export interface Config {
    * DuckDB memory limit, e.g. "4GB". Default: a sixth of the machine's RAM (at least 1 GB). The limit
    * covers DuckDB's buffers only: the process also holds the scores, the model's matrices and the
    * charts, and spilling costs less than it saves (1M learners: 13.6 GB peak at half the RAM, 7.4 GB
-   * at 5 GB, 8.25 GB at a fifth with progress_per_step, its peak in the charts stage;
-   * docs/BENCHMARKS.md).
+   * at 5 GB, 8.25 GB at a fifth with progress_per_step, its peak in the charts stage; session 8, with
+   * typed training columns: 6.83 GB at a sixth, 8.14 GB and no faster at a fifth; docs/BENCHMARKS.md).
    */
   readonly duckdbMemory: string;
   /** Where DuckDB spills beyond its memory limit. */
