@@ -36,18 +36,28 @@ describe('splitNeverActive', () => {
   });
 });
 
+/** P(active again) = sigmoid(-days_inactive_log): 0.5 at 0, lower the longer the silence. */
+const model: FittedModel = {
+  features: ['days_inactive_log'],
+  imputation: { days_inactive_log: 0 },
+  scaler: { mean: [0], std: [1] },
+  intercept: 0,
+  coef: [-1],
+  C: 1,
+  iterations: 1,
+  converged: true,
+};
+
+/** Bands at 0.7 / 0.4, a minimum risk of 0.3, and a list of `size` per course. */
+const listOf = (size: number) => ({
+  high: 0.7,
+  medium: 0.4,
+  listSize: { kind: 'count', value: size } as const,
+  minListed: size,
+  minRisk: 0.3,
+});
+
 describe('scoring enrolments not started yet', () => {
-  // P(active again) = sigmoid(-days_inactive_log): 0.5 at 0, lower the longer the silence.
-  const model: FittedModel = {
-    features: ['days_inactive_log'],
-    imputation: { days_inactive_log: 0 },
-    scaler: { mean: [0], std: [1] },
-    intercept: 0,
-    coef: [-1],
-    C: 1,
-    iterations: 1,
-    converged: true,
-  };
   const enrolment = (userId: string, neverActive: boolean): ScoredEnrolment => ({
     userId,
     courseId: 'C1',
@@ -72,13 +82,7 @@ describe('scoring enrolments not started yet', () => {
   });
   const enrolments = [enrolment('S1', false), enrolment('N1', true)];
   const columns = { days_inactive_log: [Math.log(21), Math.log(21)] };
-  const policy = {
-    high: 0.7,
-    medium: 0.4,
-    listSize: { kind: 'count', value: 5 } as const,
-    minListed: 5,
-    minRisk: 0.3,
-  };
+  const policy = listOf(5);
 
   test('they get the risk their kind showed, not the model extrapolated to them, and are listed when it is not low', () => {
     const scores = scoreSnapshots({ ...model, neverActiveRisk: 0.9 }, enrolments, columns, policy);
@@ -106,17 +110,6 @@ describe('scoring enrolments not started yet', () => {
 });
 
 describe('a list entry needs a reason', () => {
-  // P(active again) falls with silence; the model is the same for both learners below.
-  const model: FittedModel = {
-    features: ['days_inactive_log'],
-    imputation: { days_inactive_log: 0 },
-    scaler: { mean: [0], std: [1] },
-    intercept: 0,
-    coef: [-1],
-    C: 1,
-    iterations: 1,
-    converged: true,
-  };
   const started = (userId: string, inactivityDays: number, peerInactivityDays: number): ScoredEnrolment => ({
     userId,
     courseId: 'C1',
@@ -139,13 +132,7 @@ describe('a list entry needs a reason', () => {
       progressPerStep: null,
     },
   });
-  const policy = {
-    high: 0.7,
-    medium: 0.4,
-    listSize: { kind: 'count', value: 1 } as const,
-    minListed: 1,
-    minRisk: 0.3,
-  };
+  const policy = listOf(1);
 
   test('the highest risk on which the learner is behind no peer is left off; the next, with a reason, is listed', () => {
     // Q1: silent 30 days, as long as the peers at the same week (a quiet spell everyone is in): the
