@@ -84,6 +84,11 @@ export function specOf(features: readonly string[]): FeatureSpec {
   return featureSpec(sources.map((name) => ({ name, imputed: features.includes(`${name}_missing`) })));
 }
 
+/** A missing value of a snapshot column: null in an array, NaN in a typed column read from DuckDB. */
+export function isMissing(v: number | null | undefined): boolean {
+  return v === null || v === undefined || Number.isNaN(v);
+}
+
 /**
  * Means of every source column over the rows given (ignoring nulls); 0 when a column is all null. A
  * missing value is filled with its column's mean, with or without an indicator column.
@@ -100,8 +105,8 @@ export function imputationMeans(
     let count = 0;
     for (let k = 0; k < rows.length; k++) {
       const v = values?.[rows[k] as number];
-      if (v !== null && v !== undefined && !Number.isNaN(v)) {
-        sum += v;
+      if (!isMissing(v)) {
+        sum += v as number;
         count++;
       }
     }
@@ -132,11 +137,11 @@ export function buildMatrix(
     const x = flat.subarray(k * p, (k + 1) * p);
     for (let j = 0; j < base; j++) {
       const v = sources[j]?.[i];
-      if (v === null || v === undefined || Number.isNaN(v)) {
+      if (isMissing(v)) {
         x[j] = fills[j] as number;
         const slot = slots[j] as number;
         if (slot >= 0) x[base + slot] = 1;
-      } else x[j] = v;
+      } else x[j] = v as number;
     }
     out[k] = x;
   }

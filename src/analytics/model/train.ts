@@ -12,6 +12,7 @@ import {
   type FeatureSpec,
   featureSpec,
   imputationMeans,
+  isMissing,
   SILENCE_FEATURES,
   type SnapshotColumns,
   specOf,
@@ -369,7 +370,7 @@ function evaluate(data: TrainingData, options: TrainOptions, target: ModelTarget
   const baseline = silence
     ? Array.from({ length: n }, (_, i) => {
         const days = silence[i];
-        return days === null || days === undefined || Number.isNaN(days) ? 0 : -days;
+        return isMissing(days) ? 0 : -(days as number);
       })
     : null;
   return {
