@@ -21,7 +21,13 @@ import { allRows, COMPLETION_FEATURES, imputationMeans, MODEL_FEATURES, specOf }
 import { type LearnerScore, scoreSnapshots } from './model/score.ts';
 import type { TrainingData, TrainResult } from './model/train.ts';
 import { OutputStage } from './output.ts';
-import { buildOutcomes, openDb, stageFeatureFiles, validateAndBuildFeatures } from './pipeline.ts';
+import {
+  buildEnrolmentWeeks,
+  buildOutcomes,
+  openDb,
+  stageFeatureFiles,
+  validateAndBuildFeatures,
+} from './pipeline.ts';
 import {
   type LearnerInfo,
   type NeverActiveLearner,
@@ -135,7 +141,7 @@ async function outcomesStage(run: RunContext): Promise<void> {
     'SELECT outcome, count(*) AS n FROM learner_outcomes GROUP BY outcome',
   );
   run.outcomes = Object.fromEntries(outcomeRows.map((r) => [r.outcome, Number(r.n)]));
-  await db.materialize('enrolment_week_snapshots', { as_of: modelAsOf });
+  await buildEnrolmentWeeks(db, modelAsOf);
   await db.materialize('training_snapshots');
 
   run.stage = new OutputStage(options.outDir);

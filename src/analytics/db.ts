@@ -92,6 +92,14 @@ function indexQueries(dir: string): void {
  */
 const JOINS_AS_WRITTEN: ReadonlySet<QueryName> = new Set<QueryName>(['enrolment_week_snapshots']);
 
+/** DuckDB's own rendering of a size ("3.6 GiB", "512.0 MiB", "0 bytes") in bytes; null if unreadable. */
+export function parseDuckDbBytes(text: string): number | null {
+  const match = /^([\d.]+)\s*(bytes|([KMGTP])(i?)B)$/i.exec(text.trim());
+  if (!match) return null;
+  const power = match[3] ? 'KMGTP'.indexOf((match[3] as string).toUpperCase()) + 1 : 0;
+  return Number(match[1]) * (match[4] ? 1024 : 1000) ** power;
+}
+
 /** The text of queries/<any layer>/<name>.sql, read once. */
 export function loadQuery(name: QueryName): string {
   if (queryPaths.size === 0) indexQueries(QUERIES_DIR);
@@ -259,6 +267,26 @@ export class Db {
       await this.run('RESET preserve_insertion_order');
       await this.run('RESET disabled_optimizers');
     }
+  }
+
+  /**
+   * Compresses the tables when they hold more than half of DuckDB's memory limit. DuckDB keeps an
+   * in-memory table uncompressed until a checkpoint (automatic ones are off: openDb), so at 1M
+   * learners the raw and checked lesson tables alone outgrew the limit and every later statement
+   * read them back from the spill folder. Called after the load's large tables (load.ts,
+   * validate.ts): compressed, later stages read them from memory (1M learners: features 65 -> 37 s,
+   * for 100-150 s of compression in load+validate; docs/BENCHMARKS.md, session 9). Below the
+   * threshold nothing spills, and a checkpoint would only cost time.
+   */
+  async compactIfLarge(): Promise<boolean> {
+    const [row] = await this.all<{ tables: bigint | null; limit_text: string }>(
+      `SELECT (SELECT sum(memory_usage_bytes) FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE') AS tables,
+              current_setting('memory_limit') AS limit_text`,
+    );
+    const limit = parseDuckDbBytes(String(row?.limit_text ?? ''));
+    if (limit === null || Number(row?.tables ?? 0) <= limit / 2) return false;
+    await this.run('CHECKPOINT');
+    return true;
   }
 
   /** Runs queries/<name>.sql (a SELECT) and keeps its result as the table <table> (default: <name>). */

@@ -441,6 +441,7 @@ async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded
       throw csvReadError(spec, path, lenient);
     }
   }
+  await db.compactIfLarge();
   const [count] = await db.all<{ n: bigint; breaks: bigint | null }>(
     `SELECT count(*) AS n, ${quoted ? 'sum(lumen_line_breaks)' : '0'} AS breaks FROM raw_${spec.name}`,
   );

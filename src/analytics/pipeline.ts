@@ -134,6 +134,16 @@ export async function buildOutcomes(
 }
 
 /**
+ * enrolment_week_snapshots as of `modelAsOf` (needs buildOutcomes' tables): the per-enrolment weeks
+ * first as their own table, then the peer comparisons over it; the first table is dropped after.
+ */
+export async function buildEnrolmentWeeks(db: Db, modelAsOf: string): Promise<void> {
+  await db.materialize('enrolment_week_base', { as_of: modelAsOf });
+  await db.materialize('enrolment_week_snapshots');
+  await db.run('DROP TABLE enrolment_week_base');
+}
+
+/**
  * The export's tables a published run's charts are drawn from, rebuilt in `db`: load + validate,
  * the weekly features, the enrolments and their outcomes as of the end of the last complete week.
  */

@@ -35,6 +35,7 @@ export const QUERY_NAMES = [
   'int_quiz_attempts_id_problems',
   'int_users_checked',
   // queries/features/
+  'enrolment_week_base',
   'enrolment_week_snapshots',
   'weekly_behavioral_features',
   // queries/marts/

@@ -144,6 +144,7 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
       await db.materialize(model, dayFirst(model));
       const dropped = ID_COLUMN_DROPPED_AFTER[model];
       if (dropped) await db.run(`ALTER TABLE ${dropped[0]} DROP COLUMN ${dropped[1]}`);
+      await db.compactIfLarge();
     }
     for (const view of STAGING_VIEWS) await db.run(`DROP VIEW ${view}`);
     await dropLoaded(db, loaded);

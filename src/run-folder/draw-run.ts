@@ -25,7 +25,7 @@ import {
 } from '../analytics/charts/index.ts';
 import { buildDashboard, dashboardInputFromAnalysis } from '../analytics/dashboard.ts';
 import type { Driver, LearnerScore, RiskBand } from '../analytics/model/score.ts';
-import { openDb, rebuildExport, type StageReporter } from '../analytics/pipeline.ts';
+import { buildEnrolmentWeeks, openDb, rebuildExport, type StageReporter } from '../analytics/pipeline.ts';
 import type { LearnerInfo, NeverActiveLearner } from '../analytics/prediction-csv.ts';
 import type { DataQualityReport } from '../analytics/validate.ts';
 import type { Config } from '../config.ts';
@@ -308,7 +308,7 @@ export async function drawLearnerProfile(
   const db = await openDb(config);
   try {
     const built = await rebuildExport(db, config, { dataDir: options.dataDir, asOf });
-    if (courseId !== null) await db.materialize('enrolment_week_snapshots', { as_of: built.modelAsOf });
+    if (courseId !== null) await buildEnrolmentWeeks(db, built.modelAsOf);
     const inputs = modelInputsFromAnalysis(
       { train: null, card: null, artifact: null, scores },
       config.riskThreshold,

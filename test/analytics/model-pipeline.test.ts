@@ -15,7 +15,7 @@ import { allRows, COMPLETION_FEATURES, MODEL_FEATURES } from '../../src/analytic
 import { fitLogisticRegression, fitStandardScaler, standardize } from '../../src/analytics/model/logreg.ts';
 import { rocAuc } from '../../src/analytics/model/metrics.ts';
 import { predictRows, trainCompletionModel } from '../../src/analytics/model/train.ts';
-import { buildOutcomes } from '../../src/analytics/pipeline.ts';
+import { buildEnrolmentWeeks, buildOutcomes } from '../../src/analytics/pipeline.ts';
 import { PREDICTION_COLUMNS } from '../../src/analytics/prediction-csv.ts';
 import { validateData } from '../../src/analytics/validate.ts';
 import { readConfig } from '../../src/config.ts';
@@ -329,7 +329,7 @@ describe('what the model knows early', () => {
         await validateData(db, { dataDir: dir, tz: 'UTC', asOf: '2026-06-28' });
         await buildWeeklyFeatures(db, '2026-06-28');
         await buildOutcomes(db, config, '2026-06-28', false);
-        await db.materialize('enrolment_week_snapshots', { as_of: '2026-06-28' });
+        await buildEnrolmentWeeks(db, '2026-06-28');
         const columns = ['user_id', 'course_id', 'week_start', ...COMPLETION_FEATURES.columns].join(', ');
         return await db.all(
           `SELECT ${columns} FROM enrolment_week_snapshots WHERE week_end < $cut::DATE ORDER BY user_id, course_id, week_start`,

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { runAnalysis } from '../../src/analytics/analysis.ts';
 import { Db } from '../../src/analytics/db.ts';
 import { buildWeeklyFeatures } from '../../src/analytics/features.ts';
-import { buildOutcomes } from '../../src/analytics/pipeline.ts';
+import { buildEnrolmentWeeks, buildOutcomes } from '../../src/analytics/pipeline.ts';
 import { validateData } from '../../src/analytics/validate.ts';
 import { readConfig } from '../../src/config.ts';
 import { writeDataset } from '../helpers/dataset.ts';
@@ -243,7 +243,7 @@ describe('the disengagement label, worked out by hand', async () => {
   await validateData(db, { dataDir: dir, tz: 'UTC', asOf: '2026-03-29' });
   await buildWeeklyFeatures(db, '2026-03-29');
   await buildOutcomes(db, config, '2026-03-29', false);
-  await db.materialize('enrolment_week_snapshots', { as_of: '2026-03-29' });
+  await buildEnrolmentWeeks(db, '2026-03-29');
   await db.materialize('early_training_snapshots', { as_of: '2026-03-29', horizon: 14 });
 
   test('active again and not scoring low = 1; silent, or scoring below the lower quartile = 0', async () => {
@@ -297,7 +297,7 @@ describe('progress per lesson step, worked out by hand', async () => {
   await validateData(db, { dataDir: dir, tz: 'UTC', asOf: '2026-03-22' });
   await buildWeeklyFeatures(db, '2026-03-22');
   await buildOutcomes(db, readConfig({}), '2026-03-22', false);
-  await db.materialize('enrolment_week_snapshots', { as_of: '2026-03-22' });
+  await buildEnrolmentWeeks(db, '2026-03-22');
 
   test('progress gained per in-progress row against the typical gain on the module as known that week', async () => {
     const rows = await db.all<{ user_id: string; week_index: bigint; progress_per_step: number | null }>(
