@@ -68,53 +68,29 @@ peer_groups as (
     from peer_stats
 ),
 
-rank_days_inactive as (
-    select gid_key + coalesce(value::BIGINT, 4294967295) as key, ties, lower
+-- The four compared values side by side (INCLUDE NULLS: a NULL value is ranked last, as rank() would),
+-- each value's peers with a lower value and its ties, per peer group and value.
+ranks as (
+    select metric, gid_key + coalesce(value, 4294967295) as key, ties, lower
     from (
-        select course_id, week_start, stage, inactivity_days as value, count(*) as ties,
-               coalesce(sum(count(*)) over (partition by course_id, week_start, stage order by inactivity_days asc nulls last
+        select course_id, week_start, stage, metric, value, count(*) as ties,
+               coalesce(sum(count(*)) over (partition by course_id, week_start, stage, metric order by value asc nulls last
                    rows between unbounded preceding and 1 preceding), 0) as lower
-        from snapshots
-        group by course_id, week_start, stage, inactivity_days
+        from (
+            select course_id, week_start, stage,
+                   inactivity_days::BIGINT as inactivity_days, active_days_14::BIGINT as active_days_14,
+                   cum_active_days::BIGINT as cum_active_days, modules_done::BIGINT as modules_done
+            from snapshots
+        ) unpivot include nulls (value for metric in (inactivity_days, active_days_14, cum_active_days, modules_done))
+        group by course_id, week_start, stage, metric, value
     )
     join peer_groups using (course_id, week_start, stage)
 ),
 
-rank_active_days_14 as (
-    select gid_key + coalesce(value::BIGINT, 4294967295) as key, ties, lower
-    from (
-        select course_id, week_start, stage, active_days_14 as value, count(*) as ties,
-               coalesce(sum(count(*)) over (partition by course_id, week_start, stage order by active_days_14 asc nulls last
-                   rows between unbounded preceding and 1 preceding), 0) as lower
-        from snapshots
-        group by course_id, week_start, stage, active_days_14
-    )
-    join peer_groups using (course_id, week_start, stage)
-),
-
-rank_cum_active_days as (
-    select gid_key + coalesce(value::BIGINT, 4294967295) as key, ties, lower
-    from (
-        select course_id, week_start, stage, cum_active_days as value, count(*) as ties,
-               coalesce(sum(count(*)) over (partition by course_id, week_start, stage order by cum_active_days asc nulls last
-                   rows between unbounded preceding and 1 preceding), 0) as lower
-        from snapshots
-        group by course_id, week_start, stage, cum_active_days
-    )
-    join peer_groups using (course_id, week_start, stage)
-),
-
-rank_modules_done as (
-    select gid_key + coalesce(value::BIGINT, 4294967295) as key, ties, lower
-    from (
-        select course_id, week_start, stage, modules_done as value, count(*) as ties,
-               coalesce(sum(count(*)) over (partition by course_id, week_start, stage order by modules_done asc nulls last
-                   rows between unbounded preceding and 1 preceding), 0) as lower
-        from snapshots
-        group by course_id, week_start, stage, modules_done
-    )
-    join peer_groups using (course_id, week_start, stage)
-),
+rank_days_inactive as (select key, ties, lower from ranks where metric = 'inactivity_days'),
+rank_active_days_14 as (select key, ties, lower from ranks where metric = 'active_days_14'),
+rank_cum_active_days as (select key, ties, lower from ranks where metric = 'cum_active_days'),
+rank_modules_done as (select key, ties, lower from ranks where metric = 'modules_done'),
 
 keyed as (
     select
