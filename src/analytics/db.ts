@@ -292,14 +292,11 @@ export class Db {
   /** Runs queries/<name>.sql (a SELECT) and keeps its result as the table <table> (default: <name>). */
   async materialize(name: QueryName, params?: Params, table: string = name): Promise<void> {
     assertTableName(table);
-    const sql = loadQuery(name);
-    if (!JOINS_AS_WRITTEN.has(name)) {
-      await this.run(`CREATE OR REPLACE TABLE ${table} AS\n${sql}`, params);
-      return;
-    }
+    const create = () => this.run(`CREATE OR REPLACE TABLE ${table} AS\n${loadQuery(name)}`, params);
+    if (!JOINS_AS_WRITTEN.has(name)) return create();
     await this.run(`SET disabled_optimizers = 'join_order,build_side_probe_side'`);
     try {
-      await this.run(`CREATE OR REPLACE TABLE ${table} AS\n${sql}`, params);
+      await create();
     } finally {
       await this.run('RESET disabled_optimizers');
     }
