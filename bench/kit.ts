@@ -22,7 +22,15 @@ export function runFile(out: string, name: string): string {
 
 /** `lumen generate --style cohort` into `out`, with the hidden truth written to `truth`. */
 export function generateCohort(
-  opts: { learners: string; seed: string; enrolments: string; out: string; truth: string; endDate?: string },
+  opts: {
+    learners: string;
+    seed: string;
+    enrolments: string;
+    out: string;
+    truth: string;
+    endDate?: string;
+    study?: string;
+  },
   stderr: 'inherit' | 'pipe' = 'inherit',
 ): void {
   lumen(
@@ -41,6 +49,7 @@ export function generateCohort(
       '--truth',
       opts.truth,
       ...(opts.endDate ? ['--end-date', opts.endDate] : []),
+      ...(opts.study ? ['--study', opts.study] : []),
     ],
     stderr,
   );

@@ -5,7 +5,7 @@
  * learners (those not scored, never active without an enrolments file, ranked first), the same for a
  * logistic regression fitted on the TRUE final results (5-fold cross-validated, five simple cumulative
  * features: the bar to meet), the precision of the top 10% by risk, and the list's size and precision.
- *   npx tsx bench/single-cohort.ts [--learners 2000] [--seed 7] [--course C101-2025B] [--enrolments without] [--keep]
+ *   npx tsx bench/single-cohort.ts [--learners 2000] [--seed 7] [--course C101-2025B] [--enrolments without] [--study bursty|steady] [--keep]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     enrolments: { type: 'string', default: 'without' },
     weeks: { type: 'string', default: '4,8,12,16' },
     keep: { type: 'boolean', default: false },
+    study: { type: 'string', default: 'bursty' },
   },
 });
 const DAY = 86_400_000;
@@ -51,6 +52,7 @@ generateCohort(
     enrolments: 'with',
     out: full,
     truth: truthPath,
+    study: String(values.study),
   },
   'pipe',
 );

@@ -31,7 +31,7 @@ import {
 } from './generate/format.ts';
 import { Rng, seedHash, streamSeed } from './generate/random.ts';
 import { simulateActivity } from './generate/simulation.ts';
-import { GENERATE_STYLES, type GenerateStyle } from './generate/styles.ts';
+import { GENERATE_STYLES, type GenerateStyle, STUDY_PATTERNS, type StudyPattern } from './generate/styles.ts';
 import { drawLearner, START_WINDOW_DAYS, userLine } from './generate/users.ts';
 
 export interface GenerateOptions {
@@ -48,6 +48,8 @@ export interface GenerateOptions {
   enrolments?: boolean;
   /** Cohort style: where the hidden truth file goes; default TRUTH_DIR/TRUTH_FILE inside outDir. */
   truthPath?: string;
+  /** Cohort style: how learners study (default `bursty`; see StudyPattern). */
+  study?: StudyPattern;
   onProgress?: (learnersDone: number) => void;
 }
 
@@ -105,6 +107,7 @@ interface Settings {
   readonly endDay: number;
   readonly timestamps: boolean;
   readonly style: GenerateStyle;
+  readonly study: StudyPattern;
 }
 
 /**
@@ -151,8 +154,15 @@ function readSettings(opts: GenerateOptions): Settings {
   if (!GENERATE_STYLES.includes(style)) {
     throw new LumenError('BAD_ARGUMENT', `style must be one of ${GENERATE_STYLES.join(', ')}, got ${style}`);
   }
-  if (style !== 'cohort' && (opts.enrolments !== undefined || opts.truthPath !== undefined)) {
-    throw new LumenError('BAD_ARGUMENT', 'enrolments and truthPath apply to the cohort style only');
+  if (
+    style !== 'cohort' &&
+    (opts.enrolments !== undefined || opts.truthPath !== undefined || opts.study !== undefined)
+  ) {
+    throw new LumenError('BAD_ARGUMENT', 'enrolments, truthPath and study apply to the cohort style only');
+  }
+  const study = opts.study ?? 'bursty';
+  if (!STUDY_PATTERNS.includes(study)) {
+    throw new LumenError('BAD_ARGUMENT', `study must be one of ${STUDY_PATTERNS.join(', ')}, got ${study}`);
   }
   // Export files are lms_*.csv; a truth file named like one would be read (and fingerprinted) as data.
   if (opts.truthPath !== undefined && /^lms_/i.test(basename(opts.truthPath))) {
@@ -164,6 +174,7 @@ function readSettings(opts: GenerateOptions): Settings {
     endDay,
     timestamps: opts.timestamps ?? false,
     style,
+    study,
   };
 }
 

@@ -105,7 +105,7 @@ export async function chooseTarget(
   const horizons = config.earlyHorizonDays
     ? [longest]
     : Array.from({ length: (longest - 14) / 7 + 1 }, (_, k) => longest - 7 * k);
-  const horizonSpan = `${horizons.at(-1)}-${horizons[0]}`;
+  const horizonSpan = horizons.length > 1 ? `${horizons.at(-1)}-${horizons[0]}` : `${horizons[0]}`;
   // The longest horizon whose model passes the gate: out-of-fold AUCs on different labels do not
   // compare (measured: picking the best of them ranked eventual non-completion worse).
   // A full model at any horizon before the baseline's order at the longest.
@@ -140,7 +140,7 @@ export async function chooseTarget(
     }
   }
   const earlyWords = (horizon: number) =>
-    `going quiet or scoring low: no activity in the course in the ${horizon} days after a week, or quiz attempts in them averaging below the course's lower quartile of quiz scores, learnt from this export's own weeks (the longest horizon of ${horizonSpan} days whose model passes the gate)`;
+    `going quiet or scoring low: no activity in the course in the ${horizon} days after a week, or quiz attempts in them averaging below the course's lower quartile of quiz scores, learnt from this export's own weeks${horizons.length > 1 ? ` (the longest horizon of ${horizonSpan} days whose model passes the gate)` : ''}`;
   // Both learnt: the one that ranks the final outcome better where it is known (the completion
   // model out of fold; the disengagement model never saw those labels) ranks the list.
   const completionAuc = completion.evaluation?.cvAuc ?? null;

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, type Option } from 'commander';
-import { GENERATE_STYLES } from '../analytics/generate/styles.ts';
+import { GENERATE_STYLES, STUDY_PATTERNS } from '../analytics/generate/styles.ts';
 import { type Config, readConfig } from '../config.ts';
 import type { BacktestOptions } from './commands/backtest.ts';
 import type { BenchOptions } from './commands/bench.ts';
@@ -227,6 +227,11 @@ export function buildProgram(): Command {
     .option(
       '--truth <file>',
       'cohort style: where to write the truth file (default OUT/truth/truth_enrolments.csv)',
+    )
+    .option(
+      '--study <pattern>',
+      'cohort style: bursty (only before deadlines; default) or steady (most weeks, fading before leaving)',
+      choiceOption(STUDY_PATTERNS),
     )
     .action(async (opts: GenerateOptions) => (await import('./commands/generate.ts')).generateCommand(opts));
 

@@ -368,10 +368,48 @@ describe('generateLmsData style cohort', () => {
     expect(e.truth.some((r) => r.course_id === 'C101-2026A')).toBe(true);
   });
 
+  it('with study steady, spreads study over most weeks and early activity already separates passers', async () => {
+    const steady = await readExport(await generate('steady', { study: 'steady' }));
+    let inWindow = 0;
+    let total = 0;
+    const early = { passed: [] as number[], other: [] as number[] };
+    const earlyBursty = { passed: [] as number[], other: [] as number[] };
+    for (const [exp, into] of [
+      [steady, early],
+      [main, earlyBursty],
+    ] as const) {
+      for (const t of exp.truth) {
+        if (!ENDED.includes(t.course_id ?? '') || t.final_result === 'never_started') continue;
+        const p = presentation(t.course_id ?? '');
+        const days = exp.events.get(key(t.user_id ?? '', t.course_id ?? '')) ?? [];
+        const firstFourWeeks = new Set(days.filter((d) => d >= p.days.start && d < p.days.start + 28));
+        (t.final_result === 'passed' ? into.passed : into.other).push(firstFourWeeks.size);
+        if (exp !== steady) continue;
+        for (const day of days) {
+          if (day < p.days.start || day > p.days.end) continue;
+          total++;
+          if (p.days.deadlines.some((d) => day <= d && day > d - 14)) inWindow++;
+        }
+      }
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    // Spread evenly, the two weeks before each deadline (4-6 weeks apart) would hold 25-50% of events.
+    expect(inWindow / total).toBeLessThan(0.75);
+    expect(early.passed.length).toBeGreaterThan(200);
+    expect(early.other.length).toBeGreaterThan(100);
+    // Steady: passers are active on clearly more days in the first four weeks (seed 13: 4.8 against
+    // 3.5); bursty: barely (1.7 against 1.5), as scores follow ability, not only diligence.
+    expect(mean(early.passed)).toBeGreaterThan(1.25 * mean(early.other));
+    expect(mean(earlyBursty.passed)).toBeLessThan(1.2 * mean(earlyBursty.other));
+  });
+
   it('rejects cohort options without the cohort style and a truth file named like an export file', async () => {
     const outDir = join(root, 'bad');
     await expect(generateLmsData({ learners: 5, seed: 1, outDir, enrolments: false })).rejects.toBeInstanceOf(
       LumenError,
+    );
+    await expect(generateLmsData({ learners: 5, seed: 1, outDir, study: 'steady' })).rejects.toThrow(
+      /cohort style only/,
     );
     await expect(
       generateLmsData({

@@ -10,6 +10,7 @@ import type { ActivityWriter } from './activity-writer.ts';
 import type { PresentationDays, PresentationSpec } from './cohort-catalog.ts';
 import { SECONDS_PER_DAY } from './format.ts';
 import type { Rng } from './random.ts';
+import type { StudyPattern } from './styles.ts';
 import type { Learner } from './users.ts';
 
 const HOUR = 3600;
@@ -51,11 +52,13 @@ export interface EventSink {
 export interface CohortTraits {
   /** Scores: standard normal, correlated about 0.5 with engagement (diligence). */
   readonly ability: number;
+  /** Studies most weeks (StudyPattern `steady`) rather than only before deadlines. */
+  readonly steady: boolean;
 }
 
-export function drawTraits(rng: Rng, learner: Learner): CohortTraits {
+export function drawTraits(rng: Rng, learner: Learner, study: StudyPattern): CohortTraits {
   const diligence = (learner.engagement - 0.5) / 0.22;
-  return { ability: 0.5 * diligence + 0.87 * rng.normal() };
+  return { ability: 0.5 * diligence + 0.87 * rng.normal(), steady: study === 'steady' };
 }
 
 /** Enrolment day: up to six weeks before the start, a few late joiners in the first two weeks. */
@@ -160,12 +163,18 @@ class EnrolmentRun {
       const hazard = 0.012 + 0.09 * (1 - engagement) ** 2 + (lastFailed ? 0.08 : 0);
       if (this.rng.chance(hazard)) {
         const stop = this.rng.int(periodStart, deadline - 1);
+        if (this.traits.steady) {
+          this.studySteadily(k, periodStart, stop, deadline, stop);
+          return stop;
+        }
         if (stop >= windowStart && this.rng.chance(0.6)) this.session(k, this.rng.int(windowStart, stop), 2);
         // Most who give up in the first weeks had a look first; the rest never start.
         else if (k === 0 && this.rng.chance(0.5)) this.session(k, stop, 1);
         return stop;
       }
-      if (windowStart > periodStart + 6 && this.rng.chance(0.08 + 0.12 * engagement)) {
+      if (this.traits.steady) {
+        this.studySteadily(k, periodStart, deadline - 1, deadline, null);
+      } else if (windowStart > periodStart + 6 && this.rng.chance(0.08 + 0.12 * engagement)) {
         // An occasional look at the next unit mid-gap; rare, so quiet gaps stay quiet.
         this.session(k, this.rng.int(periodStart + 3, windowStart - 1), 2);
       }
@@ -191,7 +200,10 @@ class EnrolmentRun {
     const assessment = spec.assessments[k];
     if (assessment === undefined) throw new Error(`no assessment ${k}`);
     const available = deadline - windowStart + 1;
-    const wanted = Math.min(available, 2 + Math.floor(this.rng.next() * (2 + 4 * this.learner.engagement)));
+    // Steady learners have studied all along (studySteadily): only the day they hand in is left.
+    const wanted = this.traits.steady
+      ? 1
+      : Math.min(available, 2 + Math.floor(this.rng.next() * (2 + 4 * this.learner.engagement)));
     const studyDays = this.pickDays(windowStart, deadline, wanted);
     const submitDay = studyDays.at(-1) ?? deadline;
     for (const day of studyDays.slice(0, -1)) this.session(k, day, 2 + this.rng.int(0, 4));
@@ -205,6 +217,26 @@ class EnrolmentRun {
     // Further reading, straight after an assessment is handed in, by the keener learners.
     if (!this.modules[optional]?.completed && this.rng.chance(0.1 + 0.2 * this.learner.engagement)) {
       this.finishModule(optional, after + 1800 + this.rng.int(0, 3600));
+    }
+  }
+
+  /**
+   * Weekly study on module k over days [from, to]: a week is active with a chance that grows with
+   * engagement and in the fortnight before the deadline, on a few days each; in the three weeks before
+   * a learner stops for good (`stop`), the chance falls away, as it does for real leavers.
+   */
+  private studySteadily(k: number, from: number, to: number, deadline: number, stop: number | null): void {
+    const engagement = this.learner.engagement;
+    for (let week = from; week <= to; week += 7) {
+      const last = Math.min(week + 6, to);
+      const busy = deadline - last <= STUDY_WINDOW_DAYS;
+      const fading = stop !== null && stop - week < 21 ? 0.35 : 1;
+      const chance = Math.min(0.97, (0.2 + 0.7 * engagement) * (busy ? 1.3 : 1) * fading);
+      if (!this.rng.chance(chance)) continue;
+      const days = 1 + this.rng.int(0, Math.floor(3 * engagement + (busy ? 1 : 0)));
+      const picked = new Set<number>();
+      for (let i = 0; i < days; i++) picked.add(this.rng.int(week, last));
+      for (const day of [...picked].sort((x, y) => x - y)) this.session(k, day, 1 + this.rng.int(0, 3));
     }
   }
 

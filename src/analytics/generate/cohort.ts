@@ -19,6 +19,7 @@ import type { CsvFile } from './csv-file.ts';
 import { meanDefectGap } from './defects.ts';
 import { csvField, decimal2, moduleId, SECONDS_PER_DAY, usDate, userId } from './format.ts';
 import { Rng, streamSeed } from './random.ts';
+import type { StudyPattern } from './styles.ts';
 import { drawLearner, type Learner, userLine } from './users.ts';
 
 export const ENROLMENTS_HEADER = 'user_id,course_id,enrolled_at,status,status_at,final_score';
@@ -40,6 +41,7 @@ export interface CohortSettings {
   readonly seedHash: number;
   readonly endDay: number;
   readonly timestamps: boolean;
+  readonly study: StudyPattern;
 }
 
 /** Independent random streams; distinct from the default style's so neither disturbs the other. */
@@ -123,7 +125,7 @@ export async function writeCohortLearners(
     if (learner.staff) {
       previewAsStaff(rng, learner, first, sink);
     } else {
-      for (const outcome of simulateLearner(rng, learner, first, enrolledDay, sink)) {
+      for (const outcome of simulateLearner(rng, learner, first, enrolledDay, sink, settings.study)) {
         writeOutcome(outputs, learner.id, outcome, endDay);
       }
     }
@@ -140,8 +142,9 @@ function simulateLearner(
   first: Presentation,
   enrolledDay: number,
   sink: EventSink,
+  study: StudyPattern,
 ): EnrolmentOutcome[] {
-  const traits: CohortTraits = drawTraits(rng, learner);
+  const traits: CohortTraits = drawTraits(rng, learner, study);
   const outcomes = [simulateEnrolment(rng, learner, traits, first, enrolledDay, sink)];
   const firstOutcome = outcomes[0];
   const retry = COHORT_PRESENTATIONS.find(

@@ -1,5 +1,6 @@
 /** `lumen generate`: a synthetic export in the LMS's format. */
 import { resolve } from 'node:path';
+import type { StudyPattern } from '../../analytics/generate/styles.ts';
 import { type GenerateStyle, generateLmsData } from '../../analytics/generate.ts';
 import { progressBar } from '../progress.ts';
 
@@ -12,6 +13,7 @@ export interface GenerateOptions {
   readonly style: GenerateStyle;
   readonly enrolments?: 'with' | 'without';
   readonly truth?: string;
+  readonly study?: StudyPattern;
 }
 
 export async function generateCommand(opts: GenerateOptions): Promise<void> {
@@ -25,6 +27,7 @@ export async function generateCommand(opts: GenerateOptions): Promise<void> {
     style: opts.style,
     enrolments: opts.enrolments === undefined ? undefined : opts.enrolments === 'with',
     truthPath: opts.truth === undefined ? undefined : resolve(opts.truth),
+    study: opts.study,
     onProgress: (n) => bar.update(n),
   });
   bar.stop();
