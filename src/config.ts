@@ -133,7 +133,7 @@ export function readConfig(env: Env = process.env): Config {
     dateOrder: dateOrder(env),
     dropoutDays: num(env, 'LUMEN_DROPOUT_DAYS', 21, (n) => Number.isInteger(n) && n > 0),
     minClass: num(env, 'LUMEN_MIN_CLASS', 10, (n) => Number.isInteger(n) && n >= 1),
-    minAuc: num(env, 'LUMEN_MIN_AUC', 0.6, probability),
+    minAuc: num(env, 'LUMEN_MIN_AUC', 0.55, probability),
     riskThreshold: optionalNum(env, 'LUMEN_RISK_THRESHOLD', probability),
     riskHigh: num(env, 'LUMEN_RISK_HIGH', 0.6, probability),
     riskMedium: num(env, 'LUMEN_RISK_MEDIUM', 0.4, probability),

@@ -11,7 +11,7 @@ import { backtestDashboardSection } from './backtest-sections.ts';
 import type { Overview } from './charts/index.ts';
 import { escapeHtml, pngSize } from './html.ts';
 import { COMPLETION_RATE, completionRate } from './kpis.ts';
-import type { ModelCard } from './model/card.ts';
+import { type ModelCard, weakListText } from './model/card.ts';
 import type { RiskBand } from './model/score.ts';
 import type { NeverActiveLearner } from './prediction-csv.ts';
 import type { DataQualityReport } from './validate.ts';
@@ -419,7 +419,8 @@ export function dashboardInputFromAnalysis(
           : 'does not complete the course') +
         (result.artifact.silenceOnly
           ? ', ranked by days since the last activity alone (the model fitted on every feature did no better; see the model card)'
-          : '')
+          : '') +
+        (result.card?.weakList ? `. ${weakListText(result.card.weakList.cvAuc)}` : '')
       : null,
     quality: result.report,
     card: result.card,

@@ -253,6 +253,24 @@ describe('refresh through the queue', () => {
     // The message says what the list ranks (this export has completed learners to learn from).
     const list = publisher.messages.filter((m) => m.channel === 'C-list').at(-1);
     expect(JSON.stringify(list?.blocks)).toContain('Ranked by the risk of not completing the course.');
+    expect(JSON.stringify(list?.blocks)).not.toContain('This list is weak');
+    // A card whose list is weak (a model between LUMEN_MIN_AUC and 0.6) says so in the message too.
+    const cardPath = join(outDir, 'latest', 'model_card.json');
+    writeFileSync(
+      cardPath,
+      JSON.stringify({ ...JSON.parse(readFileSync(cardPath, 'utf8')), weakList: { cvAuc: 0.5834 } }),
+    );
+    const weakPost = await enqueue(queues, 'post-at-risk', {
+      outDir,
+      channel: 'C-weak',
+      limit: 3,
+      scope: null,
+    });
+    await waitForJob(queues, 'post-at-risk', weakPost.id, { timeoutMs: 45_000 });
+    const weak = publisher.messages.filter((m) => m.channel === 'C-weak').at(-1);
+    expect(JSON.stringify(weak?.blocks)).toContain(
+      'This list is weak: its model ranks its own target only a little better than chance (cross-validated ROC AUC 0.583). Treat it as a prompt to look, not a verdict.',
+    );
   });
 
   test('a train-then-post flow retrains and the worker posts the model card and the coefficients chart', async () => {

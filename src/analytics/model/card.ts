@@ -36,6 +36,20 @@ export interface DropoutRule {
   readonly source: 'course' | 'all courses' | 'floor';
 }
 
+/**
+ * Below this cross-validated ROC AUC a published list is called weak wherever it is shown (card,
+ * dashboard, Slack). LUMEN_MIN_AUC (0.55) lets such lists out: early in a single cohort the only
+ * target is going quiet in the next weeks, a noisy label whose own AUC stays at 0.56-0.62 even when
+ * the list ranks the final results at 0.66-0.74 (docs/BENCHMARKS.md, session 10), and no list at all
+ * helps nobody; staff are told how little it knows.
+ */
+export const WEAK_LIST_AUC = 0.6;
+
+/** The plain words for a weak list (ModelCard.weakList). */
+export function weakListText(cvAuc: number): string {
+  return `This list is weak: its model ranks its own target only a little better than chance (cross-validated ROC AUC ${cvAuc.toFixed(3)}). Treat it as a prompt to look, not a verdict.`;
+}
+
 export interface ModelCard {
   readonly modelVersion: string | null;
   readonly trainedAt: string;
@@ -50,6 +64,11 @@ export interface ModelCard {
   readonly horizonDays: number | null;
   /** Set when the list is days since the last activity alone: the full model did not beat it. */
   readonly silenceOnly: TrainResult['silenceOnly'] | null;
+  /**
+   * Set when a list is published from a model whose cross-validated ROC AUC is below WEAK_LIST_AUC
+   * (absent in cards written before it).
+   */
+  readonly weakList?: { readonly cvAuc: number } | null;
   /** Features left out of the fit (constant or collinear on the training rows). */
   readonly droppedFeatures: TrainResult['droppedFeatures'];
   /** Platt scaling and the out-of-fold calibration table after it. */
@@ -105,6 +124,10 @@ export function buildModelCard(
     targetNote: train.targetNote ?? null,
     horizonDays: train.horizonDays ?? null,
     silenceOnly: train.silenceOnly ?? null,
+    weakList:
+      train.gate.reliable && train.evaluation && train.evaluation.cvAuc < WEAK_LIST_AUC
+        ? { cvAuc: train.evaluation.cvAuc }
+        : null,
     droppedFeatures: train.droppedFeatures,
     calibration: train.calibration,
     calibratedBins: train.calibratedBins,
@@ -145,7 +168,9 @@ export function renderModelCard(card: ModelCard): string {
         ? '**failed**: the model is unreliable and no at-risk list is published'
         : card.silenceOnly
           ? `**passed by days since the last activity alone**: the model fitted on every feature ranked no better (cross-validated ROC AUC ${card.silenceOnly.modelAuc.toFixed(3)} against ${card.silenceOnly.baselineAuc.toFixed(3)}), so the published lists are that order`
-          : '**passed**: at-risk lists are published'
+          : card.weakList
+            ? `**passed, weak**: at-risk lists are published. ${weakListText(card.weakList.cvAuc)}`
+            : '**passed**: at-risk lists are published'
     }`,
   );
   for (const reason of card.gateReasons) out.push(`  - ${reason}`);

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toCsv } from '../../analytics/csv-safe.ts';
+import { weakListText } from '../../analytics/model/card.ts';
 import {
   byRiskDescending,
   latestRunFolderOrFail,
@@ -183,11 +184,12 @@ export async function processPostAtRisk(
       : target === 'completion'
         ? 'Ranked by the risk of not completing the course.'
         : null;
+  const weak = card?.weakList ? weakListText(card.weakList.cvAuc) : null;
   const top: KnownBlock[] = [
     headerBlock('Learners at risk'),
     section(headline),
     contextLine(courseId ? `${where.trim()}: ${bandCounts(inScope)}` : bandCounts(inScope)),
-    contextLine(ranks ? `${totals} · ${ranks}` : totals),
+    contextLine([totals, ranks, weak].filter((part) => part !== null).join(' · ')),
   ];
   const bottom: KnownBlock[] = neverActiveBlocks(neverActive);
   const footerBlocks = 1;
