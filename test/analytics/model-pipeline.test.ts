@@ -10,7 +10,7 @@ import { runAnalysis } from '../../src/analytics/analysis.ts';
 import { Db } from '../../src/analytics/db.ts';
 import { buildWeeklyFeatures } from '../../src/analytics/features.ts';
 import { generateLmsData } from '../../src/analytics/generate.ts';
-import { buildModelCard, renderModelCard } from '../../src/analytics/model/card.ts';
+import { buildModelCard, renderModelCard, WEAK_LIST_AUC } from '../../src/analytics/model/card.ts';
 import { allRows, COMPLETION_FEATURES, MODEL_FEATURES } from '../../src/analytics/model/features.ts';
 import { fitLogisticRegression, fitStandardScaler, standardize } from '../../src/analytics/model/logreg.ts';
 import { rocAuc } from '../../src/analytics/model/metrics.ts';
@@ -242,6 +242,42 @@ describe('the gate against days since the last activity', () => {
     expect(renderModelCard(card)).toMatch(
       /Quality gate: \*\*passed by days since the last activity alone\*\*: the model fitted on every feature ranked no better \(cross-validated ROC AUC [01]\.\d{3} against 1\.000\)/,
     );
+  });
+
+  test('a model a little better than chance (CV AUC from LUMEN_MIN_AUC to 0.6) is published and called weak', () => {
+    // Labels a weak signal decides: active again with a chance of 0.37 to 0.63 rising with one
+    // column; silence and the other column are noise.
+    let seed = 5;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const n = 2000;
+    const column = () => Array.from({ length: n }, () => next());
+    const signal = column();
+    const coin = column();
+    const data = {
+      userIds: signal.map((_, i) => `U${i}`),
+      weekIndex: signal.map((_, i) => 1 + (i % 6)),
+      labels: signal.map((x, i) => ((coin[i] as number) < 0.37 + 0.26 * x ? 1 : 0)),
+      columns: {
+        days_inactive_log: column().map((u) => Math.log1p(Math.floor(u * 30))),
+        pct_active_days_14: signal,
+        pct_modules_done: column(),
+      },
+    };
+    const result = trainCompletionModel(data, { ...TRAIN_OPTIONS, minAuc: 0.55 });
+    const cvAuc = result.evaluation?.cvAuc ?? 0;
+    expect(result.gate.reliable).toBe(true);
+    expect(cvAuc).toBeGreaterThanOrEqual(0.55);
+    expect(cvAuc).toBeLessThan(WEAK_LIST_AUC);
+    const card = buildModelCard(result, NO_FORECAST, null, null, CARD_CONTEXT);
+    expect(card.weakList).toEqual({ cvAuc });
+    expect(renderModelCard(card)).toContain(
+      `Quality gate: **passed, weak**: at-risk lists are published. This list is weak: its model ranks its own target only a little better than chance (cross-validated ROC AUC ${cvAuc.toFixed(3)}). Treat it as a prompt to look, not a verdict.`,
+    );
+    // The same model at the 0.6 of earlier versions: no list.
+    expect(trainCompletionModel(data, TRAIN_OPTIONS).gate.reliable).toBe(false);
   });
 
   test('when silence ranks no better than chance either, no list is published', () => {

@@ -265,6 +265,48 @@ describe('the disengagement label, worked out by hand', async () => {
   });
 });
 
+describe('the disengagement rows start when the course began, worked out by hand', async () => {
+  // One course, as of Sunday 3/29, horizon 14 days. P browses on 2/2, a month before the cohort starts
+  // in the week of 3/2 with P and five others (A-E), each active on 3/3, 3/10, 3/17 and 3/24.
+  // P's weeks of 2/2-2/23 are its only started rows then (fewer than 5 a week), so the course begins
+  // in the week of 3/2 (6 started, all active again): P's four weeks before it are left out.
+  const ids = ['A', 'B', 'C', 'D', 'E', 'P'];
+  const lessons: string[][] = [];
+  let n = 0;
+  for (const user of ids) {
+    for (const d of user === 'P' ? ['2/2', '3/3', '3/10', '3/17', '3/24'] : ['3/3', '3/10', '3/17', '3/24']) {
+      n++;
+      lessons.push([`L${n}`, user, 'M1', 'in_progress', '50', `${d}/2026`]);
+    }
+  }
+  const dir = oneCourseExport(ids, lessons, []);
+  const db = await Db.open({ tz: 'UTC' });
+  afterAll(() => db.close());
+  await validateData(db, { dataDir: dir, tz: 'UTC', asOf: '2026-03-29' });
+  await buildWeeklyFeatures(db, '2026-03-29');
+  await buildOutcomes(db, readConfig({}), '2026-03-29', false);
+  await buildEnrolmentWeeks(db, '2026-03-29');
+  await db.materialize('early_training_snapshots', { as_of: '2026-03-29', horizon: 14 });
+
+  test("P's weeks before the start are left out; every learner's weeks from it are kept", async () => {
+    const rows = await db.all<{ user_id: string; week_start: string; label: number }>(
+      "SELECT user_id, strftime(week_start, '%m/%d') AS week_start, label FROM early_training_snapshots ORDER BY user_id, week_start",
+    );
+    // Weeks ending 3/8 and 3/15 can be judged (their next 14 days end by 3/29).
+    expect(rows.map((r) => [r.user_id, r.week_start, Number(r.label)])).toEqual(
+      ids.flatMap((id) => [
+        [id, '03/02', 1],
+        [id, '03/09', 1],
+      ]),
+    );
+    // Without the start rule P's weeks of 2/2 and 2/9 would be there: quiet for the next 14 days.
+    const [before] = await db.all<{ n: bigint }>(
+      "SELECT count(*) AS n FROM enrolment_week_snapshots WHERE user_id = 'P' AND week_start < DATE '2026-03-02'",
+    );
+    expect(Number(before?.n)).toBe(4);
+  });
+});
+
 describe('progress per lesson step, worked out by hand', async () => {
   // On each module a learner's gain so far is the highest in-progress progress so far minus the lowest
   // progress of a started or in-progress row so far; the steps are the in-progress rows. M1: U1 0 (started), 10, 20 on

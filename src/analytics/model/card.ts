@@ -195,7 +195,7 @@ export function renderModelCard(card: ModelCard): string {
       ? 'One row per enrolment-week (a learner in one course, a week since enrolment) of enrolments whose outcome is known, for weeks that ended before the outcome became known ' +
           "(completed: before the completion date; dropped: before the status date of lms_enrolments.csv, or last activity in the course + the course's drop-out rule, or the course's end). " +
           'Label 1 = completed, 0 = dropped. The exact matrix is in training_snapshots.csv.'
-      : `One row per enrolment-week (a learner in one course, a week since enrolment) of started enrolments, for weeks that ended while the enrolment was open and at least ${card.horizonDays ?? 'the horizon of'} days before the data's as-of date. ` +
+      : `One row per enrolment-week (a learner in one course, a week since enrolment) of started enrolments, for weeks that ended while the enrolment was open and at least ${card.horizonDays ?? 'the horizon of'} days before the data's as-of date, from the week the course began (the first with at least 5 started enrolments, 10% of them active again). ` +
           `Label 1 = ${words.good} in the ${card.horizonDays ?? 'horizon'} days after the week without quiz attempts averaging below the course's lower quartile, 0 = ${words.bad}. The exact matrix is in training_snapshots.csv.`,
     '',
   );
