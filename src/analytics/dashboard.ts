@@ -58,6 +58,8 @@ export interface DashboardInput {
   readonly noListReason: string | null;
   /** What the list ranks, in words (the model's target). */
   readonly target?: string | null;
+  /** Set when the list is weak (ModelCard.weakList): the plain words staff read above it. */
+  readonly weakList?: string | null;
   readonly quality: DataQualityReport;
   readonly card: ModelCard | null;
   /** Learners registered with no activity at all (never_active.csv), newest registrations first. */
@@ -125,6 +127,7 @@ function atRiskSection(
   rows: readonly AtRiskRow[],
   noListReason: string | null,
   target?: string | null,
+  weakList?: string | null,
 ): string {
   if (noListReason !== null) {
     return `<section><h2>At-risk learners</h2><p class="notice">No at-risk list: ${escapeHtml(noListReason)}</p></section>`;
@@ -158,6 +161,7 @@ function atRiskSection(
     .join('');
   return `<section><h2>At-risk learners (${rows.length.toLocaleString('en-US')})</h2>
 ${target ? `<p>Each course's list: learners who have not started, then the enrolments at highest risk that ${escapeHtml(target)}, sized to the course (LUMEN_LIST_SIZE).</p>` : ''}
+${weakList ? `<p class="notice" id="weak-list">${escapeHtml(weakList)}</p>` : ''}
 <div class="filters"><label>Filter <input type="search" id="risk-filter" placeholder="name, department, driver…"></label>
 <label>Course <select id="course-filter">${courseOptions}</select></label>
 <label>Band <select id="band-filter">${options}</select></label> <span id="risk-shown" aria-live="polite"></span></div>
@@ -338,7 +342,7 @@ export function buildDashboard(input: DashboardInput): string {
 <header><h1>Lumen learning analytics</h1><p>Data as of <time id="as-of" datetime="${escapeHtml(input.asOf)}">${escapeHtml(input.asOf)}</time></p></header>
 <main>
 ${kpiSection(input.kpis)}
-${atRiskSection(input.atRisk, input.noListReason, input.target)}
+${atRiskSection(input.atRisk, input.noListReason, input.target, input.weakList)}
 ${neverActiveSection(input.neverActive)}
 ${chartSection(input.charts)}
 ${qualitySection(input.quality)}
@@ -419,9 +423,9 @@ export function dashboardInputFromAnalysis(
           : 'does not complete the course') +
         (result.artifact.silenceOnly
           ? ', ranked by days since the last activity alone (the model fitted on every feature did no better; see the model card)'
-          : '') +
-        (result.card?.weakList ? `. ${weakListText(result.card.weakList.cvAuc)}` : '')
+          : '')
       : null,
+    weakList: result.card?.weakList ? weakListText(result.card.weakList.cvAuc) : null,
     quality: result.report,
     card: result.card,
     neverActive: result.neverActive,

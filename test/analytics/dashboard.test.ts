@@ -154,12 +154,14 @@ describe.skipIf(!hasChromium)('in headless Chromium', () => {
   let input: DashboardInput;
   let page: string;
   let browser: Browser;
+  let overview: Awaited<ReturnType<typeof readOverview>>;
+  let charts: Awaited<ReturnType<typeof buildChartSet>>;
 
   beforeAll(async () => {
     run = await analysedRun();
-    const overview = await readOverview(run.db, run.asOf);
+    overview = await readOverview(run.db, run.asOf);
     const learnerId = run.result.scores?.find((s) => s.atRisk)?.userId ?? null;
-    const charts = await buildChartSet(run.db, modelInputsFromAnalysis(run.result), {
+    charts = await buildChartSet(run.db, modelInputsFromAnalysis(run.result), {
       asOf: run.asOf,
       learnerId,
     });
@@ -187,6 +189,22 @@ describe.skipIf(!hasChromium)('in headless Chromium', () => {
     await browser?.close();
     run?.db.close();
     removeTempDirs();
+  });
+
+  test('a weak list (its model under 0.6) says so above the table; a stronger one does not', () => {
+    expect(input.weakList).toBeNull();
+    expect(buildDashboard(input)).not.toContain('id="weak-list"');
+    const card = run.result.card;
+    if (card === null) throw new Error('the shared run has no model card');
+    const weak = dashboardInputFromAnalysis(
+      { ...run.result, card: { ...card, weakList: { cvAuc: 0.5834 } } },
+      overview,
+      charts,
+      3,
+    );
+    expect(buildDashboard(weak)).toContain(
+      '<p class="notice" id="weak-list">This list is weak: its model ranks its own target only a little better than chance (cross-validated ROC AUC 0.583). Treat it as a prompt to look, not a verdict.</p>',
+    );
   });
 
   test('loads with no console error, no failed request and nothing fetched from elsewhere', async () => {
