@@ -411,24 +411,67 @@ function averageRanks(values: Scores): Float64Array {
   return ranks;
 }
 
+/**
+ * The indices of `values` (finite numbers, checked by every caller) in ascending or descending order
+ * of value, equal values in ascending index order: the permutation of a comparator sort with the
+ * index as tie-breaker, without a comparator call per comparison (500k scores: about 0.5 s with one,
+ * a few tens of ms this way). A copy is sorted natively; each index then takes the next free slot of
+ * its value's run, found by binary search (-0 and 0 share a run, as they compare equal).
+ */
 function sortedIndices(values: Scores, direction: 'ascending' | 'descending'): Uint32Array {
-  const order = new Uint32Array(values.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  const sign = direction === 'ascending' ? 1 : -1;
-  // Index as tie-breaker keeps the sort deterministic across engines.
-  return order.sort((a, b) => sign * ((values[a] as number) - (values[b] as number)) || a - b);
+  const n = values.length;
+  const sorted = new Float64Array(n);
+  for (let i = 0; i < n; i++) sorted[i] = values[i] as number;
+  sorted.sort();
+  const taken = new Uint32Array(n);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    const first = firstAtLeast(sorted, v, 0);
+    const start = direction === 'ascending' ? first : n - firstAbove(sorted, v, first);
+    order[start + (taken[first] as number)] = i;
+    taken[first] = (taken[first] as number) + 1;
+  }
+  return order;
 }
 
-function toBinary(yTrue: Labels, scores: Scores, positiveLabel: number): boolean[] {
+/** The first index from `from` whose value is not below v (sorted ascending). */
+function firstAtLeast(sorted: Float64Array, v: number, from: number): number {
+  let lo = from;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index from `from` whose value is above v (sorted ascending). */
+function firstAbove(sorted: Float64Array, v: number, from: number): number {
+  let lo = from;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** 1 where the label is the positive one, else 0 (a typed array: these run over every training row). */
+function toBinary(yTrue: Labels, scores: Scores, positiveLabel: number): Uint8Array {
   requireSameLength(yTrue, scores, 'yTrue', 'scores');
   if (yTrue.length === 0) throw new RangeError('empty input');
+  const positive = new Uint8Array(yTrue.length);
   for (let i = 0; i < scores.length; i++) {
     if (!Number.isFinite(scores[i])) throw new RangeError(`score ${i} is not finite: ${scores[i]}`);
+    positive[i] = yTrue[i] === positiveLabel ? 1 : 0;
   }
-  return Array.from(yTrue, (label) => label === positiveLabel);
+  return positive;
 }
 
-function toProbabilityTargets(yTrue: Labels, probabilities: Scores, positiveLabel: number): boolean[] {
+function toProbabilityTargets(yTrue: Labels, probabilities: Scores, positiveLabel: number): Uint8Array {
   const positive = toBinary(yTrue, probabilities, positiveLabel);
   for (let i = 0; i < probabilities.length; i++) {
     const p = probabilities[i] as number;
@@ -437,9 +480,9 @@ function toProbabilityTargets(yTrue: Labels, probabilities: Scores, positiveLabe
   return positive;
 }
 
-function classCounts(positive: readonly boolean[]) {
+function classCounts(positive: Uint8Array) {
   let positives = 0;
-  for (const isPositive of positive) if (isPositive) positives++;
+  for (let i = 0; i < positive.length; i++) positives += positive[i] as number;
   return { positives, negatives: positive.length - positives };
 }
 
