@@ -101,6 +101,24 @@ export function standardize(X: FeatureRows, scaler: StandardScaler): Float64Arra
   });
 }
 
+/**
+ * standardize without the copy, for a matrix the caller owns and no longer needs unscaled (a fit's or
+ * a prediction's own): the same values, without a second buffer and a second view object per row.
+ */
+export function standardizeInPlace(X: Float64Array[], scaler: StandardScaler): Float64Array[] {
+  const p = scaler.mean.length;
+  for (let i = 0; i < X.length; i++) {
+    const row = X[i] as Float64Array;
+    if (row.length !== p) {
+      throw new RangeError(`row ${i} has ${row.length} features, scaler expects ${p}`);
+    }
+    for (let j = 0; j < p; j++) {
+      row[j] = ((row[j] as number) - (scaler.mean[j] as number)) / (scaler.std[j] as number);
+    }
+  }
+  return X;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Prediction
 
