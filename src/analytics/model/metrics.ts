@@ -427,33 +427,25 @@ function sortedIndices(values: Scores, direction: 'ascending' | 'descending'): U
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i] as number;
-    const first = firstAtLeast(sorted, v, 0);
-    const start = direction === 'ascending' ? first : n - firstAbove(sorted, v, first);
+    const first = searchSorted(sorted, v, 0, 'left');
+    const start = direction === 'ascending' ? first : n - searchSorted(sorted, v, first, 'right');
     order[start + (taken[first] as number)] = i;
     taken[first] = (taken[first] as number) + 1;
   }
   return order;
 }
 
-/** The first index from `from` whose value is not below v (sorted ascending). */
-function firstAtLeast(sorted: Float64Array, v: number, from: number): number {
+/**
+ * numpy's searchsorted on an ascending array, from `from`: the first index whose value is not below v
+ * ('left') or above v ('right').
+ */
+function searchSorted(sorted: Float64Array, v: number, from: number, side: 'left' | 'right'): number {
   let lo = from;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The first index from `from` whose value is above v (sorted ascending). */
-function firstAbove(sorted: Float64Array, v: number, from: number): number {
-  let lo = from;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) <= v) lo = mid + 1;
+    const x = sorted[mid] as number;
+    if (x < v || (side === 'right' && x === v)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
