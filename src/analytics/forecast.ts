@@ -12,7 +12,7 @@ import {
   imputationMeans,
   type SnapshotColumns,
 } from './model/features.ts';
-import { fitStandardScaler, type StandardScaler, standardize } from './model/logreg.ts';
+import { fitStandardScaler, type StandardScaler, standardizeInPlace } from './model/logreg.ts';
 import { groupKFold, splitFold } from './model/metrics.ts';
 
 const AVERAGES = new Set(['avg_progress', 'avg_quiz_score']);
@@ -82,7 +82,7 @@ function fitForecast(columns: SnapshotColumns, rows: ArrayLike<number>, target: 
   const matrix = buildMatrix(columns, rows, imputation, FORECAST_FEATURES);
   const scaler = fitStandardScaler(matrix);
   const y = Array.from(rows, (i) => target[i] as number);
-  const fit = fitLinear(standardize(matrix, scaler), y);
+  const fit = fitLinear(standardizeInPlace(matrix, scaler), y);
   return { features: FORECAST_FEATURES.features, imputation, scaler, ...fit };
 }
 
@@ -91,7 +91,7 @@ export function predictForecast(
   columns: SnapshotColumns,
   rows: ArrayLike<number>,
 ): number[] {
-  const X = standardize(buildMatrix(columns, rows, model.imputation, FORECAST_FEATURES), model.scaler);
+  const X = standardizeInPlace(buildMatrix(columns, rows, model.imputation, FORECAST_FEATURES), model.scaler);
   return X.map((x) => {
     const raw = x.reduce((sum, v, j) => sum + v * (model.coef[j] as number), model.intercept);
     return Math.min(100, Math.max(0, raw));

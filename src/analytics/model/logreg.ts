@@ -89,16 +89,15 @@ export function standardize(X: FeatureRows, scaler: StandardScaler): Float64Arra
   // Rows are views of one buffer: a small array per row makes the garbage collector the slowest part
   // of a fit on half a million rows.
   const flat = new Float64Array(X.length * p);
-  return X.map((row, i) => {
+  const copy = X.map((row, i) => {
     if (row.length !== p) {
       throw new RangeError(`row ${i} has ${row.length} features, scaler expects ${p}`);
     }
     const out = flat.subarray(i * p, (i + 1) * p);
-    for (let j = 0; j < p; j++) {
-      out[j] = ((row[j] as number) - (scaler.mean[j] as number)) / (scaler.std[j] as number);
-    }
+    out.set(row);
     return out;
   });
+  return standardizeInPlace(copy, scaler);
 }
 
 /**
