@@ -34,8 +34,10 @@ export interface Config {
   readonly listSize: ListSize;
   /**
    * LUMEN_EARLY_HORIZON_DAYS: the disengagement target's horizon (no activity in the next N days).
-   * Null: a third of how long the typical started enrolment has run, in whole weeks, between 14 and
-   * 42 days (the longest of those whose model passes the gate).
+   * Null: a third of how long the typical started enrolment has run, in whole weeks from 14 to 42
+   * days, shortened (down to 7) while it would leave fewer than five weeks of that run labelled; when
+   * its model does not pass the gate, the longest of the others down to 7 whose model does
+   * (analytics/train-stage.ts).
    */
   readonly earlyHorizonDays: number | null;
   /**

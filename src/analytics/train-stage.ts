@@ -91,24 +91,30 @@ export async function chooseTarget(
   };
   let data = completionData;
   // The disengagement horizon: long enough to tell a quiet spell between deadlines from leaving
-  // (up to 42 days), short enough for the weeks of a young cohort to be labelled (a third of how
-  // long the typical enrolment has run): the longest horizon, in whole weeks down to 14 days,
-  // whose model passes the gate. How long the typical enrolment has run is as-of minus the median
-  // first active day of the started enrolments: neither activity nor enrolments that start weeks or
-  // months before a presentation stretch it (registration often opens long before the start).
+  // (up to 42 days), short enough for the weeks of a young cohort to be labelled: a third of how long
+  // the typical started enrolment has run, in whole weeks from 14 to 42 days, shortened (down to 7)
+  // while it would leave fewer than five weeks of that run labelled. A snapshot is labelled only once
+  // its horizon has passed, so in a young cohort a long horizon leaves only the first weeks, when the
+  // rows mostly tell who has started, to learn from (single generated cohorts, ranking AUC of the
+  // final results with 7 days instead of 14: week 4 +0.04 on average over six, week 6 +0.04; week 8
+  // -0.01, where 14 days leaves five weeks; docs/BENCHMARKS.md, session 11). When that horizon's model
+  // does not pass the gate, the others from the longest (a third of the run) down to 7 days.
+  // How long the typical enrolment has run is as-of minus the median first active day of the started
+  // enrolments: neither activity nor enrolments that start weeks or months before a presentation
+  // stretch it (registration often opens long before the start).
   const [typical] = await db.all<{ days: number | null }>(
     "SELECT date_diff('day', median(first_event)::DATE, $as_of::DATE)::INTEGER AS days FROM learner_outcomes WHERE first_event IS NOT NULL",
     { as_of: modelAsOf },
   );
-  const longest =
-    config.earlyHorizonDays ?? Math.min(42, Math.max(14, 7 * Math.round(Number(typical?.days ?? 0) / 3 / 7)));
   const horizons = config.earlyHorizonDays
-    ? [longest]
-    : Array.from({ length: (longest - 14) / 7 + 1 }, (_, k) => longest - 7 * k);
-  const horizonSpan = horizons.length > 1 ? `${horizons.at(-1)}-${horizons[0]}` : `${horizons[0]}`;
-  // The longest horizon whose model passes the gate: out-of-fold AUCs on different labels do not
-  // compare (measured: picking the best of them ranked eventual non-completion worse).
-  // A full model at any horizon before the baseline's order at the longest.
+    ? [config.earlyHorizonDays]
+    : disengagementHorizons(Number(typical?.days ?? 0));
+  const preferred = horizons[0] as number;
+  const horizonSpan =
+    horizons.length > 1 ? `${Math.min(...horizons)}-${Math.max(...horizons)}` : `${horizons[0]}`;
+  // The first horizon in that order whose model passes the gate: out-of-fold AUCs on different labels
+  // do not compare (measured: picking the best of them ranked eventual non-completion worse).
+  // A full model at any horizon before the baseline's order at the first.
   let lastReasons: string[] = [];
   type Early = { result: TrainResult; data: TrainingData; horizon: number };
   let early: Early | null = null;
@@ -140,7 +146,13 @@ export async function chooseTarget(
     }
   }
   const earlyWords = (horizon: number) =>
-    `going quiet or scoring low: no activity in the course in the ${horizon} days after a week, or quiz attempts in them averaging below the course's lower quartile of quiz scores, learnt from this export's own weeks${horizons.length > 1 ? ` (the longest horizon of ${horizonSpan} days whose model passes the gate)` : ''}`;
+    `going quiet or scoring low: no activity in the course in the ${horizon} days after a week, or quiz attempts in them averaging below the course's lower quartile of quiz scores, learnt from this export's own weeks${
+      horizons.length === 1
+        ? ''
+        : horizon === preferred
+          ? ` (${horizon} days, from how long the typical enrolment has run: a third of it in whole weeks from 14 to 42 days, shorter while that would leave fewer than five of its weeks labelled)`
+          : ` (the model at ${preferred} days, the horizon chosen from how long the typical enrolment has run, did not pass the gate; ${horizon} days is the longest of ${horizonSpan} days whose model does)`
+    }`;
   // Both learnt: the one that ranks the final outcome better where it is known (the completion
   // model out of fold; the disengagement model never saw those labels) ranks the list.
   const completionAuc = completion.evaluation?.cvAuc ?? null;
@@ -205,6 +217,19 @@ export async function chooseTarget(
     data,
     trainingTable: train.target === 'completion' ? 'training_snapshots' : 'early_training_snapshots',
   };
+}
+
+/**
+ * The disengagement horizons to try, in order (see chooseTarget): first a third of how long the
+ * typical started enrolment has run (`typicalDays`), in whole weeks from 14 to 42 days, shortened down
+ * to 7 while it would leave fewer than five weeks of that run labelled; then the others from the
+ * longest down to 7 days.
+ */
+export function disengagementHorizons(typicalDays: number): number[] {
+  const longest = Math.min(42, Math.max(14, 7 * Math.round(typicalDays / 3 / 7)));
+  const first = Math.min(longest, Math.max(7, 7 * Math.floor((typicalDays - 35) / 7)));
+  const rest = Array.from({ length: longest / 7 }, (_, k) => longest - 7 * k).filter((h) => h !== first);
+  return [first, ...rest];
 }
 
 export async function trainForecast(
