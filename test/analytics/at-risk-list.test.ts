@@ -235,7 +235,7 @@ describe('one running cohort on its own', () => {
     // Against the generator's true final results (measured: AUC 0.606, 48 listed of whom 58% did not
     // pass, at a base rate of 39%).
     const predictions = readCsv(join(out, 'ML_Prediction.csv'));
-    const failed = predictions.map((p) => (truth.get(key(p)) === 'passed' ? 0 : 1));
+    const failed: number[] = predictions.map((p) => (truth.get(key(p)) === 'passed' ? 0 : 1));
     expect(
       rocAuc(
         failed,
