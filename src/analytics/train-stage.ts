@@ -151,7 +151,7 @@ export async function chooseTarget(
         ? ''
         : horizon === preferred
           ? ` (${horizon} days, from how long the typical enrolment has run: a third of it in whole weeks from 14 to 42 days, shorter while that would leave fewer than five of its weeks labelled)`
-          : ` (the model at ${preferred} days, the horizon chosen from how long the typical enrolment has run, did not pass the gate; ${horizon} days is the longest of ${horizonSpan} days whose model does)`
+          : ` (the horizon chosen from how long the typical enrolment has run, ${preferred} days, gave no model on every feature that passes the gate; ${horizon} days is the first of the others, tried from ${Math.max(...horizons)} days down to ${Math.min(...horizons)}, whose model passes)`
     }`;
   // Both learnt: the one that ranks the final outcome better where it is known (the completion
   // model out of fold; the disengagement model never saw those labels) ranks the list.
