@@ -110,8 +110,9 @@ export async function chooseTarget(
     ? [config.earlyHorizonDays]
     : disengagementHorizons(Number(typical?.days ?? 0));
   const preferred = horizons[0] as number;
-  const horizonSpan =
-    horizons.length > 1 ? `${Math.min(...horizons)}-${Math.max(...horizons)}` : `${horizons[0]}`;
+  const shortest = Math.min(...horizons);
+  const longest = Math.max(...horizons);
+  const horizonSpan = horizons.length > 1 ? `${shortest}-${longest}` : `${preferred}`;
   // The first horizon in that order whose model passes the gate: out-of-fold AUCs on different labels
   // do not compare (measured: picking the best of them ranked eventual non-completion worse).
   // A full model at any horizon before the baseline's order at the first.
@@ -151,7 +152,7 @@ export async function chooseTarget(
         ? ''
         : horizon === preferred
           ? ` (${horizon} days, from how long the typical enrolment has run: a third of it in whole weeks from 14 to 42 days, shorter while that would leave fewer than five of its weeks labelled)`
-          : ` (the horizon chosen from how long the typical enrolment has run, ${preferred} days, gave no model on every feature that passes the gate; ${horizon} days is the first of the others, tried from ${Math.max(...horizons)} days down to ${Math.min(...horizons)}, whose model passes)`
+          : ` (the horizon chosen from how long the typical enrolment has run, ${preferred} days, gave no model on every feature that passes the gate; ${horizon} days is the first of the others, tried from ${longest} days down to ${shortest}, whose model passes)`
     }`;
   // Both learnt: the one that ranks the final outcome better where it is known (the completion
   // model out of fold; the disengagement model never saw those labels) ranks the list.
