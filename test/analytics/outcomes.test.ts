@@ -216,6 +216,20 @@ describe("each course's completion rule and end date, worked out by hand", async
   });
 });
 
+/**
+ * A DuckDB holding a one-course export's enrolment weeks (validated, features, outcomes, snapshots) as
+ * of `asOf`, closed after the file's tests.
+ */
+async function enrolmentWeeksAsOf(dir: string, asOf: string): Promise<Db> {
+  const db = await Db.open({ tz: 'UTC' });
+  afterAll(() => db.close());
+  await validateData(db, { dataDir: dir, tz: 'UTC', asOf });
+  await buildWeeklyFeatures(db, asOf);
+  await buildOutcomes(db, readConfig({}), asOf, false);
+  await buildEnrolmentWeeks(db, asOf);
+  return db;
+}
+
 describe('the disengagement label, worked out by hand', async () => {
   // One course, weeks of 3/2 .. 3/29 (as of Sunday 3/29), horizon 14 days. In the two weeks after
   // their first week (3/9-3/22): A and D take part and score well, B takes part and scores 10 (below
@@ -237,13 +251,7 @@ describe('the disengagement label, worked out by hand', async () => {
     }
   }
   const dir = oneCourseExport(['A', 'B', 'C', 'D'], lessons, quizzes);
-  const db = await Db.open({ tz: 'UTC' });
-  afterAll(() => db.close());
-  const config = readConfig({});
-  await validateData(db, { dataDir: dir, tz: 'UTC', asOf: '2026-03-29' });
-  await buildWeeklyFeatures(db, '2026-03-29');
-  await buildOutcomes(db, config, '2026-03-29', false);
-  await buildEnrolmentWeeks(db, '2026-03-29');
+  const db = await enrolmentWeeksAsOf(dir, '2026-03-29');
   await db.materialize('early_training_snapshots', { as_of: '2026-03-29', horizon: 14 });
 
   test('active again and not scoring low = 1; silent, or scoring below the lower quartile = 0', async () => {
@@ -280,12 +288,7 @@ describe('the disengagement rows start when the course began, worked out by hand
     }
   }
   const dir = oneCourseExport(ids, lessons, []);
-  const db = await Db.open({ tz: 'UTC' });
-  afterAll(() => db.close());
-  await validateData(db, { dataDir: dir, tz: 'UTC', asOf: '2026-03-29' });
-  await buildWeeklyFeatures(db, '2026-03-29');
-  await buildOutcomes(db, readConfig({}), '2026-03-29', false);
-  await buildEnrolmentWeeks(db, '2026-03-29');
+  const db = await enrolmentWeeksAsOf(dir, '2026-03-29');
   await db.materialize('early_training_snapshots', { as_of: '2026-03-29', horizon: 14 });
 
   test("P's weeks before the start are left out; every learner's weeks from it are kept", async () => {
@@ -334,12 +337,7 @@ describe('progress per lesson step, worked out by hand', async () => {
     ],
     [],
   );
-  const db = await Db.open({ tz: 'UTC' });
-  afterAll(() => db.close());
-  await validateData(db, { dataDir: dir, tz: 'UTC', asOf: '2026-03-22' });
-  await buildWeeklyFeatures(db, '2026-03-22');
-  await buildOutcomes(db, readConfig({}), '2026-03-22', false);
-  await buildEnrolmentWeeks(db, '2026-03-22');
+  const db = await enrolmentWeeksAsOf(dir, '2026-03-22');
 
   test('progress gained per in-progress row against the typical gain on the module as known that week', async () => {
     const rows = await db.all<{ user_id: string; week_index: bigint; progress_per_step: number | null }>(
