@@ -253,7 +253,7 @@ export class Db {
    * Runs `work` with DuckDB settings for the large per-row statements of validation and features,
    * then resets them to DuckDB's defaults (so nothing else in the session is affected):
    * - preserve_insertion_order = false: a table written from a parallel plan is not buffered to keep
-   *   its input's order. Only the raw tables' rowid must be file order (the numbered views rely on
+   *   its input's order. Only the raw text's row order must be file order (the numbered views rely on
    *   it), and they are written before this; every later reader orders what it needs explicitly.
    * - common_subplan off: DuckDB otherwise materialises a subplan it finds twice in a statement (the
    *   raw lesson scan, the whole staging model) as a full-width copy for the statement's lifetime.
@@ -279,14 +279,31 @@ export class Db {
    * threshold nothing spills, and a checkpoint would only cost time.
    */
   async compactIfLarge(): Promise<boolean> {
-    const [row] = await this.all<{ tables: bigint | null; limit_text: string }>(
-      `SELECT (SELECT sum(memory_usage_bytes) FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE') AS tables,
-              current_setting('memory_limit') AS limit_text`,
+    const [row] = await this.all<{ tables: bigint | null }>(
+      `SELECT sum(memory_usage_bytes) AS tables FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'`,
     );
-    const limit = parseDuckDbBytes(String(row?.limit_text ?? ''));
+    const limit = await this.memoryLimitBytes();
     if (limit === null || Number(row?.tables ?? 0) <= limit / 2) return false;
     await this.run('CHECKPOINT');
     return true;
+  }
+
+  /** DuckDB's memory limit in bytes (null when its text cannot be read). */
+  async memoryLimitBytes(): Promise<number | null> {
+    const [row] = await this.all<{ limit_text: string }>(
+      `SELECT current_setting('memory_limit') AS limit_text`,
+    );
+    return parseDuckDbBytes(String(row?.limit_text ?? ''));
+  }
+
+  /**
+   * A path for a working file of this database (`name`, a plain file name) in its own folder, which
+   * close() removes; null when the database has no folder of its own (its temp folder could not be
+   * written), so the caller keeps the data in DuckDB instead.
+   */
+  scratchPath(name: string): string | null {
+    if (!/^[\w.-]+$/.test(name)) throw new Error(`not a plain file name: ${name}`);
+    return this.spillDir ? join(this.spillDir, name) : null;
   }
 
   /** Runs queries/<name>.sql (a SELECT) and keeps its result as the table <table> (default: <name>). */

@@ -1,13 +1,16 @@
 /**
  * Reads the five LMS files (and the optional lms_enrolments.csv: when it is not there, its raw table
- * is made empty, with the contract columns) into DuckDB as text tables raw_<source>, one column per contract
- * column (plus lumen_line_breaks, the line breaks inside the record's fields, extra columns
- * included, when the file has quotes), and numbers the records with the file lines they start on
- * as the views raw_<source>_numbered, blank lines between records included (DuckDB skips them;
- * a byte scan finds them). Every fatal problem (missing file or column, not a CSV,
- * empty, bad encoding, ragged row) becomes one InputError line naming the file, column or line.
+ * is made empty, with the contract columns) into DuckDB as text, the views raw_<source>: lumen_row
+ * (the record's index in file order), one column per contract column (plus lumen_line_breaks, the
+ * line breaks inside the record's fields, extra columns included, when the file has quotes). The
+ * text is a DuckDB table (raw_<source>_text), or, for a file whose text would take more than half
+ * of DuckDB's memory, a Parquet file in the database's own folder (see RawTextOptions). Numbers the
+ * records with the file lines they start on as the views raw_<source>_numbered, blank lines between
+ * records included (DuckDB skips them; a byte scan finds them). Every fatal problem (missing file or
+ * column, not a CSV, empty, bad encoding, ragged row) becomes one InputError line naming the file,
+ * column or line.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
@@ -397,7 +400,30 @@ function csvReadError(spec: SourceSpec, path: string, error: unknown): InputErro
   return new InputError('NOT_CSV', `${where}: cannot be read as CSV (${firstLine})`, { cause: error });
 }
 
-async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded> {
+/**
+ * Where a file's text is kept. In DuckDB's memory a table stays uncompressed until a checkpoint, and
+ * at 1M learners the lesson file's text (95M records of six strings, about twice the file's size)
+ * outgrew the memory limit: DuckDB wrote it to its spill folder, then the load's checkpoint read it
+ * back to compress it (48 s to read, 48-77 s to compress). Written as Parquet while the CSV is read
+ * (57 s), it is compressed once and read back column by column from a file the page cache keeps:
+ * `lumen validate` 207 -> 179 s there (docs/BENCHMARKS.md, session 12).
+ */
+export interface RawTextOptions {
+  /**
+   * Files larger than this many bytes go to Parquet. Default (undefined): a quarter of DuckDB's
+   * memory limit, the size whose text in memory would take about half of it. Tests pass 0 to read
+   * every file that way.
+   */
+  readonly parquetAboveBytes?: number;
+}
+
+async function parquetThreshold(db: Db, options: RawTextOptions): Promise<number> {
+  if (options.parquetAboveBytes !== undefined) return options.parquetAboveBytes;
+  const limit = await db.memoryLimitBytes();
+  return limit === null ? Number.POSITIVE_INFINITY : limit / 4;
+}
+
+async function loadSource(db: Db, spec: SourceSpec, dir: string, parquetAbove: number): Promise<Loaded> {
   const path = join(dir, spec.file);
   const head = checkHead(spec, path);
   const { width, positions, lineBreaks: headerBreaks } = readHeader(spec, head);
@@ -415,33 +441,50 @@ async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded
   const breaks = quoted
     ? `, (${names.map((n) => `lumen_line_breaks(${n})`).join(' + ')})::INTEGER AS lumen_line_breaks`
     : '';
-  // rowid is file order because DuckDB preserves insertion order (preserve_insertion_order, on by
-  // default) when it writes a parallel CSV scan to a table; the numbered views rely on it.
-  const read = (strict: boolean) =>
-    db.run(
-      `CREATE OR REPLACE TABLE raw_${spec.name} AS
-        SELECT ${select}${breaks} FROM read_csv($path,
+  const table = `raw_${spec.name}`;
+  const parquet = statSync(path).size > parquetAbove ? db.scratchPath(`${table}.parquet`) : null;
+  const scan = (strict: boolean) =>
+    `SELECT ${select}${breaks} FROM read_csv($path,
         header = true, all_varchar = true, delim = ',', quote = '"', escape = '"',
         strict_mode = ${strict}, null_padding = false, auto_detect = false,
-        columns = {${names.map((n) => `'${n}': 'VARCHAR'`).join(', ')}})`,
-      { path },
-    );
+        columns = {${names.map((n) => `'${n}': 'VARCHAR'`).join(', ')}})`;
+  // File order: DuckDB preserves insertion order (preserve_insertion_order, on by default) when it
+  // writes a parallel CSV scan to a table or a Parquet file, so a table's rowid and a Parquet file's
+  // row numbers are the records' order in the CSV; the numbered views rely on it.
+  const read = (strict: boolean) =>
+    parquet
+      ? db.run(`COPY (${scan(strict)}) TO $parquet (FORMAT parquet)`, { path, parquet })
+      : db.run(`CREATE OR REPLACE TABLE ${table}_text AS ${scan(strict)}`, { path });
   try {
-    await read(true);
-  } catch (error) {
-    const { mixed, problem } = checkRecords(path, width);
-    // DuckDB names a record when it can; with mixed line endings its error is about those.
-    const named = /Line: \d+/.test(error instanceof Error ? error.message : String(error));
-    if (problem && (mixed || !named))
-      throw new InputError('BAD_VALUE', `${spec.file}: ${problem}`, { cause: error });
-    if (!mixed) throw csvReadError(spec, path, error);
     try {
-      await read(false);
-    } catch (lenient) {
-      throw csvReadError(spec, path, lenient);
+      await read(true);
+    } catch (error) {
+      const { mixed, problem } = checkRecords(path, width);
+      // DuckDB names a record when it can; with mixed line endings its error is about those.
+      const named = /Line: \d+/.test(error instanceof Error ? error.message : String(error));
+      if (problem && (mixed || !named))
+        throw new InputError('BAD_VALUE', `${spec.file}: ${problem}`, { cause: error });
+      if (!mixed) throw csvReadError(spec, path, error);
+      try {
+        await read(false);
+      } catch (lenient) {
+        throw csvReadError(spec, path, lenient);
+      }
     }
+  } catch (error) {
+    if (parquet) rmSync(parquet, { force: true });
+    throw error;
   }
-  await db.compactIfLarge();
+  if (parquet) {
+    // The path is this database's own (Db.scratchPath: a plain file name in its folder).
+    await db.run(
+      `CREATE OR REPLACE VIEW ${table} AS SELECT file_row_number AS lumen_row, * EXCLUDE (file_row_number)
+        FROM read_parquet('${parquet.replaceAll("'", "''")}', file_row_number = true)`,
+    );
+  } else {
+    await db.run(`CREATE OR REPLACE VIEW ${table} AS SELECT rowid AS lumen_row, * FROM ${table}_text`);
+    await db.compactIfLarge();
+  }
   const [count] = await db.all<{ n: bigint; breaks: bigint | null }>(
     `SELECT count(*) AS n, ${quoted ? 'sum(lumen_line_breaks)' : '0'} AS breaks FROM raw_${spec.name}`,
   );
@@ -452,7 +495,6 @@ async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded
   const multiLineRecords = Number(count?.breaks ?? 0) > 0;
   const counting = multiLineRecords ? 'raw_lines_by_breaks' : 'raw_lines_by_rowid';
   const constants = { first_line: 2 + headerBreaks };
-  const table = `raw_${spec.name}`;
   // DuckDB skips blank lines; the byte scan says when some may lie between records (nearly never).
   const runs = blankLines ? blankLineRuns(path) : { lineNos: [], blankLines: [] };
   if (runs.lineNos.length === 0) {
@@ -480,7 +522,8 @@ async function loadSource(db: Db, spec: SourceSpec, dir: string): Promise<Loaded
 async function loadAbsent(db: Db, spec: SourceSpec, path: string): Promise<Loaded> {
   const table = `raw_${spec.name}`;
   const columns = [...spec.required, ...spec.optional].map((column) => `NULL::VARCHAR AS ${column}`);
-  await db.run(`CREATE OR REPLACE TABLE ${table} AS SELECT ${columns.join(', ')} WHERE false`);
+  await db.run(`CREATE OR REPLACE TABLE ${table}_text AS SELECT ${columns.join(', ')} WHERE false`);
+  await db.run(`CREATE OR REPLACE VIEW ${table} AS SELECT rowid AS lumen_row, * FROM ${table}_text`);
   await db.defineViewOver(
     `${table}_numbered`,
     'raw_lines_by_rowid',
@@ -498,7 +541,10 @@ export async function dropLoaded(db: Db, loaded: readonly LoadedSource[]): Promi
     await db.run(`DROP VIEW IF EXISTS ${table}_numbered`);
     await db.run(`DROP VIEW IF EXISTS ${table}_lines`);
     await db.run(`DROP TABLE IF EXISTS ${table}_blank_lines`);
-    await db.run(`DROP TABLE ${table}`);
+    await db.run(`DROP VIEW ${table}`);
+    await db.run(`DROP TABLE IF EXISTS ${table}_text`);
+    const parquet = db.scratchPath(`${table}.parquet`);
+    if (parquet) rmSync(parquet, { force: true });
   }
 }
 
@@ -511,17 +557,19 @@ export async function loadSources(
   db: Db,
   dir: string,
   dateOrder: DateOrder | null = null,
+  rawText: RawTextOptions = {},
 ): Promise<LoadedSource[]> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new InputError('MISSING_FILE', `${dir}: data folder not found`);
   }
+  const parquetAbove = await parquetThreshold(db, rawText);
   const loaded: Loaded[] = [];
   for (const spec of SOURCES) {
     const path = join(dir, spec.file);
     loaded.push(
       spec.optionalFile && !existsSync(path)
         ? await loadAbsent(db, spec, path)
-        : await loadSource(db, spec, dir),
+        : await loadSource(db, spec, dir, parquetAbove),
     );
   }
   const present = loaded.filter((l) => l.present);

@@ -7,7 +7,7 @@ import { InputError } from '../errors.ts';
 import { parseAsOfArgument } from './as-of.ts';
 import { DATE_ORDER_LABELS, type DateOrder, type DateOrderDecision } from './date-order.ts';
 import type { Db } from './db.ts';
-import { dropLoaded, type LoadedSource, loadSources } from './load.ts';
+import { dropLoaded, type LoadedSource, loadSources, type RawTextOptions } from './load.ts';
 import { type ExclusionReason, REASON_LABELS, SOURCES } from './schema.ts';
 
 export interface ExclusionCount {
@@ -73,6 +73,8 @@ export interface ValidateOptions {
   readonly now?: Date;
   /** LUMEN_DATE_ORDER: the order of files whose slash dates cannot tell. */
   readonly dateOrder?: DateOrder | null;
+  /** Where the files' text is kept (load.ts); tests force Parquet. */
+  readonly rawText?: RawTextOptions;
 }
 
 /**
@@ -98,13 +100,13 @@ const CHECKED_MODELS = [
 
 /**
  * The event files' id columns are read by their id-problem models only (the staging models have
- * none): once those are built, the column is dropped from the raw table (DuckDB frees it at once,
- * rowids unchanged), so it is not kept beside the checked table being written (100k learners:
- * ~0.2 GB).
+ * none): once those are built, the column is dropped from the raw text table (DuckDB frees it at
+ * once, rowids unchanged), so it is not kept beside the checked table being written (100k learners:
+ * ~0.2 GB). A file kept as Parquet (load.ts) has no such table.
  */
 const ID_COLUMN_DROPPED_AFTER: Partial<Record<(typeof CHECKED_MODELS)[number], [string, string]>> = {
-  int_lesson_activity_id_problems: ['raw_lesson_activity', 'activity_id'],
-  int_quiz_attempts_id_problems: ['raw_quiz_attempts', 'attempt_id'],
+  int_lesson_activity_id_problems: ['raw_lesson_activity_text', 'activity_id'],
+  int_quiz_attempts_id_problems: ['raw_quiz_attempts_text', 'attempt_id'],
 };
 
 const EVENT_FILES = new Set(['lms_lesson_activity.csv', 'lms_quiz_attempts.csv']);
@@ -134,7 +136,12 @@ function lines(value: unknown): number[] {
 /** Loads the files, classifies every row and returns the report; leaves the checked tables in db. */
 export async function validateData(db: Db, options: ValidateOptions): Promise<DataQualityReport> {
   const requestedAsOf = options.asOf ? parseAsOfArgument(options.asOf) : null;
-  const loaded: LoadedSource[] = await loadSources(db, options.dataDir, options.dateOrder ?? null);
+  const loaded: LoadedSource[] = await loadSources(
+    db,
+    options.dataDir,
+    options.dateOrder ?? null,
+    options.rawText,
+  );
   const dayFirst = (model: string) => ({
     day_first: loaded.find((s) => `stg_${s.spec.name}` === model)?.dateOrder.order === 'dmy' ? 1 : 0,
   });
@@ -143,7 +150,8 @@ export async function validateData(db: Db, options: ValidateOptions): Promise<Da
     for (const model of CHECKED_MODELS) {
       await db.materialize(model, dayFirst(model));
       const dropped = ID_COLUMN_DROPPED_AFTER[model];
-      if (dropped) await db.run(`ALTER TABLE ${dropped[0]} DROP COLUMN ${dropped[1]}`);
+      // A file kept as Parquet has no table: its views read only the columns they name.
+      if (dropped) await db.run(`ALTER TABLE IF EXISTS ${dropped[0]} DROP COLUMN ${dropped[1]}`);
       await db.compactIfLarge();
     }
     for (const view of STAGING_VIEWS) await db.run(`DROP VIEW ${view}`);
