@@ -58,7 +58,10 @@ export interface Config {
    * typed training columns: 6.83 GB at a sixth, 8.14 GB and no faster at a fifth; docs/BENCHMARKS.md).
    */
   readonly duckdbMemory: string;
-  /** Where DuckDB spills beyond its memory limit. */
+  /**
+   * Where DuckDB spills beyond its memory limit, and where a large file's text is kept as Parquet
+   * while it is checked (load.ts).
+   */
   readonly duckdbTempDir: string;
   /**
    * How long CLI stages show their progress (src/cli/progress.ts). LUMEN_PROGRESS: `tty` redraws one
