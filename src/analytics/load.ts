@@ -423,6 +423,11 @@ async function parquetThreshold(db: Db, options: RawTextOptions): Promise<number
   return limit === null ? Number.POSITIVE_INFINITY : limit / 4;
 }
 
+/** The view raw_<source> over the text table raw_<source>_text, its rowid (file order) as lumen_row. */
+function defineTextView(db: Db, table: string): Promise<void> {
+  return db.run(`CREATE OR REPLACE VIEW ${table} AS SELECT rowid AS lumen_row, * FROM ${table}_text`);
+}
+
 async function loadSource(db: Db, spec: SourceSpec, dir: string, parquetAbove: number): Promise<Loaded> {
   const path = join(dir, spec.file);
   const head = checkHead(spec, path);
@@ -482,11 +487,11 @@ async function loadSource(db: Db, spec: SourceSpec, dir: string, parquetAbove: n
         FROM read_parquet('${parquet.replaceAll("'", "''")}', file_row_number = true)`,
     );
   } else {
-    await db.run(`CREATE OR REPLACE VIEW ${table} AS SELECT rowid AS lumen_row, * FROM ${table}_text`);
+    await defineTextView(db, table);
     await db.compactIfLarge();
   }
   const [count] = await db.all<{ n: bigint; breaks: bigint | null }>(
-    `SELECT count(*) AS n, ${quoted ? 'sum(lumen_line_breaks)' : '0'} AS breaks FROM raw_${spec.name}`,
+    `SELECT count(*) AS n, ${quoted ? 'sum(lumen_line_breaks)' : '0'} AS breaks FROM ${table}`,
   );
   const rowsRead = Number(count?.n ?? 0);
   if (rowsRead === 0 && !spec.mayBeEmpty)
@@ -523,7 +528,7 @@ async function loadAbsent(db: Db, spec: SourceSpec, path: string): Promise<Loade
   const table = `raw_${spec.name}`;
   const columns = [...spec.required, ...spec.optional].map((column) => `NULL::VARCHAR AS ${column}`);
   await db.run(`CREATE OR REPLACE TABLE ${table}_text AS SELECT ${columns.join(', ')} WHERE false`);
-  await db.run(`CREATE OR REPLACE VIEW ${table} AS SELECT rowid AS lumen_row, * FROM ${table}_text`);
+  await defineTextView(db, table);
   await db.defineViewOver(
     `${table}_numbered`,
     'raw_lines_by_rowid',
