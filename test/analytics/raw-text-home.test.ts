@@ -20,7 +20,6 @@ import { sharedExport } from '../helpers/shared-fixtures.ts';
 afterAll(removeTempDirs);
 
 const config = readConfig({});
-const FIXED_NOW = new Date('2026-11-30T12:00:00Z');
 
 type Outcome = { report: DataQualityReport; lessons: unknown[]; quizzes: unknown[] } | { error: string };
 
@@ -41,7 +40,6 @@ function validate(dir: string, parquet: boolean, asOf?: string): Promise<Outcome
         dataDir: dir,
         tz: config.tz,
         asOf,
-        now: FIXED_NOW,
         rawText: parquet ? { parquetAboveBytes: 0 } : { parquetAboveBytes: Number.POSITIVE_INFINITY },
       });
       const rows = (table: string) => db.all(`SELECT * FROM ${table} ORDER BY line_no`);
